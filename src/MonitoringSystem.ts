@@ -1,0 +1,415 @@
+// MonitoringSystem: the facade a bot calls. Validates input, builds one frozen event, fans it out.
+
+import { MonitoringConfig, type MonitoringConfigOptions } from './config/MonitoringConfig.js';
+import { ValidationError } from './errors.js';
+import {
+  buildError,
+  buildLiquidity,
+  buildLoopExecution,
+  buildPerformance,
+  buildSystemEvent,
+  buildTrade,
+  type ErrorOptions,
+  type LiquidityInput,
+  type LoopEndOptions,
+  newId,
+  parseLoopEnd,
+  type TradeInput,
+} from './events/build.js';
+import { EventLog } from './events/EventLog.js';
+import type { EventSink } from './events/EventSink.js';
+import {
+  type AdditionalData,
+  type ErrorEvent,
+  ErrorType,
+  EventType,
+  type LiquidityMetric,
+  type LoopExecutionMetric,
+  type MonitorEvent,
+  type PerformanceMetric,
+  type TradeMetric,
+} from './events/types.js';
+import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
+import { copyAdditionalData, optionalObject, requireName, requireNonNegative } from './internal/validate.js';
+import { MonitoringLogger } from './logging/MonitoringLogger.js';
+
+/** Options of `startLoopExecution`. */
+export interface LoopStartOptions {
+  /** @default a generated UUID */
+  executionId?: string;
+  additionalData?: Record<string, unknown>;
+}
+
+/** A run of a loop in progress, as handed to the function given to `trackLoop`. */
+export interface LoopRun {
+  readonly loopName: string;
+  readonly executionId: string;
+  readonly startTime: number;
+  /** Set by the loop body; reported when the run ends. */
+  tradesExecuted: number;
+}
+
+/** Query of `getRecentEvents`. */
+export interface RecentEventsQuery {
+  /** @default 100 */
+  limit?: number;
+  eventType?: EventType | `${EventType}`;
+  since?: Date | number;
+}
+
+/** What `getSystemHealth()` reports. */
+export interface SystemHealth {
+  readonly monitoringSystemRunning: boolean;
+  readonly startedAt: string | null;
+  readonly uptimeSeconds: number;
+  readonly activeExecutions: number;
+  readonly activeLoops: readonly string[];
+  readonly eventsRecorded: number;
+  readonly eventLogSize: number;
+  readonly eventLogCapacity: number;
+  readonly accountBalance: number | null;
+  readonly callbackFailures: number;
+  readonly sinkFailures: number;
+  readonly lastFailure: { readonly at: string; readonly where: string; readonly message: string } | null;
+  readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number };
+}
+
+type Callback<T> = (event: T) => unknown;
+
+interface ActiveRun extends LoopRun {
+  readonly startData: AdditionalData | null;
+}
+
+const EVENT_TYPES = Object.values(EventType) as string[];
+
+/**
+ * The monitor. Create one per bot, `await start()`, call the `log…` methods from the trading code,
+ * and `await stop()` (or `await using`) to flush. Invalid arguments throw {@link ValidationError}
+ * and record nothing; a failing sink or callback never throws into the caller.
+ */
+export class MonitoringSystem {
+  readonly config: MonitoringConfig;
+  /** Queries over the in-memory ring of recent events. */
+  readonly logger: MonitoringLogger;
+  /** @internal counters of the monitor's own failures */
+  readonly diagnostics = new Diagnostics();
+
+  private readonly eventLog: EventLog;
+  private readonly sinks: EventSink[] = [];
+  private readonly active = new Map<string, ActiveRun[]>();
+  private activeCount = 0;
+  private readonly tradeCallbacks: Callback<TradeMetric>[] = [];
+  private readonly errorCallbacks: Callback<ErrorEvent>[] = [];
+  private readonly performanceCallbacks: Callback<PerformanceMetric>[] = [];
+  private running = false;
+  private stopping: Promise<void> | null = null;
+  private startedAt: number | null = null;
+  private balance: number | null = null;
+
+  constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
+    this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
+    this.eventLog = new EventLog(this.config.maxDataPoints);
+    this.logger = new MonitoringLogger(this.eventLog);
+  }
+
+  /** True between `start()` and `stop()`. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The last balance given to `updateAccountBalance`, or null. */
+  get accountBalance(): number | null {
+    return this.balance;
+  }
+
+  /** Milliseconds since the epoch, from the configured clock. */
+  now(): number {
+    return this.config.clock.now();
+  }
+
+  /** @internal Adds a destination for every event; used by the built-in sinks. */
+  addSink(sink: EventSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Opens every sink (files, database, HTTP server). Calling it twice is harmless. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    for (const sink of this.sinks) await sink.start?.();
+    this.running = true;
+    this.stopping = null;
+    this.startedAt = this.now();
+    this.emit(buildSystemEvent('monitor_started', 'monitoring system started', null, this.startedAt));
+  }
+
+  /** Makes everything recorded so far durable in every sink. */
+  async flush(): Promise<void> {
+    for (const sink of this.sinks) {
+      try {
+        await sink.flush?.();
+      } catch (error) {
+        this.diagnostics.sinkFailed(sink.name, error, this.now());
+      }
+    }
+  }
+
+  /** Flushes and closes every sink. Safe to call twice; the second call waits for the first. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private async doStop(): Promise<void> {
+    if (this.running) {
+      this.emit(buildSystemEvent('monitor_stopped', 'monitoring system stopped', { uptimeSeconds: this.uptimeSeconds() }, this.now()));
+    }
+    this.running = false;
+    for (const sink of [...this.sinks].reverse()) {
+      try {
+        await sink.stop?.();
+      } catch (error) {
+        this.diagnostics.sinkFailed(sink.name, error, this.now());
+      }
+    }
+  }
+
+  // ── recording ──────────────────────────────────────────────────────────────
+
+  /**
+   * Records a trade and returns it, with `notionalValue` computed and `executionId` generated when
+   * not given. Throws {@link ValidationError} (recording nothing) on invalid input. With trade
+   * tracking disabled the trade is validated and returned but not recorded.
+   */
+  logTrade(trade: TradeInput): TradeMetric {
+    const event = buildTrade(trade, this.now());
+    if (this.config.enableTradeTracking) {
+      this.emit(event);
+      this.notify('trade', this.tradeCallbacks, event);
+    }
+    return event;
+  }
+
+  /** Records a named measurement such as `api_response_time` 120.5 `milliseconds`. */
+  logPerformanceMetric(
+    metricName: string,
+    value: number,
+    unit?: string,
+    tags?: Record<string, string | number | boolean>,
+  ): PerformanceMetric {
+    const event = buildPerformance(metricName, value, unit, tags, this.now());
+    if (this.config.enablePerformanceMonitoring) {
+      this.emit(event);
+      this.notify('performance', this.performanceCallbacks, event);
+    }
+    return event;
+  }
+
+  /** Records a liquidity snapshot of one market. */
+  logLiquidityAnalysis(snapshot: LiquidityInput): LiquidityMetric {
+    const event = buildLiquidity(snapshot, this.now());
+    if (this.config.enableLiquidityTracking) this.emit(event);
+    return event;
+  }
+
+  /**
+   * Records an error. `message` may be an `Error` (its stack is kept). A `critical` severity
+   * takes the critical-alert path (CRITICAL log line, error callbacks, the critical error metric).
+   */
+  logError(message: string | Error, options: ErrorOptions = {}): ErrorEvent {
+    const event = buildError(message, options, this.now());
+    if (this.config.enableErrorTracking) {
+      this.emit(event);
+      this.notify('error', this.errorCallbacks, event);
+    }
+    return event;
+  }
+
+  /** Marks the start of a loop run; returns the run (its `executionId` ends it). */
+  startLoopExecution(loopName: string, options: LoopStartOptions = {}): LoopRun {
+    const name = requireName('loopName', loopName);
+    const o = optionalObject('options', options);
+    const executionId = o.executionId === undefined ? newId() : requireName('executionId', o.executionId);
+    const startData = copyAdditionalData('additionalData', o.additionalData);
+    const runs = this.active.get(name);
+    if (runs?.some((r) => r.executionId === executionId)) {
+      throw new ValidationError('executionId', executionId, `an id not already running for loop ${JSON.stringify(name)}`);
+    }
+    const run: ActiveRun = { loopName: name, executionId, startTime: this.now(), tradesExecuted: 0, startData };
+    if (runs) runs.push(run);
+    else this.active.set(name, [run]);
+    this.activeCount++;
+    return run;
+  }
+
+  /**
+   * Ends a loop run (the one with `options.executionId`, else the most recent of `loopName`) and
+   * records it. Ending a loop that is not running throws {@link ValidationError}.
+   */
+  endLoopExecution(loopName: string, options: LoopEndOptions = {}): LoopExecutionMetric {
+    const name = requireName('loopName', loopName);
+    const end = parseLoopEnd(options);
+    const runs = this.active.get(name);
+    if (!runs || runs.length === 0) {
+      throw new ValidationError('loopName', loopName, 'the name of a loop started with startLoopExecution and not yet ended');
+    }
+    let index = runs.length - 1;
+    if (end.executionId !== null) {
+      index = runs.findIndex((r) => r.executionId === end.executionId);
+      if (index < 0)
+        throw new ValidationError('executionId', end.executionId, `the id of a running execution of loop ${JSON.stringify(name)}`);
+    }
+    const run = runs[index]!;
+    const event = buildLoopExecution(name, run.executionId, run.startTime, end, this.now(), run.startData);
+    runs.splice(index, 1);
+    if (runs.length === 0) this.active.delete(name);
+    this.activeCount--;
+    if (this.config.enableLoopMonitoring) this.emit(event);
+    return event;
+  }
+
+  /**
+   * Runs `body` as one execution of `loopName`: started before, ended after, a failure recorded
+   * with its error (a `loop_error`) and re-thrown. Returns what `body` returns.
+   */
+  async trackLoop<T>(loopName: string, body: (run: LoopRun) => Promise<T> | T, options: LoopStartOptions = {}): Promise<T> {
+    if (typeof body !== 'function') throw new ValidationError('body', body, 'a function');
+    const run = this.startLoopExecution(loopName, options);
+    let result: T;
+    try {
+      result = await body(run);
+    } catch (error) {
+      const message = error instanceof Error ? error.message || error.name : String(error);
+      this.endLoopExecution(run.loopName, {
+        executionId: run.executionId,
+        success: false,
+        tradesExecuted: run.tradesExecuted,
+        errorMessage: message.slice(0, 8192) || 'loop failed',
+      });
+      this.logError(error instanceof Error ? error : message || 'loop failed', {
+        errorType: ErrorType.LOOP_ERROR,
+        severity: 'high',
+        loopName: run.loopName,
+      });
+      throw error;
+    }
+    this.endLoopExecution(run.loopName, { executionId: run.executionId, success: true, tradesExecuted: run.tradesExecuted });
+    return result;
+  }
+
+  /** Sets the account balance (quote currency) used by growth tracking and the balance gauge. */
+  updateAccountBalance(balance: number): void {
+    const value = requireNonNegative('balance', balance);
+    const previous = this.balance;
+    this.balance = value;
+    this.emit(buildSystemEvent('balance_updated', 'account balance updated', { balance: value, previousBalance: previous }, this.now()));
+  }
+
+  // ── callbacks ──────────────────────────────────────────────────────────────
+
+  /** Calls `callback` with every recorded trade. Returns a function that removes it. */
+  addTradeCallback(callback: Callback<TradeMetric>): () => void {
+    return this.subscribe(this.tradeCallbacks, callback);
+  }
+
+  /** Calls `callback` with every recorded error. Returns a function that removes it. */
+  addErrorCallback(callback: Callback<ErrorEvent>): () => void {
+    return this.subscribe(this.errorCallbacks, callback);
+  }
+
+  /** Calls `callback` with every recorded performance metric. Returns a function that removes it. */
+  addPerformanceCallback(callback: Callback<PerformanceMetric>): () => void {
+    return this.subscribe(this.performanceCallbacks, callback);
+  }
+
+  // ── queries ────────────────────────────────────────────────────────────────
+
+  /** Recent events from the in-memory ring, newest first. */
+  getRecentEvents(query: RecentEventsQuery = {}): MonitorEvent[] {
+    const q = optionalObject('query', query);
+    const limit = q.limit === undefined ? 100 : q.limit;
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+      throw new ValidationError('limit', limit, 'a whole number >= 0');
+    }
+    if (q.eventType !== undefined && !EVENT_TYPES.includes(q.eventType as string)) {
+      throw new ValidationError('eventType', q.eventType, `one of ${EVENT_TYPES.join(', ')}`);
+    }
+    const since = q.since === undefined ? undefined : q.since instanceof Date ? q.since.getTime() : q.since;
+    if (since !== undefined && (typeof since !== 'number' || !Number.isFinite(since))) {
+      throw new ValidationError('since', q.since, 'a valid Date or epoch milliseconds');
+    }
+    return this.eventLog.query({ limit, eventType: q.eventType as EventType | undefined, since });
+  }
+
+  /** Runs currently in progress, oldest first. */
+  getActiveExecutions(): LoopRun[] {
+    const out: LoopRun[] = [];
+    for (const runs of this.active.values()) out.push(...runs);
+    return out.sort((a, b) => a.startTime - b.startTime);
+  }
+
+  getSystemHealth(): SystemHealth {
+    const memory = process.memoryUsage();
+    const last = this.diagnostics.lastFailure;
+    return {
+      monitoringSystemRunning: this.running,
+      startedAt: this.startedAt === null ? null : new Date(this.startedAt).toISOString(),
+      uptimeSeconds: this.uptimeSeconds(),
+      activeExecutions: this.activeCount,
+      activeLoops: [...this.active.keys()],
+      eventsRecorded: this.eventLog.totalAppended,
+      eventLogSize: this.eventLog.size,
+      eventLogCapacity: this.eventLog.capacity,
+      accountBalance: this.balance,
+      callbackFailures: this.diagnostics.totalCallbackFailures,
+      sinkFailures: this.diagnostics.totalSinkFailures,
+      lastFailure: last === null ? null : { at: new Date(last.at).toISOString(), where: last.where, message: last.message },
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    };
+  }
+
+  private uptimeSeconds(): number {
+    return this.running && this.startedAt !== null ? Math.max(0, (this.now() - this.startedAt) / 1000) : 0;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  /** @internal Hands one frozen event to the ring and every sink. Never throws. */
+  emit(event: MonitorEvent): void {
+    this.eventLog.append(event);
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) {
+      try {
+        sinks[i]!.record(event);
+      } catch (error) {
+        this.diagnostics.sinkFailed(sinks[i]!.name, error, event.timestamp);
+      }
+    }
+  }
+
+  private subscribe<T>(list: Callback<T>[], callback: Callback<T>): () => void {
+    if (typeof callback !== 'function') throw new ValidationError('callback', callback, 'a function');
+    list.push(callback);
+    return () => {
+      const i = list.indexOf(callback);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  private notify<T>(kind: CallbackKind, list: Callback<T>[], event: T): void {
+    for (let i = 0; i < list.length; i++) {
+      try {
+        const result = list[i]!(event);
+        if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
+          (result as Promise<unknown>).then(undefined, (error: unknown) => this.diagnostics.callbackFailed(kind, error, this.now()));
+        }
+      } catch (error) {
+        this.diagnostics.callbackFailed(kind, error, this.now());
+      }
+    }
+  }
+}

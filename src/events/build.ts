@@ -1,0 +1,268 @@
+// Builds each event once from caller input: validates every field, stamps time and ids, freezes.
+
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '../errors.js';
+import {
+  copyAdditionalData,
+  copyTags,
+  optionalFinite,
+  optionalName,
+  optionalNonNegative,
+  optionalObject,
+  optionalText,
+  requireBoolean,
+  requireFinite,
+  requireName,
+  requireNonNegative,
+  requireNonNegativeInteger,
+  requireObject,
+  requireOneOf,
+  requirePositive,
+  requireText,
+} from '../internal/validate.js';
+import {
+  ERROR_SEVERITIES,
+  type ErrorEvent,
+  type ErrorSeverity,
+  ErrorType,
+  EventType,
+  type GrowthMetric,
+  type LiquidityMetric,
+  type LoopExecutionMetric,
+  type PerformanceMetric,
+  type ProfitLossEvent,
+  type SystemEvent,
+  type SystemEventKind,
+  TRADE_SIDES,
+  type TradeMetric,
+  type TradeSide,
+} from './types.js';
+
+/** What a bot passes to `logTrade`. */
+export interface TradeInput {
+  symbol: string;
+  side: TradeSide;
+  quantity: number;
+  price: number;
+  /** @default 0 */
+  fee?: number;
+  /** @default 0 */
+  executionTimeMs?: number;
+  /** May be negative (price improvement). @default 0 */
+  slippageBps?: number;
+  /** @default a generated UUID */
+  executionId?: string;
+  orderId?: string;
+  /** Realized P&L reported by the exchange; wins over the ledger's figure. */
+  pnl?: number;
+  additionalData?: Record<string, unknown>;
+}
+
+/** What a bot passes to `logLiquidityAnalysis`. */
+export interface LiquidityInput {
+  symbol: string;
+  /** Relative spread as a ratio (0.0002 = 2 bps). */
+  spread: number;
+  bidSize: number;
+  askSize: number;
+  marketDepth: number;
+  /** Ratio (0.025 = 2.5 %). @default 0 */
+  volatility24h?: number;
+  /** @default 0 */
+  volume24h?: number;
+  bidPrice?: number;
+  askPrice?: number;
+}
+
+/** Options of `logError`. */
+export interface ErrorOptions {
+  /** @default ErrorType.UNKNOWN */
+  errorType?: ErrorType | `${ErrorType}`;
+  /** @default 'medium' */
+  severity?: ErrorSeverity;
+  symbol?: string;
+  loopName?: string;
+  context?: Record<string, unknown>;
+  stackTrace?: string;
+}
+
+/** Options of `endLoopExecution`. */
+export interface LoopEndOptions {
+  /** @default true */
+  success?: boolean;
+  /** @default 0 */
+  tradesExecuted?: number;
+  errorMessage?: string;
+  /** Which run to end when several of the same loop are active. @default the most recent */
+  executionId?: string;
+  additionalData?: Record<string, unknown>;
+}
+
+const ERROR_TYPES = Object.values(ErrorType);
+
+export function newId(): string {
+  return randomUUID();
+}
+
+export function buildTrade(input: unknown, timestamp: number): TradeMetric {
+  const o = requireObject('trade', input);
+  const symbol = requireName('symbol', o.symbol);
+  const side = requireOneOf('side', o.side, TRADE_SIDES);
+  const quantity = requirePositive('quantity', o.quantity);
+  const price = requirePositive('price', o.price);
+  const fee = optionalNonNegative('fee', o.fee, 0);
+  const executionTimeMs = optionalNonNegative('executionTimeMs', o.executionTimeMs, 0);
+  const slippageBps = o.slippageBps === undefined ? 0 : requireFinite('slippageBps', o.slippageBps);
+  const executionId = o.executionId === undefined ? newId() : requireName('executionId', o.executionId);
+  const orderId = optionalName('orderId', o.orderId);
+  const pnl = optionalFinite('pnl', o.pnl);
+  const additionalData = copyAdditionalData('additionalData', o.additionalData);
+  const notionalValue = quantity * price;
+  if (!Number.isFinite(notionalValue))
+    throw new ValidationError('quantity', quantity, 'a quantity whose notional value (quantity × price) is finite');
+  return Object.freeze({
+    eventType: EventType.TRADE_EXECUTION,
+    timestamp,
+    symbol,
+    side,
+    quantity,
+    price,
+    notionalValue,
+    fee,
+    executionTimeMs,
+    slippageBps,
+    executionId,
+    orderId,
+    pnl,
+    additionalData,
+  });
+}
+
+export function buildLiquidity(input: unknown, timestamp: number): LiquidityMetric {
+  const o = requireObject('liquidity', input);
+  const bidPrice = o.bidPrice === undefined ? null : requirePositive('bidPrice', o.bidPrice);
+  const askPrice = o.askPrice === undefined ? null : requirePositive('askPrice', o.askPrice);
+  if (bidPrice !== null && askPrice !== null && askPrice < bidPrice) {
+    throw new ValidationError('askPrice', askPrice, `a price >= bidPrice (${bidPrice})`);
+  }
+  return Object.freeze({
+    eventType: EventType.LIQUIDITY_ANALYSIS,
+    timestamp,
+    symbol: requireName('symbol', o.symbol),
+    spread: requireNonNegative('spread', o.spread),
+    bidSize: requireNonNegative('bidSize', o.bidSize),
+    askSize: requireNonNegative('askSize', o.askSize),
+    marketDepth: requireNonNegative('marketDepth', o.marketDepth),
+    volatility24h: optionalNonNegative('volatility24h', o.volatility24h, 0),
+    volume24h: optionalNonNegative('volume24h', o.volume24h, 0),
+    bidPrice,
+    askPrice,
+  });
+}
+
+export function buildError(message: unknown, options: unknown, timestamp: number): ErrorEvent {
+  let text: string;
+  let stack: string | null = null;
+  if (message instanceof Error) {
+    text = requireText('message', message.message || message.name);
+    stack = message.stack ?? null;
+  } else {
+    text = requireText('message', message);
+  }
+  const o = optionalObject('options', options);
+  const errorType = o.errorType === undefined ? ErrorType.UNKNOWN : requireOneOf('errorType', o.errorType, ERROR_TYPES);
+  const severity = o.severity === undefined ? 'medium' : requireOneOf('severity', o.severity, ERROR_SEVERITIES);
+  const stackTrace = o.stackTrace === undefined ? stack : requireText('stackTrace', o.stackTrace);
+  return Object.freeze({
+    eventType: EventType.ERROR_EVENT,
+    timestamp,
+    errorId: newId(),
+    message: text,
+    errorType,
+    severity,
+    symbol: optionalName('symbol', o.symbol),
+    loopName: optionalName('loopName', o.loopName),
+    stackTrace: stackTrace === null ? null : stackTrace.slice(0, 8192),
+    context: copyAdditionalData('context', o.context),
+  });
+}
+
+export function buildPerformance(name: unknown, value: unknown, unit: unknown, tags: unknown, timestamp: number): PerformanceMetric {
+  return Object.freeze({
+    eventType: EventType.PERFORMANCE_METRIC,
+    timestamp,
+    metricName: requireName('metricName', name),
+    value: requireFinite('value', value),
+    unit: unit === undefined ? '' : requireName('unit', unit),
+    tags: copyTags('tags', tags),
+  });
+}
+
+/** The parts of a loop end that the caller supplies, validated before the run is removed. */
+export interface LoopEnd {
+  readonly success: boolean;
+  readonly tradesExecuted: number;
+  readonly errorMessage: string | null;
+  readonly executionId: string | null;
+  readonly additionalData: ReturnType<typeof copyAdditionalData>;
+}
+
+export function parseLoopEnd(options: unknown): LoopEnd {
+  const o = optionalObject('options', options);
+  return {
+    success: o.success === undefined ? true : requireBoolean('success', o.success),
+    tradesExecuted: o.tradesExecuted === undefined ? 0 : requireNonNegativeInteger('tradesExecuted', o.tradesExecuted),
+    errorMessage: optionalText('errorMessage', o.errorMessage),
+    executionId: optionalName('executionId', o.executionId),
+    additionalData: copyAdditionalData('additionalData', o.additionalData),
+  };
+}
+
+export function buildLoopExecution(
+  loopName: string,
+  executionId: string,
+  startTime: number,
+  end: LoopEnd,
+  endTime: number,
+  startData: ReturnType<typeof copyAdditionalData>,
+): LoopExecutionMetric {
+  const additionalData =
+    startData && end.additionalData ? Object.freeze({ ...startData, ...end.additionalData }) : (end.additionalData ?? startData);
+  return Object.freeze({
+    eventType: EventType.LOOP_EXECUTION,
+    timestamp: endTime,
+    loopName,
+    executionId,
+    startTime,
+    endTime,
+    durationMs: Math.max(0, endTime - startTime),
+    success: end.success,
+    tradesExecuted: end.tradesExecuted,
+    errorMessage: end.errorMessage,
+    additionalData,
+  });
+}
+
+export function buildGrowth(fields: Omit<GrowthMetric, 'eventType' | 'growthRatio'>): GrowthMetric {
+  const growthRatio = fields.openingBalance > 0 ? (fields.closingBalance - fields.openingBalance) / fields.openingBalance : 0;
+  return Object.freeze({ eventType: EventType.GROWTH_TRACKING, ...fields, growthRatio });
+}
+
+export function buildProfitLoss(fields: Omit<ProfitLossEvent, 'eventType'>): ProfitLossEvent {
+  return Object.freeze({ eventType: EventType.PROFIT_LOSS, ...fields });
+}
+
+export function buildSystemEvent(
+  kind: SystemEventKind,
+  message: string,
+  data: Record<string, unknown> | null,
+  timestamp: number,
+): SystemEvent {
+  return Object.freeze({
+    eventType: EventType.SYSTEM_EVENT,
+    timestamp,
+    kind,
+    message,
+    data: data === null ? null : Object.freeze({ ...data }),
+  });
+}

@@ -1,0 +1,44 @@
+// The public surface of poseidon-monitor, export by export.
+
+export { type Clock, ManualClock, systemClock, type TimerHandle } from './clock.js';
+export { LogLevel, OutputFormat, StorageBackend } from './config/enums.js';
+export {
+  type DatabaseLocation,
+  ENV_VARIABLES,
+  type EnvRecord,
+  MonitoringConfig,
+  type MonitoringConfigOptions,
+  parseDbUrl,
+} from './config/MonitoringConfig.js';
+export { ConfigurationError, ValidationError } from './errors.js';
+export type { ErrorOptions, LiquidityInput, LoopEndOptions, TradeInput } from './events/build.js';
+export { EventLog, type EventQuery } from './events/EventLog.js';
+export type { EventSink } from './events/EventSink.js';
+export {
+  type AdditionalData,
+  ERROR_SEVERITIES,
+  type ErrorEvent,
+  type ErrorSeverity,
+  ErrorType,
+  type EventByType,
+  EventType,
+  type GrowthMetric,
+  type LiquidityMetric,
+  type LoopExecutionMetric,
+  type MonitorEvent,
+  type PerformanceMetric,
+  type ProfitLossEvent,
+  type SystemEvent,
+  type SystemEventKind,
+  TRADE_SIDES,
+  type TradeMetric,
+  type TradeSide,
+} from './events/types.js';
+export { MonitoringLogger } from './logging/MonitoringLogger.js';
+export {
+  type LoopRun,
+  type LoopStartOptions,
+  MonitoringSystem,
+  type RecentEventsQuery,
+  type SystemHealth,
+} from './MonitoringSystem.js';

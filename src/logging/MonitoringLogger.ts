@@ -1,0 +1,30 @@
+// MonitoringLogger: the seed's `monitor.logger` queries over the in-memory event ring.
+
+import type { EventLog, EventQuery } from '../events/EventLog.js';
+import { type ErrorEvent, EventType, type MonitorEvent, type TradeMetric } from '../events/types.js';
+import { requireInstant } from '../internal/validate.js';
+
+/** Recent-event queries; the durable history is in the store. */
+export class MonitoringLogger {
+  constructor(private readonly events: EventLog) {}
+
+  /** Errors at or after `since` still in the ring, newest first. */
+  getErrorsSince(since: Date | number): ErrorEvent[] {
+    return this.events.query({ eventType: EventType.ERROR_EVENT, since: requireInstant('since', since) });
+  }
+
+  /** Trades at or after `since` still in the ring, newest first. */
+  getTradesSince(since: Date | number): TradeMetric[] {
+    return this.events.query({ eventType: EventType.TRADE_EXECUTION, since: requireInstant('since', since) });
+  }
+
+  /** Most recent events, newest first. */
+  getRecentEvents(query: EventQuery = {}): MonitorEvent[] {
+    return this.events.query(query);
+  }
+
+  /** Empties the in-memory ring (the store keeps its history). */
+  clearEvents(): void {
+    this.events.clear();
+  }
+}
