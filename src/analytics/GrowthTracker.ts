@@ -1,0 +1,156 @@
+// GrowthTracker: closes one growth row per UTC hour from balance updates, trades and realized P&L.
+
+import type { Clock, TimerHandle } from '../clock.js';
+import { buildGrowth } from '../events/build.js';
+import type { EventSink } from '../events/EventSink.js';
+import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+
+export const HOUR_MS = 3_600_000;
+
+/** Start of the UTC hour containing `t` (epoch ms). */
+export function hourStartOf(t: number): number {
+  return Math.floor(t / HOUR_MS) * HOUR_MS;
+}
+
+/** The figures of the hour still open. */
+export interface OpenHour {
+  readonly hourStart: number;
+  readonly openingBalance: number | null;
+  readonly currentBalance: number | null;
+  readonly tradeCount: number;
+  readonly realizedPnl: number;
+  readonly fees: number;
+  readonly volume: number;
+}
+
+/**
+ * Watches the event stream and, at every UTC hour boundary, records a {@link GrowthMetric}:
+ * opening and closing balance, growth ratio, trades, realized P&L, fees and volume of that hour.
+ * An hour without a balance update carries the last balance forward; no rows are written before
+ * the first balance is known. Missed boundaries (a suspended process) are filled one row each.
+ */
+export class GrowthTracker implements EventSink {
+  readonly name = 'growth';
+  private hourStart: number;
+  private opening: number | null = null;
+  private balance: number | null = null;
+  private trades = 0;
+  private pnl = 0;
+  private fees = 0;
+  private volume = 0;
+  private timer: TimerHandle | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly emitGrowth: (row: GrowthMetric) => void,
+  ) {
+    this.hourStart = hourStartOf(clock.now());
+  }
+
+  start(): void {
+    this.closeElapsedHours();
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Continues an hour left open by an earlier run (figures read back from history). */
+  resume(state: Omit<OpenHour, 'currentBalance'> & { currentBalance?: number | null }): void {
+    if (state.hourStart !== hourStartOf(this.clock.now())) {
+      // The stored hour is over: only its closing balance carries into the new hour.
+      this.opening ??= state.currentBalance ?? state.openingBalance;
+      this.balance ??= state.currentBalance ?? state.openingBalance;
+      return;
+    }
+    this.hourStart = state.hourStart;
+    this.opening = state.openingBalance ?? this.opening;
+    this.balance = state.currentBalance ?? this.balance ?? state.openingBalance;
+    this.trades += state.tradeCount;
+    this.pnl += state.realizedPnl;
+    this.fees += state.fees;
+    this.volume += state.volume;
+  }
+
+  record(event: MonitorEvent): void {
+    switch (event.eventType) {
+      case EventType.TRADE_EXECUTION:
+        this.rollIfNeeded(event.timestamp);
+        this.trades++;
+        this.fees += event.fee;
+        this.volume += event.notionalValue;
+        break;
+      case EventType.PROFIT_LOSS:
+        this.rollIfNeeded(event.timestamp);
+        this.pnl += event.realizedPnl;
+        break;
+      case EventType.SYSTEM_EVENT:
+        if (event.kind === 'balance_updated' && event.data !== null) {
+          this.rollIfNeeded(event.timestamp);
+          const balance = event.data.balance as number;
+          this.balance = balance;
+          this.opening ??= balance;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The hour in progress. */
+  openHour(): OpenHour {
+    return {
+      hourStart: this.hourStart,
+      openingBalance: this.opening,
+      currentBalance: this.balance,
+      tradeCount: this.trades,
+      realizedPnl: this.pnl,
+      fees: this.fees,
+      volume: this.volume,
+    };
+  }
+
+  // An event stamped in a later hour than the open one closes the open hour first (the timer may
+  // not have fired yet when the event loop was busy).
+  private rollIfNeeded(timestamp: number): void {
+    if (timestamp >= this.hourStart + HOUR_MS) this.closeElapsedHours(timestamp);
+  }
+
+  private closeElapsedHours(now: number = this.clock.now()): void {
+    const current = hourStartOf(now);
+    while (this.hourStart < current) {
+      if (this.opening !== null && this.balance !== null) {
+        this.emitGrowth(
+          buildGrowth({
+            timestamp: this.hourStart + HOUR_MS,
+            hourStart: this.hourStart,
+            openingBalance: this.opening,
+            closingBalance: this.balance,
+            tradeCount: this.trades,
+            realizedPnl: this.pnl,
+            fees: this.fees,
+            volume: this.volume,
+          }),
+        );
+      }
+      this.hourStart += HOUR_MS;
+      this.opening = this.balance;
+      this.trades = 0;
+      this.pnl = 0;
+      this.fees = 0;
+      this.volume = 0;
+    }
+  }
+
+  private schedule(): void {
+    const now = this.clock.now();
+    const next = hourStartOf(now) + HOUR_MS;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      this.closeElapsedHours();
+      this.schedule();
+    }, next - now);
+  }
+}

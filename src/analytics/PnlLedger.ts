@@ -1,0 +1,119 @@
+// PnlLedger: per-symbol positions and realized P&L by the average-cost method.
+
+import type { TradeMetric } from '../events/types.js';
+
+/** One symbol's open position. Quantity is signed: positive long, negative short. */
+export interface Position {
+  readonly symbol: string;
+  readonly quantity: number;
+  /**
+   * Average cost per unit. For a long: purchase price plus buying fees per unit. For a short:
+   * sale proceeds net of selling fees per unit.
+   */
+  readonly averageCost: number;
+  /** Realized P&L of this symbol so far. */
+  readonly realizedPnl: number;
+}
+
+/** What one trade did to its symbol's position. */
+export interface LedgerResult {
+  /** Realized P&L of this trade (the caller's `pnl` when given). */
+  readonly realizedPnl: number;
+  /** Quantity of the trade that closed an existing position; 0 for a pure opening trade. */
+  readonly closedQuantity: number;
+  readonly position: Position;
+}
+
+interface MutablePosition {
+  quantity: number;
+  averageCost: number;
+  realizedPnl: number;
+}
+
+// Quantities below this are float noise left after closing a position exactly.
+const EPSILON = 1e-12;
+
+/**
+ * Keeps positions per symbol. A buy adds to a long (its fee raises the cost basis) or closes a
+ * short; a sell closes a long, realizing `(price − average cost) × quantity − fee`, or opens and
+ * extends a short the same way mirrored. A trade that crosses zero closes the old position and
+ * opens the rest on the other side, its fee split in proportion. A trade carrying an explicit
+ * `pnl` moves the position the same way, but its `pnl` is the realized figure.
+ */
+export class PnlLedger {
+  private readonly positions = new Map<string, MutablePosition>();
+  private total = 0;
+
+  apply(trade: Pick<TradeMetric, 'symbol' | 'side' | 'quantity' | 'price' | 'fee' | 'pnl'>): LedgerResult {
+    let p = this.positions.get(trade.symbol);
+    if (p === undefined) {
+      p = { quantity: 0, averageCost: 0, realizedPnl: 0 };
+      this.positions.set(trade.symbol, p);
+    }
+    const direction = trade.side === 'buy' ? 1 : -1;
+    const qty = trade.quantity;
+    const feePerUnit = trade.fee / qty;
+    let realized = 0;
+    let closed = 0;
+
+    // The part of the trade that closes an opposite position.
+    if (p.quantity * direction < 0) {
+      closed = Math.min(qty, Math.abs(p.quantity));
+      // Long closed by a sell: (price − cost) per unit; short closed by a buy: (proceeds − price).
+      realized = (direction < 0 ? trade.price - p.averageCost : p.averageCost - trade.price) * closed - feePerUnit * closed;
+      p.quantity += direction * closed;
+      if (Math.abs(p.quantity) < EPSILON) {
+        p.quantity = 0;
+        p.averageCost = 0;
+      }
+    }
+
+    // The rest opens or extends a position in the trade's direction.
+    const opening = qty - closed;
+    if (opening > EPSILON) {
+      // Per-unit basis of the new part: a buy pays price + fee, a short receives price − fee.
+      const unitBasis = direction > 0 ? trade.price + feePerUnit : trade.price - feePerUnit;
+      const held = Math.abs(p.quantity);
+      p.averageCost = (held * p.averageCost + opening * unitBasis) / (held + opening);
+      p.quantity += direction * opening;
+    }
+
+    if (trade.pnl !== null) realized = trade.pnl;
+    p.realizedPnl += realized;
+    this.total += realized;
+    return { realizedPnl: realized, closedQuantity: closed, position: { symbol: trade.symbol, ...p } };
+  }
+
+  /** The position of one symbol (quantity 0 when flat or never traded). */
+  position(symbol: string): Position {
+    const p = this.positions.get(symbol);
+    return { symbol, quantity: p?.quantity ?? 0, averageCost: p?.averageCost ?? 0, realizedPnl: p?.realizedPnl ?? 0 };
+  }
+
+  /** Every symbol traded so far. */
+  positionsList(): Position[] {
+    return [...this.positions.keys()].map((s) => this.position(s));
+  }
+
+  /** Realized P&L across all symbols. */
+  get totalRealizedPnl(): number {
+    return this.total;
+  }
+
+  /** Unrealized P&L of one symbol marked at `price`. */
+  unrealizedPnl(symbol: string, price: number): number {
+    const p = this.positions.get(symbol);
+    if (!p || p.quantity === 0) return 0;
+    return p.quantity > 0 ? (price - p.averageCost) * p.quantity : (p.averageCost - price) * -p.quantity;
+  }
+
+  /** Restores a position (e.g. from history on restart). */
+  restore(position: Position): void {
+    this.positions.set(position.symbol, {
+      quantity: position.quantity,
+      averageCost: position.averageCost,
+      realizedPnl: position.realizedPnl,
+    });
+    this.total += position.realizedPnl;
+  }
+}

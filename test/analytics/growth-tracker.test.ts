@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { GrowthTracker, HOUR_MS, hourStartOf } from '../../src/analytics/GrowthTracker.js';
+import { ManualClock } from '../../src/clock.js';
+import { buildProfitLoss, buildSystemEvent, buildTrade } from '../../src/events/build.js';
+import type { GrowthMetric } from '../../src/events/types.js';
+
+const T0 = Date.UTC(2026, 10, 24, 22, 15); // 22:15 UTC, the day before a day boundary
+
+function setup(start = T0) {
+  const clock = new ManualClock(start);
+  const rows: GrowthMetric[] = [];
+  const tracker = new GrowthTracker(clock, (r) => rows.push(r));
+  const balance = (b: number) => tracker.record(buildSystemEvent('balance_updated', 'b', { balance: b }, clock.now()));
+  const trade = (qty: number, price: number, fee: number) =>
+    tracker.record(buildTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: qty, price, fee }, clock.now()));
+  const pnl = (v: number) =>
+    tracker.record(
+      buildProfitLoss({
+        timestamp: clock.now(),
+        symbol: 'BTCUSDT',
+        executionId: 'x',
+        realizedPnl: v,
+        positionQuantity: 0,
+        averageCost: 0,
+        cumulativeRealizedPnl: v,
+      }),
+    );
+  return { clock, rows, tracker, balance, trade, pnl };
+}
+
+describe('GrowthTracker', () => {
+  it('closes one row per UTC hour with opening/closing balance, growth, trades, P&L, fees and volume', () => {
+    const { clock, rows, tracker, balance, trade, pnl } = setup();
+    tracker.start();
+    balance(10_000);
+    trade(0.1, 45_000, 4.5);
+    trade(0.2, 45_000, 9);
+    pnl(25);
+    clock.advance(30 * 60_000); // 22:45
+    balance(10_100);
+    expect(rows).toHaveLength(0);
+    clock.advanceTo(Date.UTC(2026, 10, 24, 23, 0));
+    expect(rows).toHaveLength(1);
+    const r = rows[0]!;
+    expect(r.hourStart).toBe(Date.UTC(2026, 10, 24, 22));
+    expect(r.timestamp).toBe(Date.UTC(2026, 10, 24, 23));
+    expect(r.openingBalance).toBe(10_000);
+    expect(r.closingBalance).toBe(10_100);
+    expect(r.growthRatio).toBeCloseTo(0.01, 12);
+    expect(r.tradeCount).toBe(2);
+    expect(r.fees).toBeCloseTo(13.5, 12);
+    expect(r.volume).toBeCloseTo(13_500, 9);
+    expect(r.realizedPnl).toBe(25);
+    expect(Object.isFrozen(r)).toBe(true);
+  });
+
+  it('carries the last balance across hours without updates and across the day boundary', () => {
+    const { clock, rows, tracker, balance } = setup();
+    tracker.start();
+    balance(1_000);
+    clock.advanceTo(Date.UTC(2026, 10, 25, 0, 30)); // 23:00 and 00:00 close
+    balance(1_050);
+    clock.advanceTo(Date.UTC(2026, 10, 25, 3, 0)); // 01:00, 02:00, 03:00
+    expect(rows.map((r) => new Date(r.hourStart).toISOString().slice(0, 13))).toEqual([
+      '2026-11-24T22',
+      '2026-11-24T23',
+      '2026-11-25T00',
+      '2026-11-25T01',
+      '2026-11-25T02',
+    ]);
+    expect(rows.map((r) => [r.openingBalance, r.closingBalance])).toEqual([
+      [1_000, 1_000],
+      [1_000, 1_000],
+      [1_000, 1_050],
+      [1_050, 1_050],
+      [1_050, 1_050],
+    ]);
+    expect(rows[2]!.growthRatio).toBeCloseTo(0.05, 12);
+    expect(rows[3]!.growthRatio).toBe(0);
+  });
+
+  it('writes nothing before the first balance is known', () => {
+    const { clock, rows, tracker, trade } = setup();
+    tracker.start();
+    trade(1, 10, 0);
+    clock.advance(3 * HOUR_MS);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('an event stamped after a boundary closes the hour even before the timer fires', () => {
+    const { clock, rows, tracker, balance, trade } = setup();
+    balance(500); // not started: no timer
+    clock.advanceTo(Date.UTC(2026, 10, 24, 23, 5));
+    trade(1, 10, 0);
+    expect(rows).toHaveLength(1);
+    expect(tracker.openHour().tradeCount).toBe(1);
+    expect(tracker.openHour().hourStart).toBe(Date.UTC(2026, 10, 24, 23));
+  });
+
+  it('resumes the open hour after a restart', () => {
+    const { clock, rows, tracker } = setup(Date.UTC(2026, 10, 24, 10, 40));
+    tracker.resume({
+      hourStart: Date.UTC(2026, 10, 24, 10),
+      openingBalance: 2_000,
+      currentBalance: 2_010,
+      tradeCount: 4,
+      realizedPnl: 7,
+      fees: 1,
+      volume: 400,
+    });
+    tracker.start();
+    tracker.record(buildSystemEvent('balance_updated', 'b', { balance: 2_020 }, clock.now()));
+    clock.advanceTo(Date.UTC(2026, 10, 24, 11));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ openingBalance: 2_000, closingBalance: 2_020, tradeCount: 4, realizedPnl: 7, fees: 1, volume: 400 });
+  });
+
+  it('a resumed hour that is already over only carries its balance forward', () => {
+    const { clock, rows, tracker } = setup(Date.UTC(2026, 10, 24, 12, 10));
+    tracker.resume({
+      hourStart: Date.UTC(2026, 10, 24, 10),
+      openingBalance: 2_000,
+      currentBalance: 2_100,
+      tradeCount: 4,
+      realizedPnl: 7,
+      fees: 1,
+      volume: 400,
+    });
+    tracker.start();
+    clock.advanceTo(Date.UTC(2026, 10, 24, 13));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ hourStart: Date.UTC(2026, 10, 24, 12), openingBalance: 2_100, closingBalance: 2_100, tradeCount: 0 });
+  });
+
+  it('stop() cancels the timer', () => {
+    const { clock, tracker } = setup();
+    tracker.start();
+    expect(clock.pendingTimers).toBe(1);
+    tracker.stop();
+    expect(clock.pendingTimers).toBe(0);
+    expect(hourStartOf(Date.UTC(2026, 0, 1, 5, 59, 59, 999))).toBe(Date.UTC(2026, 0, 1, 5));
+  });
+});
