@@ -1,5 +1,7 @@
 // MonitoringSystem: the facade a bot calls. Validates input, builds one frozen event, fans it out.
 
+import { GrowthTracker } from './analytics/GrowthTracker.js';
+import { PnlLedger, type Position } from './analytics/PnlLedger.js';
 import { MonitoringConfig, type MonitoringConfigOptions } from './config/MonitoringConfig.js';
 import { ValidationError } from './errors.js';
 import {
@@ -7,6 +9,7 @@ import {
   buildLiquidity,
   buildLoopExecution,
   buildPerformance,
+  buildProfitLoss,
   buildSystemEvent,
   buildTrade,
   type ErrorOptions,
@@ -105,11 +108,18 @@ export class MonitoringSystem {
   private stopping: Promise<void> | null = null;
   private startedAt: number | null = null;
   private balance: number | null = null;
+  private readonly ledger = new PnlLedger();
+  /** @internal hourly growth, when enabled */
+  readonly growth: GrowthTracker | null = null;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
     this.eventLog = new EventLog(this.config.maxDataPoints);
     this.logger = new MonitoringLogger(this.eventLog);
+    if (this.config.enableHourlyGrowth) {
+      this.growth = new GrowthTracker(this.config.clock, (row) => this.emit(row));
+      this.addSink(this.growth);
+    }
   }
 
   /** True between `start()` and `stop()`. */
@@ -189,6 +199,20 @@ export class MonitoringSystem {
     const event = buildTrade(trade, this.now());
     if (this.config.enableTradeTracking) {
       this.emit(event);
+      const result = this.ledger.apply(event);
+      if (result.closedQuantity > 0 || event.pnl !== null) {
+        this.emit(
+          buildProfitLoss({
+            timestamp: event.timestamp,
+            symbol: event.symbol,
+            executionId: event.executionId,
+            realizedPnl: result.realizedPnl,
+            positionQuantity: result.position.quantity,
+            averageCost: result.position.averageCost,
+            cumulativeRealizedPnl: result.position.realizedPnl,
+          }),
+        );
+      }
       this.notify('trade', this.tradeCallbacks, event);
     }
     return event;
@@ -343,6 +367,16 @@ export class MonitoringSystem {
       throw new ValidationError('since', q.since, 'a valid Date or epoch milliseconds');
     }
     return this.eventLog.query({ limit, eventType: q.eventType as EventType | undefined, since });
+  }
+
+  /** Open positions and realized P&L per symbol, from the average-cost ledger of trades logged since start. */
+  getPositions(): Position[] {
+    return this.ledger.positionsList();
+  }
+
+  /** Realized P&L of all trades logged since this monitor was created. */
+  get totalRealizedPnl(): number {
+    return this.ledger.totalRealizedPnl;
   }
 
   /** Runs currently in progress, oldest first. */
