@@ -1,0 +1,64 @@
+// The aggregate queries the dashboards need from history, answered by the store with indexed SQL.
+
+import type { GrowthMetric, TradeMetric } from '../events/types.js';
+
+/** A half-open time range [since, until) in epoch milliseconds. */
+export interface TimeRange {
+  readonly since: number;
+  readonly until: number;
+}
+
+/** Sums over the trades of a range. A "closed" trade is one that realized P&L (closed a position). */
+export interface TradeAggregate {
+  readonly tradeCount: number;
+  readonly buyCount: number;
+  readonly sellCount: number;
+  readonly volume: number;
+  readonly fees: number;
+  readonly realizedPnl: number;
+  readonly closedTrades: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly grossProfit: number;
+  /** Sum of losing trades' P&L, as a positive number. */
+  readonly grossLoss: number;
+  readonly executionTimeMsSum: number;
+  readonly slippageBpsSum: number;
+}
+
+export interface SymbolTradeAggregate extends TradeAggregate {
+  readonly symbol: string;
+}
+
+export interface LoopAggregate {
+  readonly loopName: string;
+  readonly runs: number;
+  readonly successes: number;
+  readonly durationMsSum: number;
+  readonly maxDurationMs: number;
+  readonly lastSuccessAt: number | null;
+}
+
+export interface ErrorCount {
+  readonly errorType: string;
+  readonly severity: string;
+  /** Start of the UTC hour. */
+  readonly hourStart: number;
+  readonly count: number;
+}
+
+/** What the dashboards ask of history. Every method reads indexed aggregates, never all rows. */
+export interface AnalyticsQueries {
+  tradeAggregate(range: TimeRange): TradeAggregate;
+  tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[];
+  /** Execution times at the given percentiles (0–100), nearest rank; empty range gives nulls. */
+  executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[];
+  /** Newest first. */
+  recentTrades(limit: number): TradeMetric[];
+  /** Oldest first. */
+  growthRows(range: TimeRange): GrowthMetric[];
+  loopAggregates(range: TimeRange): LoopAggregate[];
+  /** Duration at a percentile per loop, nearest rank. */
+  loopDurationPercentile(range: TimeRange, loopName: string, percentile: number): number | null;
+  errorCounts(range: TimeRange): ErrorCount[];
+}

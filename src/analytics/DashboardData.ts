@@ -1,0 +1,384 @@
+// DashboardData: builds the summary, trading, performance, real-time and hourly views and the export.
+
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Clock } from '../clock.js';
+import { ValidationError } from '../errors.js';
+import type { TradeMetric } from '../events/types.js';
+import type { StoreStats } from '../internal/StoreStats.js';
+import { optionalObject } from '../internal/validate.js';
+import type { AnalyticsQueries, ErrorCount, LoopAggregate, TimeRange, TradeAggregate } from './AnalyticsQueries.js';
+import {
+  type DashboardExport,
+  type DashboardSummary,
+  type ErrorRates,
+  EXPORT_SCHEMA_VERSION,
+  type HourlyGrowthPoint,
+  type HourlyReport,
+  type LoopPerformance,
+  type PerformanceDashboard,
+  type RealTimeMetrics,
+  type ResourceUtilization,
+  type SystemStatus,
+  type TradingDashboard,
+  type TradingStats,
+} from './dashboardTypes.js';
+import { type GrowthTracker, HOUR_MS, hourStartOf } from './GrowthTracker.js';
+import type { RateCounter } from './RateCounter.js';
+import { maxDrawdown, profitFactor, round9, winRate } from './statistics.js';
+import { toCsv } from './toCsv.js';
+
+/** What the dashboards read from the rest of the monitor. */
+export interface DashboardSources {
+  readonly clock: Clock;
+  /** History, with everything logged so far visible. */
+  queries(): AnalyticsQueries;
+  readonly rates: RateCounter;
+  readonly growth: GrowthTracker | null;
+  state(): { running: boolean; uptimeSeconds: number; activeExecutions: number; accountBalance: number | null };
+  storeStats(): StoreStats | null;
+}
+
+/** Rules behind `systemStatus`, in one place (documented in the README). */
+export const STATUS_RULES = {
+  /** Errors above this share of events in the last hour: degraded. */
+  degradedErrorRatio: 0.05,
+  /** A loop failing more than this share of its runs in the last hour (with at least 3 runs): degraded. */
+  degradedLoopFailureRatio: 0.25,
+  minLoopRuns: 3,
+} as const;
+
+const DAY_HOURS = 24;
+const MAX_WINDOW_HOURS = 24 * 366;
+const RECENT_TRADES = 50;
+
+function iso(t: number): string {
+  return new Date(t).toISOString();
+}
+
+function parseHours(value: unknown): number {
+  if (value === undefined) return DAY_HOURS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_WINDOW_HOURS) {
+    throw new ValidationError('hours', value, `a number of hours > 0 and <= ${MAX_WINDOW_HOURS}`);
+  }
+  return value;
+}
+
+/** Parses an hour given as a Date, epoch ms, or `YYYY-MM-DDTHH` (UTC); returns the hour's start. */
+export function parseHour(value: unknown): number {
+  if (value instanceof Date || typeof value === 'number') {
+    const t = value instanceof Date ? value.getTime() : value;
+    if (!Number.isFinite(t)) throw new ValidationError('hour', value, 'a valid Date, epoch milliseconds or YYYY-MM-DDTHH');
+    return hourStartOf(t);
+  }
+  if (typeof value === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})(?::00(?::00(?:\.000)?)?)?Z?$/.exec(value);
+    if (m) {
+      const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));
+      const back = new Date(t);
+      if (back.getUTCHours() === Number(m[4]) && back.getUTCDate() === Number(m[3]) && back.getUTCMonth() === Number(m[2]) - 1) return t;
+    }
+  }
+  throw new ValidationError('hour', value, 'a valid Date, epoch milliseconds or YYYY-MM-DDTHH (UTC)');
+}
+
+function average(sum: number, count: number): number | null {
+  return count > 0 ? round9(sum / count) : null;
+}
+
+/**
+ * The seed's dashboard layer. Every figure comes from indexed SQL aggregates in the store, the
+ * per-minute rate counter and the open growth hour; nothing loads all rows into JavaScript.
+ */
+export class DashboardData {
+  private readonly lag: IntervalHistogram;
+  private lastCpu = process.cpuUsage();
+  private lastCpuAt = process.hrtime.bigint();
+
+  constructor(private readonly sources: DashboardSources) {
+    this.lag = monitorEventLoopDelay({ resolution: 20 });
+  }
+
+  /** Starts sampling event-loop delay for `resourceUtilization`. */
+  start(): void {
+    this.lag.enable();
+  }
+
+  stop(): void {
+    this.lag.disable();
+  }
+
+  private now(): number {
+    return this.sources.clock.now();
+  }
+
+  getDashboardSummary(): DashboardSummary {
+    const now = this.now();
+    const range = { since: now - DAY_HOURS * HOUR_MS, until: now + 1 };
+    const q = this.sources.queries();
+    const trades = q.tradeAggregate(range);
+    const errors = q.errorCounts(range);
+    const state = this.sources.state();
+    const { status, reasons } = this.status(now, q);
+    return {
+      timestamp: iso(now),
+      systemStatus: status,
+      statusReasons: reasons,
+      uptimeSeconds: state.uptimeSeconds,
+      totalTrades24h: trades.tradeCount,
+      totalVolume24h: round9(trades.volume),
+      totalPnl24h: round9(trades.realizedPnl),
+      growth24h: this.growthOver(range, state.accountBalance, q),
+      errorCount24h: errors.reduce((s, e) => s + e.count, 0),
+      accountBalance: state.accountBalance,
+      activeLoops: state.activeExecutions,
+    };
+  }
+
+  getTradingDashboard(options: { hours?: number } = {}): TradingDashboard {
+    const hours = parseHours(optionalObject('options', options).hours);
+    const now = this.now();
+    const range = { since: now - hours * HOUR_MS, until: now + 1 };
+    const q = this.sources.queries();
+    const hourly = this.hourlyGrowth(range, q);
+    return {
+      timestamp: iso(now),
+      windowHours: hours,
+      recentTrades: q.recentTrades(RECENT_TRADES).map(tradeJson),
+      tradingStats: this.tradingStats(range, q, hourly),
+      hourlyGrowth: hourly,
+    };
+  }
+
+  getPerformanceDashboard(options: { hours?: number } = {}): PerformanceDashboard {
+    const hours = parseHours(optionalObject('options', options).hours);
+    const now = this.now();
+    const range = { since: now - hours * HOUR_MS, until: now + 1 };
+    const q = this.sources.queries();
+    return {
+      timestamp: iso(now),
+      windowHours: hours,
+      loopPerformance: this.loopPerformance(range, q),
+      errorRates: errorRates(q.errorCounts(range), hours),
+      resourceUtilization: this.resources(),
+    };
+  }
+
+  getRealTimeMetrics(): RealTimeMetrics {
+    const now = this.now();
+    const hour = this.sources.rates.window(now, 59);
+    const state = this.sources.state();
+    return {
+      timestamp: iso(now),
+      eventsPerMinute: this.sources.rates.lastFullMinute(now).events,
+      tradesLastHour: hour.trades,
+      errorRate: hour.events > 0 ? round9((hour.errors / hour.events) * 100) : 0,
+      activeLoops: state.activeExecutions,
+      accountBalance: state.accountBalance,
+    };
+  }
+
+  /** The report of one UTC hour; by default the last full hour. */
+  getHourlyReport(hour?: Date | number | string): HourlyReport {
+    const start = hour === undefined ? hourStartOf(this.now()) - HOUR_MS : parseHour(hour);
+    const range = { since: start, until: start + HOUR_MS };
+    const q = this.sources.queries();
+    const growth = this.hourlyGrowth(range, q).find((g) => g.hour === iso(start)) ?? null;
+    const { maxDrawdown: _ignored, ...tradesSummary } = this.tradingStats(range, q, []);
+    return {
+      reportHour: iso(start),
+      growthData: growth,
+      tradesSummary,
+      errors: errorRates(q.errorCounts(range), 1),
+      loops: this.loopPerformance(range, q),
+    };
+  }
+
+  /** Everything above in one document, as JSON or as CSV sections; both carry `schemaVersion`. */
+  exportDashboardData(format: 'json' | 'csv' = 'json'): string {
+    if (format !== 'json' && format !== 'csv') throw new ValidationError('format', format, 'json or csv');
+    const data = this.exportObject();
+    return format === 'json' ? JSON.stringify(data, null, 2) : toCsv(data);
+  }
+
+  exportObject(): DashboardExport {
+    return {
+      schemaVersion: EXPORT_SCHEMA_VERSION,
+      exportedAt: iso(this.now()),
+      summary: this.getDashboardSummary(),
+      trading: this.getTradingDashboard(),
+      performance: this.getPerformanceDashboard(),
+      realTime: this.getRealTimeMetrics(),
+      hourlyReport: this.getHourlyReport(),
+    };
+  }
+
+  // ── parts ──────────────────────────────────────────────────────────────────
+
+  private status(now: number, q: AnalyticsQueries): { status: SystemStatus; reasons: string[] } {
+    const critical: string[] = [];
+    const degraded: string[] = [];
+    const state = this.sources.state();
+    if (!state.running) critical.push('monitor is not running');
+    const hour = this.sources.rates.window(now, 59);
+    if (hour.criticalErrors > 0) critical.push(`${hour.criticalErrors} critical error(s) in the last hour`);
+    const store = this.sources.storeStats();
+    if (store && store.droppedRows > 0) critical.push(`${store.droppedRows} history row(s) dropped`);
+    if (hour.events > 0 && hour.errors / hour.events > STATUS_RULES.degradedErrorRatio) {
+      degraded.push(`errors are ${((hour.errors / hour.events) * 100).toFixed(1)}% of events in the last hour`);
+    }
+    for (const loop of q.loopAggregates({ since: now - HOUR_MS, until: now + 1 })) {
+      const failures = loop.runs - loop.successes;
+      if (loop.runs >= STATUS_RULES.minLoopRuns && failures / loop.runs > STATUS_RULES.degradedLoopFailureRatio) {
+        degraded.push(`loop ${loop.loopName} failed ${failures} of ${loop.runs} runs in the last hour`);
+      }
+    }
+    if (store && store.writeFailures > 0 && store.bufferedRows > 0) degraded.push('history writes are failing and being retried');
+    if (critical.length > 0) return { status: 'critical', reasons: [...critical, ...degraded] };
+    return { status: degraded.length > 0 ? 'degraded' : 'healthy', reasons: degraded };
+  }
+
+  private growthOver(range: TimeRange, balance: number | null, q: AnalyticsQueries): number | null {
+    const rows = q.growthRows({ since: hourStartOf(range.since - 1) + HOUR_MS, until: range.until });
+    const open = this.sources.growth?.openHour();
+    const start = rows[0]?.openingBalance ?? open?.openingBalance ?? null;
+    const end = balance ?? open?.currentBalance ?? rows.at(-1)?.closingBalance ?? null;
+    if (start === null || end === null || start <= 0) return null;
+    return round9((end - start) / start);
+  }
+
+  private hourlyGrowth(range: TimeRange, q: AnalyticsQueries): HourlyGrowthPoint[] {
+    const points: HourlyGrowthPoint[] = q.growthRows({ since: hourStartOf(range.since), until: range.until }).map((g) => ({
+      hour: iso(g.hourStart),
+      openingBalance: g.openingBalance,
+      closingBalance: g.closingBalance,
+      growthRatio: round9(g.growthRatio),
+      tradeCount: g.tradeCount,
+      realizedPnl: round9(g.realizedPnl),
+      fees: round9(g.fees),
+      volume: round9(g.volume),
+      inProgress: false,
+    }));
+    const open = this.sources.growth?.openHour();
+    if (open && open.hourStart >= hourStartOf(range.since) && open.hourStart < range.until && open.openingBalance !== null) {
+      const close = open.currentBalance;
+      points.push({
+        hour: iso(open.hourStart),
+        openingBalance: open.openingBalance,
+        closingBalance: close,
+        growthRatio: close !== null && open.openingBalance > 0 ? round9((close - open.openingBalance) / open.openingBalance) : null,
+        tradeCount: open.tradeCount,
+        realizedPnl: round9(open.realizedPnl),
+        fees: round9(open.fees),
+        volume: round9(open.volume),
+        inProgress: true,
+      });
+    }
+    return points;
+  }
+
+  private tradingStats(range: TimeRange, q: AnalyticsQueries, hourly: readonly HourlyGrowthPoint[]): TradingStats {
+    const a = q.tradeAggregate(range);
+    const [p50, p95, p99] = q.executionTimePercentiles(range, [50, 95, 99]);
+    const balancePoints: { t: number; v: number }[] = [];
+    for (const h of hourly) {
+      const t = Date.parse(h.hour);
+      if (balancePoints.length === 0 && h.openingBalance !== null) balancePoints.push({ t, v: h.openingBalance });
+      if (h.closingBalance !== null) balancePoints.push({ t: h.inProgress ? this.now() : t + HOUR_MS, v: h.closingBalance });
+    }
+    return {
+      since: iso(range.since),
+      until: iso(range.until - 1),
+      ...aggregateFigures(a),
+      profitFactor: profitFactor(a.grossProfit, a.grossLoss),
+      grossProfit: round9(a.grossProfit),
+      grossLoss: round9(a.grossLoss),
+      executionTimeMs: { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null },
+      maxDrawdown: maxDrawdown(balancePoints),
+      bySymbol: q.tradeAggregateBySymbol(range).map((s) => ({
+        symbol: s.symbol,
+        tradeCount: s.tradeCount,
+        volume: round9(s.volume),
+        fees: round9(s.fees),
+        realizedPnl: round9(s.realizedPnl),
+        wins: s.wins,
+        losses: s.losses,
+        winRate: winRate(s.wins, s.closedTrades),
+        avgExecutionTimeMs: average(s.executionTimeMsSum, s.tradeCount),
+        avgSlippageBps: average(s.slippageBpsSum, s.tradeCount),
+      })),
+    };
+  }
+
+  private loopPerformance(range: TimeRange, q: AnalyticsQueries): LoopPerformance[] {
+    return q.loopAggregates(range).map((l: LoopAggregate) => ({
+      loopName: l.loopName,
+      runs: l.runs,
+      successes: l.successes,
+      failures: l.runs - l.successes,
+      successRate: l.runs > 0 ? round9(l.successes / l.runs) : 0,
+      avgDurationMs: round9(l.durationMsSum / Math.max(1, l.runs)),
+      p95DurationMs: q.loopDurationPercentile(range, l.loopName, 95),
+      maxDurationMs: l.maxDurationMs,
+      lastSuccessAt: l.lastSuccessAt === null ? null : iso(l.lastSuccessAt),
+    }));
+  }
+
+  private resources(): ResourceUtilization {
+    const cpu = process.cpuUsage(this.lastCpu);
+    const at = process.hrtime.bigint();
+    const elapsedMicros = Number(at - this.lastCpuAt) / 1000;
+    this.lastCpu = process.cpuUsage();
+    this.lastCpuAt = at;
+    const mem = process.memoryUsage();
+    const p99 = this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : null;
+    return {
+      cpuRatio: elapsedMicros > 0 ? round9((cpu.user + cpu.system) / elapsedMicros) : 0,
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      eventLoopLagP99Ms: p99 === null ? null : round9(p99),
+      dbSizeBytes: this.sources.storeStats()?.dbSizeBytes ?? null,
+    };
+  }
+}
+
+function aggregateFigures(a: TradeAggregate) {
+  return {
+    tradeCount: a.tradeCount,
+    buyCount: a.buyCount,
+    sellCount: a.sellCount,
+    volume: round9(a.volume),
+    fees: round9(a.fees),
+    realizedPnl: round9(a.realizedPnl),
+    closedTrades: a.closedTrades,
+    wins: a.wins,
+    losses: a.losses,
+    winRate: winRate(a.wins, a.closedTrades),
+    avgExecutionTimeMs: average(a.executionTimeMsSum, a.tradeCount),
+    avgSlippageBps: average(a.slippageBpsSum, a.tradeCount),
+  };
+}
+
+function errorRates(counts: readonly ErrorCount[], hours: number): ErrorRates {
+  const byType = new Map<string, number>();
+  const bySeverity = new Map<string, number>();
+  const byHour = new Map<number, number>();
+  let total = 0;
+  for (const c of counts) {
+    total += c.count;
+    byType.set(c.errorType, (byType.get(c.errorType) ?? 0) + c.count);
+    bySeverity.set(c.severity, (bySeverity.get(c.severity) ?? 0) + c.count);
+    byHour.set(c.hourStart, (byHour.get(c.hourStart) ?? 0) + c.count);
+  }
+  const sortedDesc = <K>(m: Map<K, number>) => [...m.entries()].sort((x, y) => y[1] - x[1] || String(x[0]).localeCompare(String(y[0])));
+  return {
+    total,
+    byType: sortedDesc(byType).map(([errorType, count]) => ({ errorType, count, perHour: round9(count / hours) })),
+    bySeverity: sortedDesc(bySeverity).map(([severity, count]) => ({ severity, count })),
+    byHour: [...byHour.entries()].sort((x, y) => x[0] - y[0]).map(([h, count]) => ({ hour: iso(h), count })),
+  };
+}
+
+/** A trade as plain JSON, timestamp in ISO form. */
+function tradeJson(t: TradeMetric): Record<string, unknown> {
+  return { ...t, timestamp: iso(t.timestamp) };
+}

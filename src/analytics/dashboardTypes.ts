@@ -1,0 +1,156 @@
+// The dashboard objects, named as in the seed (camelCase); JSON-serialisable as they are.
+
+import type { Drawdown } from './statistics.js';
+
+export type SystemStatus = 'healthy' | 'degraded' | 'critical';
+
+export interface DashboardSummary {
+  /** ISO 8601 UTC. */
+  readonly timestamp: string;
+  readonly systemStatus: SystemStatus;
+  /** Why the status is not healthy (empty when healthy). */
+  readonly statusReasons: readonly string[];
+  readonly uptimeSeconds: number;
+  readonly totalTrades24h: number;
+  /** Notional, quote currency. */
+  readonly totalVolume24h: number;
+  /** Realized P&L of the last 24 h. */
+  readonly totalPnl24h: number;
+  /** (balance now − balance 24 h ago) ÷ balance 24 h ago; null without balances. */
+  readonly growth24h: number | null;
+  readonly errorCount24h: number;
+  readonly accountBalance: number | null;
+  readonly activeLoops: number;
+}
+
+export interface SymbolStats {
+  readonly symbol: string;
+  readonly tradeCount: number;
+  readonly volume: number;
+  readonly fees: number;
+  readonly realizedPnl: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly winRate: number | null;
+  readonly avgExecutionTimeMs: number | null;
+  readonly avgSlippageBps: number | null;
+}
+
+export interface TradingStats {
+  readonly since: string;
+  readonly until: string;
+  readonly tradeCount: number;
+  readonly buyCount: number;
+  readonly sellCount: number;
+  readonly volume: number;
+  readonly fees: number;
+  readonly realizedPnl: number;
+  /** Trades that closed (part of) a position and so realized P&L. */
+  readonly closedTrades: number;
+  readonly wins: number;
+  readonly losses: number;
+  /** wins ÷ closed trades, 0–1; null with none closed. */
+  readonly winRate: number | null;
+  /** gross profit ÷ |gross loss|; null when there is no loss. */
+  readonly profitFactor: number | null;
+  readonly grossProfit: number;
+  readonly grossLoss: number;
+  readonly avgExecutionTimeMs: number | null;
+  readonly executionTimeMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
+  readonly avgSlippageBps: number | null;
+  /** On the hourly closing balances of the window and the current balance. */
+  readonly maxDrawdown: Drawdown | null;
+  readonly bySymbol: readonly SymbolStats[];
+}
+
+export interface HourlyGrowthPoint {
+  /** ISO start of the UTC hour. */
+  readonly hour: string;
+  readonly openingBalance: number | null;
+  readonly closingBalance: number | null;
+  readonly growthRatio: number | null;
+  readonly tradeCount: number;
+  readonly realizedPnl: number;
+  readonly fees: number;
+  readonly volume: number;
+  /** True for the hour still in progress (its closing balance is the current balance). */
+  readonly inProgress: boolean;
+}
+
+export interface TradingDashboard {
+  readonly timestamp: string;
+  readonly windowHours: number;
+  readonly recentTrades: readonly Record<string, unknown>[];
+  readonly tradingStats: TradingStats;
+  readonly hourlyGrowth: readonly HourlyGrowthPoint[];
+}
+
+export interface LoopPerformance {
+  readonly loopName: string;
+  readonly runs: number;
+  readonly successes: number;
+  readonly failures: number;
+  /** successes ÷ runs, 0–1. */
+  readonly successRate: number;
+  readonly avgDurationMs: number;
+  readonly p95DurationMs: number | null;
+  readonly maxDurationMs: number;
+  readonly lastSuccessAt: string | null;
+}
+
+export interface ErrorRates {
+  readonly total: number;
+  readonly byType: readonly { readonly errorType: string; readonly count: number; readonly perHour: number }[];
+  readonly bySeverity: readonly { readonly severity: string; readonly count: number }[];
+  readonly byHour: readonly { readonly hour: string; readonly count: number }[];
+}
+
+export interface ResourceUtilization {
+  /** Share of one core used by this process since the previous reading, 0–1 per core. */
+  readonly cpuRatio: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly eventLoopLagP99Ms: number | null;
+  readonly dbSizeBytes: number | null;
+}
+
+export interface PerformanceDashboard {
+  readonly timestamp: string;
+  readonly windowHours: number;
+  readonly loopPerformance: readonly LoopPerformance[];
+  readonly errorRates: ErrorRates;
+  readonly resourceUtilization: ResourceUtilization;
+}
+
+export interface RealTimeMetrics {
+  readonly timestamp: string;
+  /** Events of every type in the last full minute. */
+  readonly eventsPerMinute: number;
+  readonly tradesLastHour: number;
+  /** Errors as a percentage (0–100) of all events in the last hour; 0 with no events. */
+  readonly errorRate: number;
+  readonly activeLoops: number;
+  readonly accountBalance: number | null;
+}
+
+export interface HourlyReport {
+  /** ISO start of the reported UTC hour. */
+  readonly reportHour: string;
+  readonly growthData: HourlyGrowthPoint | null;
+  readonly tradesSummary: Omit<TradingStats, 'maxDrawdown'>;
+  readonly errors: ErrorRates;
+  readonly loops: readonly LoopPerformance[];
+}
+
+/** Format version of `exportDashboardData`; bumped on any incompatible change. */
+export const EXPORT_SCHEMA_VERSION = 1;
+
+export interface DashboardExport {
+  readonly schemaVersion: number;
+  readonly exportedAt: string;
+  readonly summary: DashboardSummary;
+  readonly trading: TradingDashboard;
+  readonly performance: PerformanceDashboard;
+  readonly realTime: RealTimeMetrics;
+  readonly hourlyReport: HourlyReport;
+}
