@@ -35,6 +35,7 @@ import {
 import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative } from './internal/validate.js';
 import { MonitoringLogger } from './logging/MonitoringLogger.js';
+import { WebhookNotifier } from './notify/WebhookNotifier.js';
 
 /** Options of `startLoopExecution`. */
 export interface LoopStartOptions {
@@ -111,6 +112,8 @@ export class MonitoringSystem {
   private readonly ledger = new PnlLedger();
   /** @internal hourly growth, when enabled */
   readonly growth: GrowthTracker | null = null;
+  /** @internal webhook notifications, when POSEIDON_WEBHOOK_URLS is set */
+  readonly notifier: WebhookNotifier | null = null;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
@@ -119,6 +122,13 @@ export class MonitoringSystem {
     if (this.config.enableHourlyGrowth) {
       this.growth = new GrowthTracker(this.config.clock, (row) => this.emit(row));
       this.addSink(this.growth);
+    }
+    const webhooks = this.config.webhookTargets;
+    if (webhooks.length > 0) {
+      this.notifier = new WebhookNotifier(webhooks, { hourlyReports: this.config.enableHourlyNotifications }, (target, message) =>
+        this.diagnostics.sinkFailed('notifier', new Error(`webhook ${target} failed: ${message}`), this.now()),
+      );
+      this.addSink(this.notifier);
     }
   }
 

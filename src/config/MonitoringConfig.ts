@@ -2,6 +2,7 @@
 
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigurationError } from '../errors.js';
+import { parseWebhookUrls, type WebhookTarget } from '../notify/webhookFormats.js';
 import { LogLevel, OutputFormat, StorageBackend } from './enums.js';
 
 /** Options accepted by {@link MonitoringConfig}; each falls back to its `POSEIDON_*` variable, then its default. */
@@ -58,11 +59,15 @@ export interface MonitoringConfigOptions {
   flushIntervalMs?: number;
   /** Most distinct symbols used as metric labels; the rest become `__other__`. @default 100 (POSEIDON_MAX_SYMBOLS) */
   maxSymbols?: number;
+  /** Webhooks for critical errors and hourly reports: comma-separated `[json=|telegram=|discord=]url`. @default null (POSEIDON_WEBHOOK_URLS) */
+  webhookUrls?: string | null;
+  /** Also post a report for every closed growth hour. @default false (POSEIDON_NOTIFY_HOURLY) */
+  enableHourlyNotifications?: boolean;
   /** The clock every timestamp and timer comes from. @default the system clock */
   clock?: Clock;
 }
 
-type Kind = 'enum' | 'boolean' | 'int' | 'number' | 'string' | 'nullableString' | 'size' | 'host' | 'dbUrl';
+type Kind = 'enum' | 'boolean' | 'int' | 'number' | 'string' | 'nullableString' | 'size' | 'host' | 'dbUrl' | 'webhooks';
 
 interface Setting {
   readonly key: keyof MonitoringConfigOptions;
@@ -230,6 +235,20 @@ export const SETTINGS: readonly Setting[] = [
     max: 100_000,
     description: 'Distinct symbols used as metric labels before `__other__`',
   },
+  {
+    key: 'webhookUrls',
+    env: 'POSEIDON_WEBHOOK_URLS',
+    kind: 'webhooks',
+    def: null,
+    description: 'Webhooks notified of critical errors (and hourly reports): comma-separated [json=|telegram=|discord=]URL',
+  },
+  {
+    key: 'enableHourlyNotifications',
+    env: 'POSEIDON_NOTIFY_HOURLY',
+    kind: 'boolean',
+    def: false,
+    description: 'Also post an hourly report (growth, P&L, trades, errors) to the webhooks',
+  },
 ];
 
 /** The variables of the original seed (the first 20) and the ones this package adds. */
@@ -346,6 +365,10 @@ function check(s: Setting, value: unknown, field: string): unknown {
     case 'dbUrl':
       parseDbUrl(field, value);
       return value;
+    case 'webhooks':
+      if (value === null) return null;
+      if (typeof value !== 'string') throw new ConfigurationError(field, '(hidden)', 'comma-separated [json=|telegram=|discord=]http(s) URLs, or null');
+      return parseWebhookUrls(field, value).length === 0 ? null : value;
     default:
       return value;
   }
@@ -404,6 +427,8 @@ export class MonitoringConfig {
   readonly apiToken!: string | null;
   readonly flushIntervalMs!: number;
   readonly maxSymbols!: number;
+  readonly webhookUrls!: string | null;
+  readonly enableHourlyNotifications!: boolean;
   readonly clock: Clock;
 
   constructor(options: MonitoringConfigOptions = {}, env: EnvRecord = {}) {
@@ -439,6 +464,11 @@ export class MonitoringConfig {
     return new MonitoringConfig(overrides, env);
   }
 
+  /** The webhooks parsed from `webhookUrls` (empty when unset). */
+  get webhookTargets(): WebhookTarget[] {
+    return this.webhookUrls === null ? [] : parseWebhookUrls('webhookUrls', this.webhookUrls);
+  }
+
   /** Where the SQLite database lives, parsed from `dbUrl`. */
   get databaseLocation(): DatabaseLocation {
     return parseDbUrl('dbUrl', this.dbUrl);
@@ -449,6 +479,7 @@ export class MonitoringConfig {
     const out: Record<string, unknown> = {};
     for (const s of SETTINGS) out[s.key] = (this as unknown as Record<string, unknown>)[s.key];
     if (out.apiToken !== null) out.apiToken = '[REDACTED]';
+    if (out.webhookUrls !== null) out.webhookUrls = '[REDACTED]';
     return out;
   }
 }
