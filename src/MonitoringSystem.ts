@@ -33,7 +33,7 @@ import {
   type TradeMetric,
 } from './events/types.js';
 import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
-import { copyAdditionalData, optionalObject, requireName, requireNonNegative } from './internal/validate.js';
+import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
 import { MonitoringLogger } from './logging/MonitoringLogger.js';
 import { WebhookNotifier } from './notify/WebhookNotifier.js';
 
@@ -51,6 +51,18 @@ export interface LoopRun {
   readonly startTime: number;
   /** Set by the loop body; reported when the run ends. */
   tradesExecuted: number;
+}
+
+/** What `getUnrealizedPnl()` reports. */
+export interface UnrealizedPnl {
+  readonly total: number;
+  readonly bySymbol: readonly {
+    readonly symbol: string;
+    readonly quantity: number;
+    readonly averageCost: number;
+    readonly markPrice: number | null;
+    readonly unrealizedPnl: number;
+  }[];
 }
 
 /** Query of `getRecentEvents`. */
@@ -110,6 +122,7 @@ export class MonitoringSystem {
   private startedAt: number | null = null;
   private balance: number | null = null;
   private readonly ledger = new PnlLedger();
+  private readonly marks = new Map<string, number>();
   /** @internal hourly growth, when enabled */
   readonly growth: GrowthTracker | null = null;
   /** @internal webhook notifications, when POSEIDON_WEBHOOK_URLS is set */
@@ -247,7 +260,38 @@ export class MonitoringSystem {
   logLiquidityAnalysis(snapshot: LiquidityInput): LiquidityMetric {
     const event = buildLiquidity(snapshot, this.now());
     if (this.config.enableLiquidityTracking) this.emit(event);
+    // The mid price marks open positions to market.
+    if (event.bidPrice !== null && event.askPrice !== null) this.marks.set(event.symbol, (event.bidPrice + event.askPrice) / 2);
     return event;
+  }
+
+  /** Marks a symbol's open position to market at `price` (for unrealized P&L and equity). */
+  updateMarketPrice(symbol: string, price: number): void {
+    const name = requireName('symbol', symbol);
+    this.marks.set(name, requirePositive('price', price));
+  }
+
+  /**
+   * Unrealized P&L of every open position at the last market price given for its symbol
+   * (`updateMarketPrice`, or the mid of a liquidity snapshot with bid and ask prices). Positions
+   * without a price yet are listed with `markPrice: null` and count 0.
+   */
+  getUnrealizedPnl(): UnrealizedPnl {
+    let total = 0;
+    const bySymbol = [];
+    for (const p of this.ledger.positionsList()) {
+      if (p.quantity === 0) continue;
+      const mark = this.marks.get(p.symbol) ?? null;
+      const unrealizedPnl = mark === null ? 0 : this.ledger.unrealizedPnl(p.symbol, mark);
+      total += unrealizedPnl;
+      bySymbol.push({ symbol: p.symbol, quantity: p.quantity, averageCost: p.averageCost, markPrice: mark, unrealizedPnl });
+    }
+    return { total, bySymbol };
+  }
+
+  /** Account balance plus unrealized P&L; null before the first balance. */
+  get equity(): number | null {
+    return this.balance === null ? null : this.balance + this.getUnrealizedPnl().total;
   }
 
   /**
