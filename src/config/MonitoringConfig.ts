@@ -1,5 +1,6 @@
 // MonitoringConfig: every setting, resolved once as explicit option → POSEIDON_* variable → default.
 
+import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigurationError } from '../errors.js';
 import { parseWebhookUrls, type WebhookTarget } from '../notify/webhookFormats.js';
@@ -63,11 +64,17 @@ export interface MonitoringConfigOptions {
   webhookUrls?: string | null;
   /** Also post a report for every closed growth hour. @default false (POSEIDON_NOTIFY_HOURLY) */
   enableHourlyNotifications?: boolean;
+  /** This bot's name: a label on every metric, a field of every log record and DB row. @default the host name (POSEIDON_BOT_NAME) */
+  botName?: string;
+  /** Strategy label. @default '' (POSEIDON_STRATEGY) */
+  strategy?: string;
+  /** Exchange label. @default '' (POSEIDON_EXCHANGE) */
+  exchange?: string;
   /** The clock every timestamp and timer comes from. @default the system clock */
   clock?: Clock;
 }
 
-type Kind = 'enum' | 'boolean' | 'int' | 'number' | 'string' | 'nullableString' | 'size' | 'host' | 'dbUrl' | 'webhooks';
+type Kind = 'enum' | 'boolean' | 'int' | 'number' | 'string' | 'nullableString' | 'size' | 'host' | 'dbUrl' | 'webhooks' | 'label';
 
 interface Setting {
   readonly key: keyof MonitoringConfigOptions;
@@ -243,6 +250,15 @@ export const SETTINGS: readonly Setting[] = [
     description: 'Webhooks notified of critical errors (and hourly reports): comma-separated [json=|telegram=|discord=]URL',
   },
   {
+    key: 'botName',
+    env: 'POSEIDON_BOT_NAME',
+    kind: 'label',
+    def: null,
+    description: 'Bot name: `bot` label on every metric, field of every log record and DB row (default: the host name)',
+  },
+  { key: 'strategy', env: 'POSEIDON_STRATEGY', kind: 'label', def: '', description: 'Strategy name: `strategy` label (optional)' },
+  { key: 'exchange', env: 'POSEIDON_EXCHANGE', kind: 'label', def: '', description: 'Exchange name: `exchange` label (optional)' },
+  {
     key: 'enableHourlyNotifications',
     env: 'POSEIDON_NOTIFY_HOURLY',
     kind: 'boolean',
@@ -269,6 +285,7 @@ const SIZE_UNITS: Record<string, number> = {
   gb: 1024 ** 3,
   gib: 1024 ** 3,
 };
+const LABEL_PATTERN = /^[A-Za-z0-9._:/-]{0,64}$/;
 const HOST_PATTERN = /^(?:[A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 function rangeText(s: Setting, what: string): string {
@@ -365,6 +382,12 @@ function check(s: Setting, value: unknown, field: string): unknown {
     case 'dbUrl':
       parseDbUrl(field, value);
       return value;
+    case 'label':
+      if (typeof value !== 'string' || !LABEL_PATTERN.test(value)) {
+        throw new ConfigurationError(field, value, 'at most 64 characters of letters, digits, and . _ - : / (may be empty except the bot name)');
+      }
+      if (s.key === 'botName' && value === '') throw new ConfigurationError(field, value, 'a non-empty name');
+      return value;
     case 'webhooks':
       if (value === null) return null;
       if (typeof value !== 'string') throw new ConfigurationError(field, '(hidden)', 'comma-separated [json=|telegram=|discord=]http(s) URLs, or null');
@@ -390,6 +413,12 @@ export function parseDbUrl(field: string, url: unknown): DatabaseLocation {
   const path = url.slice(prefix.length);
   if (path.length === 0 || path.endsWith('/') || /[\0\r\n?#]/.test(path)) throw new ConfigurationError(field, url, accepted);
   return { kind: 'file', path };
+}
+
+/** The host name, trimmed to a valid label: the default bot name. */
+function defaultBotName(): string {
+  const name = hostname().replace(/[^A-Za-z0-9._:/-]/g, '_').slice(0, 64);
+  return name.length > 0 ? name : 'poseidon-bot';
 }
 
 /** A plain record of environment variables, like `process.env`. */
@@ -428,6 +457,9 @@ export class MonitoringConfig {
   readonly flushIntervalMs!: number;
   readonly maxSymbols!: number;
   readonly webhookUrls!: string | null;
+  readonly botName!: string;
+  readonly strategy!: string;
+  readonly exchange!: string;
   readonly enableHourlyNotifications!: boolean;
   readonly clock: Clock;
 
@@ -446,7 +478,7 @@ export class MonitoringConfig {
         continue;
       }
       const raw = env[s.env];
-      target[s.key] = raw === undefined ? s.def : check(s, parseEnv(s, raw), s.env);
+      target[s.key] = raw === undefined ? (s.key === 'botName' ? defaultBotName() : s.def) : check(s, parseEnv(s, raw), s.env);
     }
     const clock = options.clock ?? systemClock;
     if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
