@@ -36,6 +36,9 @@ import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
 import { MonitoringLogger } from './logging/MonitoringLogger.js';
 import { WebhookNotifier } from './notify/WebhookNotifier.js';
+import { createHistoryStore } from './store/createHistoryStore.js';
+import type { DatabaseStats, HistoryStore } from './store/HistoryStore.js';
+import { MetricsCollector } from './store/MetricsCollector.js';
 
 /** Options of `startLoopExecution`. */
 export interface LoopStartOptions {
@@ -127,11 +130,19 @@ export class MonitoringSystem {
   readonly growth: GrowthTracker | null = null;
   /** @internal webhook notifications, when POSEIDON_WEBHOOK_URLS is set */
   readonly notifier: WebhookNotifier | null = null;
+  /** @internal the history sink (buffer, batched writer, backend); telemetry reads `store.stats()` */
+  readonly store: HistoryStore;
+  /** Queries over stored history (trades, metrics, growth, loops, errors) and retention. */
+  readonly metricsCollector: MetricsCollector;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
     this.eventLog = new EventLog(this.config.maxDataPoints);
     this.logger = new MonitoringLogger(this.eventLog);
+    // First sink added, so it is stopped last and writes what the others emit while stopping.
+    this.store = createHistoryStore(this.config, (error) => this.diagnostics.sinkFailed('store', error, this.now()));
+    this.addSink(this.store);
+    this.metricsCollector = new MetricsCollector(this.store, this.config.clock, (event) => this.emit(event));
     if (this.config.enableHourlyGrowth) {
       this.growth = new GrowthTracker(this.config.clock, (row) => this.emit(row));
       this.addSink(this.growth);
@@ -431,6 +442,11 @@ export class MonitoringSystem {
   /** Realized P&L of all trades logged since this monitor was created. */
   get totalRealizedPnl(): number {
     return this.ledger.totalRealizedPnl;
+  }
+
+  /** Rows per history table (unflushed rows included) and the database size on disk. */
+  getDatabaseStats(): DatabaseStats {
+    return this.metricsCollector.getDatabaseStats();
   }
 
   /** Runs currently in progress, oldest first. */

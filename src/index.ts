@@ -34,6 +34,7 @@ export {
   type TradeMetric,
   type TradeSide,
 } from './events/types.js';
+export type { StoreStats } from './internal/StoreStats.js';
 export { MonitoringLogger } from './logging/MonitoringLogger.js';
 export {
   type LoopRun,
@@ -42,3 +43,18 @@ export {
   type RecentEventsQuery,
   type SystemHealth,
 } from './MonitoringSystem.js';
+export { type CleanupResult, type DatabaseStats, HistoryStore, type HistoryStoreOptions } from './store/HistoryStore.js';
+export { MemoryBackend } from './store/MemoryBackend.js';
+export { type HourlyGrowthInput, MetricsCollector } from './store/MetricsCollector.js';
+export type {
+  ErrorQuery,
+  GrowthQuery,
+  LiquidityQuery,
+  LoopExecutionQuery,
+  PerformanceQuery,
+  TimeBound,
+  TradeQuery,
+} from './store/queries.js';
+export { SqliteBackend, type SqliteBackendOptions, type SqliteSynchronous } from './store/SqliteBackend.js';
+export type { StoreBackend, TableCounts } from './store/StoreBackend.js';
+export { SCHEMA_VERSION, TABLES, type TableName } from './store/schema.js';

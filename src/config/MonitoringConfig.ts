@@ -64,6 +64,12 @@ export interface MonitoringConfigOptions {
   webhookUrls?: string | null;
   /** Also post a report for every closed growth hour. @default false (POSEIDON_NOTIFY_HOURLY) */
   enableHourlyNotifications?: boolean;
+  /** Rows the history write buffer holds while storage is failing; more are dropped and counted. @default 100000 (POSEIDON_STORE_MAX_BUFFER) */
+  storeMaxBufferRows?: number;
+  /** SQLite `synchronous`: `normal` (a power loss may undo the last commits) or `full`. @default 'normal' (POSEIDON_DB_SYNCHRONOUS) */
+  dbSynchronous?: 'normal' | 'full';
+  /** Flush history on SIGTERM/SIGINT, then let the signal end the process. @default false (POSEIDON_SIGNAL_HANDLERS) */
+  installSignalHandlers?: boolean;
   /** This bot's name: a label on every metric, a field of every log record and DB row. @default the host name (POSEIDON_BOT_NAME) */
   botName?: string;
   /** Strategy label. @default '' (POSEIDON_STRATEGY) */
@@ -265,6 +271,30 @@ export const SETTINGS: readonly Setting[] = [
     def: false,
     description: 'Also post an hourly report (growth, P&L, trades, errors) to the webhooks',
   },
+  {
+    key: 'storeMaxBufferRows',
+    env: 'POSEIDON_STORE_MAX_BUFFER',
+    kind: 'int',
+    def: 100_000,
+    min: 100,
+    max: 10_000_000,
+    description: 'History rows buffered while storage is failing; more are dropped and counted',
+  },
+  {
+    key: 'dbSynchronous',
+    env: 'POSEIDON_DB_SYNCHRONOUS',
+    kind: 'enum',
+    def: 'normal',
+    values: ['normal', 'full'],
+    description: 'SQLite synchronous mode: normal (a power loss may undo the last commits) or full',
+  },
+  {
+    key: 'installSignalHandlers',
+    env: 'POSEIDON_SIGNAL_HANDLERS',
+    kind: 'boolean',
+    def: false,
+    description: 'Flush history on SIGTERM/SIGINT, then let the signal end the process',
+  },
 ];
 
 /** The variables of the original seed (the first 20) and the ones this package adds. */
@@ -461,6 +491,9 @@ export class MonitoringConfig {
   readonly strategy!: string;
   readonly exchange!: string;
   readonly enableHourlyNotifications!: boolean;
+  readonly storeMaxBufferRows!: number;
+  readonly dbSynchronous!: 'normal' | 'full';
+  readonly installSignalHandlers!: boolean;
   readonly clock: Clock;
 
   constructor(options: MonitoringConfigOptions = {}, env: EnvRecord = {}) {

@@ -1,0 +1,418 @@
+// HistoryStore: the store sink — buffers events on the hot path, writes them in batches, survives faults.
+
+import { performance } from 'node:perf_hooks';
+import type { Clock, TimerHandle } from '../clock.js';
+import { ValidationError } from '../errors.js';
+import type { EventSink } from '../events/EventSink.js';
+import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import type { StoreStats } from '../internal/StoreStats.js';
+import { ExitFlusher } from './ExitFlusher.js';
+import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import type { StoreBackend, TableCounts } from './StoreBackend.js';
+import { TABLES, type TableName } from './schema.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface HistoryStoreOptions {
+  /** Timers and `now()`. */
+  readonly clock: Clock;
+  /** Time between flushes, milliseconds. */
+  readonly flushIntervalMs: number;
+  /** Rows the buffer holds at most; further rows are dropped and counted. */
+  readonly maxBufferRows: number;
+  /** Flush early once this many rows are buffered. @default 5000 */
+  readonly flushAtRows?: number;
+  /** Rows per transaction; a timer flush writes one such chunk per turn of the event loop. @default 20000 */
+  readonly rowsPerTransaction?: number;
+  /** Delete history older than this many days, at start and daily; null keeps everything. */
+  readonly retentionDays: number | null;
+  /** Rows deleted per statement by retention. @default 5000 */
+  readonly retentionChunkRows?: number;
+  /** Flush on `beforeExit` and `exit`. @default true */
+  readonly exitHooks?: boolean;
+  /** Also flush on SIGTERM/SIGINT (then re-raise them). @default false */
+  readonly signalHandlers?: boolean;
+  /** Failures go here (the facade passes them to `diagnostics.sinkFailed('store', …)`). */
+  readonly onFailure: (error: unknown) => void;
+}
+
+/** What `cleanupOldData` deleted. */
+export interface CleanupResult {
+  /** Rows stamped before this instant (epoch ms) were deleted. */
+  readonly cutoff: number;
+  readonly deleted: Readonly<Record<TableName, number>>;
+  readonly total: number;
+}
+
+/** Row counts per table and the file size, as `getDatabaseStats()` reports them. */
+export type DatabaseStats = Readonly<TableCounts & { db_size_bytes: number }>;
+
+const TABLE_OF_TYPE: Partial<Record<EventType, TableName>> = {
+  [EventType.TRADE_EXECUTION]: 'trades',
+  [EventType.PERFORMANCE_METRIC]: 'performance_metrics',
+  [EventType.GROWTH_TRACKING]: 'growth_metrics',
+  [EventType.LIQUIDITY_ANALYSIS]: 'liquidity_metrics',
+  [EventType.LOOP_EXECUTION]: 'loop_executions',
+  [EventType.ERROR_EVENT]: 'errors',
+};
+
+// SQLite result codes after which the rows themselves are at fault: retrying cannot succeed.
+const PERMANENT_CODE = /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/;
+/** At most one report per this many milliseconds while a fault lasts; every failure is still counted. */
+const REPORT_INTERVAL_MS = 60_000;
+
+function isPermanent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return PERMANENT_CODE.test(code);
+  // Binding errors (a value SQLite cannot take) come as TypeError/RangeError without a code.
+  return (error instanceof TypeError || error instanceof RangeError) && !/not open/i.test(error.message);
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The history sink. `record` appends the frozen event to a bounded buffer and returns; the buffer
+ * is written in one transaction per flush: every `flushIntervalMs`, early at `flushAtRows`, and on
+ * `flush()`, `stop()`, queries, process exit and (opt-in) SIGTERM/SIGINT. A crash loses at most the
+ * rows of the last flush interval. A failed flush keeps its rows, counts the failure, reports it,
+ * and is retried; rows beyond `maxBufferRows` are dropped and counted, never silently.
+ */
+export class HistoryStore implements EventSink {
+  readonly name = 'store';
+  private buffer: MonitorEvent[] = [];
+  private readonly clock: Clock;
+  private readonly flushIntervalMs: number;
+  private readonly maxBufferRows: number;
+  private readonly flushAtRows: number;
+  private readonly rowsPerTransaction: number;
+  private readonly retentionDays: number | null;
+  private readonly retentionChunkRows: number;
+  private readonly onFailure: (error: unknown) => void;
+  private readonly exitFlusher: ExitFlusher | null;
+  private flushTimer: TimerHandle | null = null;
+  private retentionTimer: TimerHandle | null = null;
+  private earlyFlushArmed = false;
+  private running = false;
+  private stopping: Promise<void> | null = null;
+  private cleanup: Promise<unknown> | null = null;
+  // A fault episode lasts from the first failure (or drop) to the next successful flush.
+  private failing = false;
+  private dropping = false;
+  private lastReportAt = Number.NEGATIVE_INFINITY;
+  private writeFailures = 0;
+  private droppedRows = 0;
+  private rowsWritten = 0;
+  private flushes = 0;
+  private lastFlushDurationMs = 0;
+  private lastFlushRows = 0;
+
+  constructor(
+    readonly backend: StoreBackend,
+    options: HistoryStoreOptions,
+  ) {
+    this.clock = options.clock;
+    this.flushIntervalMs = options.flushIntervalMs;
+    this.maxBufferRows = options.maxBufferRows;
+    this.flushAtRows = Math.min(options.flushAtRows ?? 5000, options.maxBufferRows);
+    this.rowsPerTransaction = options.rowsPerTransaction ?? 20_000;
+    this.retentionDays = options.retentionDays;
+    this.retentionChunkRows = options.retentionChunkRows ?? 5000;
+    this.onFailure = options.onFailure;
+    const hooks = options.exitHooks ?? true;
+    this.exitFlusher = hooks || options.signalHandlers ? new ExitFlusher(() => this.flushSync(), options.signalHandlers ?? false) : null;
+  }
+
+  // ── hot path ───────────────────────────────────────────────────────────────
+
+  record(event: MonitorEvent): void {
+    if (event.eventType === EventType.SYSTEM_EVENT) return;
+    const buffer = this.buffer;
+    if (buffer.length >= this.maxBufferRows) {
+      this.dropped();
+      return;
+    }
+    buffer.push(event);
+    // Not while a fault lasts: retries then wait for the interval instead of hammering a locked file.
+    if (buffer.length >= this.flushAtRows && !this.earlyFlushArmed && this.running && !this.failing) {
+      // Not written here: the write happens on the next timer turn, off the caller's stack.
+      this.earlyFlushArmed = true;
+      this.armFlush(0);
+    }
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────
+
+  /** Opens the backend, starts the flush timer and retention; throws when the database cannot be opened. */
+  start(): void {
+    if (this.running) return;
+    this.backend.open();
+    this.running = true;
+    this.stopping = null;
+    this.exitFlusher?.install();
+    this.armFlush(this.flushIntervalMs);
+    if (this.retentionDays !== null) this.runRetention();
+  }
+
+  /** Writes everything buffered. Failures are counted and reported, never thrown. */
+  flush(): void {
+    this.flushSync();
+  }
+
+  /** Flushes, stops timers and hooks, and closes the backend. Safe to call twice. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.clearTimers();
+    this.exitFlusher?.uninstall();
+    // Retention checks `running` between chunks and ends early.
+    await this.cleanup?.catch(() => undefined);
+    if (this.backend.isOpen) {
+      if (!this.flushSync()) {
+        this.report(
+          new Error(`history store stopped with ${this.buffer.length} rows not written (kept in memory until the next start)`),
+          true,
+        );
+      }
+      this.backend.close();
+    }
+  }
+
+  /** True between `start()` and `stop()`. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The retention run in progress (at start or daily), if any. */
+  get cleanupInProgress(): Promise<unknown> | null {
+    return this.cleanup;
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────────
+
+  /**
+   * Writes the whole buffer now, in transactions of `rowsPerTransaction`. Returns true when the
+   * buffer is empty afterwards. Never throws.
+   */
+  flushSync(): boolean {
+    if (this.buffer.length === 0) return true;
+    if (!this.backend.isOpen) return false;
+    while (this.buffer.length > 0) {
+      if (!this.writeChunk()) return false;
+    }
+    this.backend.afterFlush();
+    return true;
+  }
+
+  private writeChunk(): boolean {
+    const n = Math.min(this.buffer.length, this.rowsPerTransaction);
+    const started = performance.now();
+    try {
+      this.backend.writeBatch(this.buffer, 0, n);
+    } catch (error) {
+      if (!isPermanent(error)) {
+        this.failed(error);
+        return false;
+      }
+      return this.writeRowByRow(n);
+    }
+    this.buffer.splice(0, n);
+    this.succeeded(n, performance.now() - started);
+    return true;
+  }
+
+  /**
+   * A batch refused for its content (a row SQLite cannot take): write the rows one by one so only
+   * the bad ones are dropped, each counted and reported. Stops at a fault that is not the rows'.
+   */
+  private writeRowByRow(n: number): boolean {
+    const started = performance.now();
+    let done = 0;
+    let dropped = 0;
+    while (done < n) {
+      try {
+        this.backend.writeBatch(this.buffer, done, done + 1);
+      } catch (error) {
+        if (!isPermanent(error)) {
+          this.buffer.splice(0, done);
+          this.failed(error);
+          return false;
+        }
+        dropped++;
+        this.droppedRows++;
+        this.report(new Error(`history row refused by the database and dropped (${this.buffer[done]!.eventType}): ${String(error)}`), true);
+      }
+      done++;
+    }
+    this.buffer.splice(0, n);
+    this.succeeded(n - dropped, performance.now() - started);
+    return true;
+  }
+
+  private succeeded(rows: number, durationMs: number): void {
+    this.rowsWritten += rows;
+    this.flushes++;
+    this.lastFlushRows = rows;
+    this.lastFlushDurationMs = durationMs;
+    this.failing = false;
+    if (this.buffer.length < this.maxBufferRows) this.dropping = false;
+  }
+
+  private failed(error: unknown): void {
+    this.writeFailures++;
+    const first = !this.failing;
+    this.failing = true;
+    this.report(error, first);
+  }
+
+  private dropped(): void {
+    this.droppedRows++;
+    if (!this.dropping) {
+      this.dropping = true;
+      this.report(
+        new Error(`history buffer full (${this.maxBufferRows} rows): new rows are dropped and counted until a flush succeeds`),
+        true,
+      );
+    }
+  }
+
+  private report(error: unknown, force = false): void {
+    const now = this.clock.now();
+    if (!force && now - this.lastReportAt < REPORT_INTERVAL_MS) return;
+    this.lastReportAt = now;
+    try {
+      this.onFailure(error);
+    } catch {
+      // Reporting must not turn a failed write into an exception in the bot.
+    }
+  }
+
+  private armFlush(delayMs: number): void {
+    if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
+    this.flushTimer = this.clock.setTimeout(this.onFlushTimer, delayMs);
+  }
+
+  private readonly onFlushTimer = (): void => {
+    this.flushTimer = null;
+    this.earlyFlushArmed = false;
+    if (!this.running) return;
+    // One chunk per turn keeps a long backlog (after an outage) from stalling the event loop.
+    let ok = true;
+    if (this.buffer.length > 0) {
+      ok = this.writeChunk();
+      if (ok && this.buffer.length === 0) this.backend.afterFlush();
+    }
+    this.armFlush(ok && this.buffer.length > 0 ? 0 : this.flushIntervalMs);
+  };
+
+  private clearTimers(): void {
+    if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
+    if (this.retentionTimer !== null) this.clock.clearTimeout(this.retentionTimer);
+    this.flushTimer = null;
+    this.retentionTimer = null;
+    this.earlyFlushArmed = false;
+  }
+
+  // ── retention ──────────────────────────────────────────────────────────────
+
+  private runRetention(): void {
+    const days = this.retentionDays!;
+    if (this.cleanup === null) {
+      const run = this.cleanupOldData(days)
+        .catch((error: unknown) => this.report(error, true))
+        .finally(() => {
+          if (this.cleanup === run) this.cleanup = null;
+        });
+      this.cleanup = run;
+    }
+    this.retentionTimer = this.clock.setTimeout(() => {
+      this.retentionTimer = null;
+      if (this.running) this.runRetention();
+    }, DAY_MS);
+  }
+
+  /**
+   * Deletes history stamped more than `days` days before `clock.now()`, table by table in chunks
+   * of `retentionChunkRows`, yielding to the event loop between chunks.
+   */
+  async cleanupOldData(days: number): Promise<CleanupResult> {
+    if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0) throw new ValidationError('days', days, 'a number of days > 0');
+    if (!this.backend.isOpen) throw new Error('history store is not open (call start() first)');
+    const cutoff = this.clock.now() - days * DAY_MS;
+    this.flushSync();
+    const deleted = {} as Record<TableName, number>;
+    let total = 0;
+    for (const table of TABLES) {
+      deleted[table] = 0;
+      for (;;) {
+        if (!this.backend.isOpen) break;
+        const n = this.backend.deleteOlderThan(table, cutoff, this.retentionChunkRows);
+        deleted[table] += n;
+        total += n;
+        if (n < this.retentionChunkRows) break;
+        await yieldToEventLoop();
+      }
+    }
+    if (total > 0) this.backend.optimize();
+    return { cutoff, deleted, total };
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────────
+
+  /** Newest first; flushes first, and still includes rows a failed flush left in the buffer. */
+  query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
+    this.flushSync();
+    const stored = this.backend.query(kind, q);
+    if (this.buffer.length === 0) return stored;
+    return mergeNewest(stored, newestMatches<StoredEventByKind[K]>(this.buffer, EVENT_TYPE_OF[kind], q), q.limit);
+  }
+
+  /** The newest growth row of an hour before `hourStart`, buffered rows included. */
+  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+    this.flushSync();
+    let best = this.backend.lastGrowthBefore(hourStart);
+    for (const e of this.buffer) {
+      if (e.eventType === EventType.GROWTH_TRACKING && e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart))
+        best = e;
+    }
+    return best;
+  }
+
+  /** Rows per table (buffered rows included) and the size on disk. */
+  databaseStats(): DatabaseStats {
+    this.flushSync();
+    const counts = this.backend.counts();
+    for (const e of this.buffer) {
+      const table = TABLE_OF_TYPE[e.eventType];
+      if (table !== undefined) counts[table]++;
+    }
+    return Object.freeze({ ...counts, db_size_bytes: this.sizeBytes() });
+  }
+
+  /** The store's figures for telemetry; cheap, never throws. */
+  stats(): StoreStats {
+    return {
+      dbSizeBytes: this.sizeBytes(),
+      bufferedRows: this.buffer.length,
+      writeFailures: this.writeFailures,
+      droppedRows: this.droppedRows,
+      rowsWritten: this.rowsWritten,
+      flushes: this.flushes,
+      lastFlushDurationMs: this.lastFlushDurationMs,
+      lastFlushRows: this.lastFlushRows,
+    };
+  }
+
+  private sizeBytes(): number {
+    try {
+      return this.backend.sizeBytes();
+    } catch {
+      return 0;
+    }
+  }
+}

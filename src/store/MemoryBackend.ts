@@ -1,0 +1,118 @@
+// MemoryBackend: history kept in process memory (POSEIDON_STORAGE=memory), same query semantics as SQLite.
+
+import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
+import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import type { StoreBackend, TableCounts } from './StoreBackend.js';
+import { TABLES, type TableName } from './schema.js';
+
+const TABLE_OF: Partial<Record<EventType, TableName>> = {
+  [EventType.TRADE_EXECUTION]: 'trades',
+  [EventType.PERFORMANCE_METRIC]: 'performance_metrics',
+  [EventType.GROWTH_TRACKING]: 'growth_metrics',
+  [EventType.LIQUIDITY_ANALYSIS]: 'liquidity_metrics',
+  [EventType.LOOP_EXECUTION]: 'loop_executions',
+  [EventType.ERROR_EVENT]: 'errors',
+};
+
+const KIND_TABLE: { readonly [K in StoredKind]: TableName } = {
+  trades: 'trades',
+  performance: 'performance_metrics',
+  liquidity: 'liquidity_metrics',
+  growth: 'growth_metrics',
+  loops: 'loop_executions',
+  errors: 'errors',
+};
+
+/**
+ * History in arrays, for tests and short-lived runs: nothing survives the process. Stores the
+ * frozen events themselves, so a round trip is the identical object.
+ */
+export class MemoryBackend implements StoreBackend {
+  readonly kind = 'memory';
+  private readonly tables = new Map<TableName, MonitorEvent[]>(TABLES.map((t) => [t, []]));
+  /** Realized P&L per trade (the ledger's or the caller's), as `trades.realized_pnl` holds it. */
+  private readonly realized = new Map<TradeMetric, number>();
+  private open_ = false;
+
+  get isOpen(): boolean {
+    return this.open_;
+  }
+
+  open(): void {
+    this.open_ = true;
+  }
+
+  writeBatch(events: readonly MonitorEvent[], start: number, end: number): void {
+    if (!this.open_) throw new Error('history store is not open');
+    const trades = this.tables.get('trades')!;
+    for (let i = start; i < end; i++) {
+      const e = events[i]!;
+      if (e.eventType === EventType.PROFIT_LOSS) {
+        // The newest trade with that id whose P&L the caller did not give, as in SQLite.
+        for (let j = trades.length - 1; j >= 0; j--) {
+          const t = trades[j] as TradeMetric;
+          if (t.executionId === e.executionId && t.pnl === null && !this.realized.has(t)) {
+            this.realized.set(t, e.realizedPnl);
+            break;
+          }
+        }
+        continue;
+      }
+      const table = TABLE_OF[e.eventType];
+      if (table === undefined) continue;
+      this.tables.get(table)!.push(e);
+      if (e.eventType === EventType.TRADE_EXECUTION && e.pnl !== null) this.realized.set(e, e.pnl);
+    }
+  }
+
+  query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
+    return newestMatches<StoredEventByKind[K]>(this.tables.get(KIND_TABLE[kind])!, EVENT_TYPE_OF[kind], q);
+  }
+
+  /** Realized P&L stored with a trade (caller's or ledger's), or null. */
+  realizedPnlOf(trade: TradeMetric): number | null {
+    return this.realized.get(trade) ?? null;
+  }
+
+  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+    let best: GrowthMetric | null = null;
+    for (const e of this.tables.get('growth_metrics')! as GrowthMetric[]) {
+      if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
+    }
+    return best;
+  }
+
+  deleteOlderThan(table: TableName, cutoff: number, limit: number): number {
+    const rows = this.tables.get(table)!;
+    let removed = 0;
+    const kept = rows.filter((e) => {
+      if (removed < limit && e.timestamp < cutoff) {
+        removed++;
+        if (e.eventType === EventType.TRADE_EXECUTION) this.realized.delete(e);
+        return false;
+      }
+      return true;
+    });
+    this.tables.set(table, kept);
+    return removed;
+  }
+
+  counts(): TableCounts {
+    const out = {} as Record<TableName, number>;
+    for (const t of TABLES) out[t] = this.tables.get(t)!.length;
+    return out;
+  }
+
+  sizeBytes(): number {
+    return 0;
+  }
+
+  afterFlush(): void {}
+
+  optimize(): void {}
+
+  close(): void {
+    // History stays for a later start() of the same monitor: memory is the only copy.
+    this.open_ = false;
+  }
+}

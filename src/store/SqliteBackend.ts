@@ -1,0 +1,521 @@
+// SqliteBackend: history in one SQLite file (WAL) — schema, prepared statements, batch writes, queries.
+
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DatabaseLocation } from '../config/MonitoringConfig.js';
+import {
+  type AdditionalData,
+  type ErrorEvent,
+  type ErrorSeverity,
+  type ErrorType,
+  EventType,
+  type GrowthMetric,
+  type LiquidityMetric,
+  type LoopExecutionMetric,
+  type MonitorEvent,
+  type PerformanceMetric,
+  type TradeMetric,
+  type TradeSide,
+} from '../events/types.js';
+import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
+import type { StoreBackend, TableCounts } from './StoreBackend.js';
+import { migrate, TABLES, type TableName } from './schema.js';
+
+/** How hard SQLite syncs to disk: `normal` (WAL default) or `full`. */
+export type SqliteSynchronous = 'normal' | 'full';
+
+export interface SqliteBackendOptions {
+  /** Value of every row's `bot` column. @default '' */
+  botName?: string;
+  /** @default 'normal' */
+  synchronous?: SqliteSynchronous;
+  /**
+   * How long a write waits for another connection's lock. Kept short on purpose: a flush runs on
+   * the bot's event loop, and a failed flush keeps its rows and is retried at the next interval.
+   * @default 100
+   */
+  busyTimeoutMs?: number;
+  /** Checkpoint the WAL into the database after a flush once it exceeds this size. @default 4 MiB */
+  walCheckpointBytes?: number;
+}
+
+type Row = Record<string, unknown>;
+
+interface QuerySpec {
+  readonly table: TableName;
+  readonly filters: readonly (readonly [keyof NormalizedQuery, string])[];
+  readonly map: (row: Row) => MonitorEvent;
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function parseJson(text: unknown): AdditionalData | null {
+  return typeof text === 'string' ? (deepFreeze(JSON.parse(text)) as AdditionalData) : null;
+}
+
+function toTrade(r: Row): TradeMetric {
+  return Object.freeze({
+    eventType: EventType.TRADE_EXECUTION,
+    timestamp: r.timestamp as number,
+    symbol: r.symbol as string,
+    side: r.side as TradeSide,
+    quantity: r.quantity as number,
+    price: r.price as number,
+    notionalValue: r.notional_value as number,
+    fee: r.fee as number,
+    executionTimeMs: r.execution_time_ms as number,
+    slippageBps: r.slippage_bps as number,
+    executionId: r.execution_id as string,
+    orderId: (r.order_id as string | null) ?? null,
+    // Only the caller's own figure is the trade's `pnl`; the ledger's lives in realized_pnl alone.
+    pnl: r.pnl_source === 'caller' ? (r.realized_pnl as number) : null,
+    additionalData: parseJson(r.additional_data),
+  });
+}
+
+function toPerformance(r: Row): PerformanceMetric {
+  return Object.freeze({
+    eventType: EventType.PERFORMANCE_METRIC,
+    timestamp: r.timestamp as number,
+    metricName: r.metric_name as string,
+    value: r.value as number,
+    unit: r.unit as string,
+    tags: (parseJson(r.tags) ?? Object.freeze({})) as Readonly<Record<string, string>>,
+  });
+}
+
+function toLiquidity(r: Row): LiquidityMetric {
+  return Object.freeze({
+    eventType: EventType.LIQUIDITY_ANALYSIS,
+    timestamp: r.timestamp as number,
+    symbol: r.symbol as string,
+    spread: r.spread as number,
+    bidSize: r.bid_size as number,
+    askSize: r.ask_size as number,
+    marketDepth: r.market_depth as number,
+    volatility24h: r.volatility_24h as number,
+    volume24h: r.volume_24h as number,
+    bidPrice: (r.bid_price as number | null) ?? null,
+    askPrice: (r.ask_price as number | null) ?? null,
+  });
+}
+
+function toGrowth(r: Row): GrowthMetric {
+  return Object.freeze({
+    eventType: EventType.GROWTH_TRACKING,
+    timestamp: r.timestamp as number,
+    hourStart: r.hour_start as number,
+    openingBalance: r.opening_balance as number,
+    closingBalance: r.closing_balance as number,
+    growthRatio: r.growth_ratio as number,
+    tradeCount: r.trade_count as number,
+    realizedPnl: r.realized_pnl as number,
+    fees: r.fees as number,
+    volume: r.volume as number,
+  });
+}
+
+function toLoop(r: Row): LoopExecutionMetric {
+  return Object.freeze({
+    eventType: EventType.LOOP_EXECUTION,
+    timestamp: r.timestamp as number,
+    loopName: r.loop_name as string,
+    executionId: r.execution_id as string,
+    startTime: r.start_time as number,
+    endTime: r.end_time as number,
+    durationMs: r.duration_ms as number,
+    success: r.success === 1,
+    tradesExecuted: r.trades_executed as number,
+    errorMessage: (r.error_message as string | null) ?? null,
+    additionalData: parseJson(r.additional_data),
+  });
+}
+
+function toError(r: Row): ErrorEvent {
+  return Object.freeze({
+    eventType: EventType.ERROR_EVENT,
+    timestamp: r.timestamp as number,
+    errorId: r.error_id as string,
+    message: r.message as string,
+    errorType: r.error_type as ErrorType,
+    severity: r.severity as ErrorSeverity,
+    symbol: (r.symbol as string | null) ?? null,
+    loopName: (r.loop_name as string | null) ?? null,
+    stackTrace: (r.stack_trace as string | null) ?? null,
+    context: parseJson(r.context),
+  });
+}
+
+const QUERIES: { readonly [K in StoredKind]: QuerySpec } = {
+  trades: { table: 'trades', filters: [['symbol', 'symbol']], map: toTrade },
+  performance: { table: 'performance_metrics', filters: [['metricName', 'metric_name']], map: toPerformance },
+  liquidity: { table: 'liquidity_metrics', filters: [['symbol', 'symbol']], map: toLiquidity },
+  growth: { table: 'growth_metrics', filters: [], map: toGrowth },
+  loops: {
+    table: 'loop_executions',
+    filters: [
+      ['loopName', 'loop_name'],
+      ['success', 'success'],
+    ],
+    map: toLoop,
+  },
+  errors: {
+    table: 'errors',
+    filters: [
+      ['errorType', 'error_type'],
+      ['severity', 'severity'],
+      ['symbol', 'symbol'],
+    ],
+    map: toError,
+  },
+};
+
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * History in SQLite through better-sqlite3. WAL journal with `synchronous=NORMAL` by default: a
+ * process crash loses no committed transaction; a power loss or OS crash may roll back the last
+ * transactions committed since the WAL was last synced, never corrupting the file. `full` syncs
+ * every commit. Timestamps are UTC epoch milliseconds in INTEGER columns in every table.
+ */
+export class SqliteBackend implements StoreBackend {
+  readonly kind = 'sqlite';
+  private db: Database.Database | null = null;
+  private readonly path: string | null;
+  private readonly bot: string;
+  private readonly synchronous: SqliteSynchronous;
+  private readonly busyTimeoutMs: number;
+  private readonly walCheckpointBytes: number;
+  private insertTrade!: Database.Statement;
+  private insertPerformance!: Database.Statement;
+  private insertLiquidity!: Database.Statement;
+  private insertGrowth!: Database.Statement;
+  private insertLoop!: Database.Statement;
+  private insertError!: Database.Statement;
+  private updatePnl!: Database.Statement;
+  private lastGrowth!: Database.Statement;
+  private countAll!: Database.Statement;
+  private writeTx!: (events: readonly MonitorEvent[], start: number, end: number) => void;
+  private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly deleteCache = new Map<TableName, Database.Statement>();
+
+  constructor(location: DatabaseLocation, options: SqliteBackendOptions = {}) {
+    this.path = location.kind === 'file' ? resolve(location.path) : null;
+    this.bot = options.botName ?? '';
+    this.synchronous = options.synchronous ?? 'normal';
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 100;
+    this.walCheckpointBytes = options.walCheckpointBytes ?? CHECKPOINT_BYTES;
+  }
+
+  /** Absolute path of the database file, or null in memory. */
+  get filePath(): string | null {
+    return this.path;
+  }
+
+  get isOpen(): boolean {
+    return this.db !== null;
+  }
+
+  open(): void {
+    if (this.db !== null) return;
+    if (this.path !== null) {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      // Trading records are private: create the file owner-only before SQLite does (SQLite gives
+      // the -wal and -shm files the database file's permissions). An existing file keeps its mode.
+      closeSync(openSync(this.path, 'a', 0o600));
+    }
+    const db = new Database(this.path ?? ':memory:');
+    try {
+      db.pragma(`busy_timeout = ${Math.trunc(this.busyTimeoutMs)}`);
+      if (this.path !== null) {
+        const mode = db.pragma('journal_mode = WAL', { simple: true });
+        if (mode !== 'wal') throw new Error(`could not switch ${this.path} to WAL mode (got ${String(mode)})`);
+        // Checkpoints run after flushes (afterFlush), not in the middle of a commit.
+        db.pragma('wal_autocheckpoint = 0');
+      }
+      db.pragma(`synchronous = ${this.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      migrate(db);
+      this.prepare(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.db = db;
+  }
+
+  private prepare(db: Database.Database): void {
+    this.insertTrade = db.prepare(
+      `INSERT INTO trades (timestamp, symbol, side, quantity, price, notional_value, fee, execution_time_ms, slippage_bps,
+        execution_id, order_id, realized_pnl, pnl_source, additional_data, bot) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    this.insertPerformance = db.prepare(
+      'INSERT INTO performance_metrics (timestamp, metric_name, value, unit, tags, bot) VALUES (?,?,?,?,?,?)',
+    );
+    this.insertLiquidity = db.prepare(
+      `INSERT INTO liquidity_metrics (timestamp, symbol, spread, bid_size, ask_size, market_depth, volatility_24h, volume_24h,
+        bid_price, ask_price, bot) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    this.insertGrowth = db.prepare(
+      `INSERT INTO growth_metrics (timestamp, hour_start, opening_balance, closing_balance, growth_ratio, trade_count, realized_pnl,
+        fees, volume, bot) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+    );
+    this.insertLoop = db.prepare(
+      `INSERT INTO loop_executions (timestamp, loop_name, execution_id, start_time, end_time, duration_ms, success, trades_executed,
+        error_message, additional_data, bot) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    this.insertError = db.prepare(
+      `INSERT INTO errors (timestamp, error_id, message, error_type, severity, symbol, loop_name, stack_trace, context, bot)
+        VALUES (?,?,?,?,?,?,?,?,?,?)`,
+    );
+    // The newest trade with that id whose P&L the caller did not give (ids may repeat across runs).
+    this.updatePnl = db.prepare(
+      `UPDATE trades SET realized_pnl = ?, pnl_source = 'ledger'
+        WHERE id = (SELECT id FROM trades WHERE execution_id = ? AND pnl_source IS NULL ORDER BY id DESC LIMIT 1)`,
+    );
+    this.lastGrowth = db.prepare('SELECT * FROM growth_metrics WHERE hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1');
+    this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
+    this.writeTx = db.transaction((events: readonly MonitorEvent[], start: number, end: number) => this.writeRows(events, start, end));
+    this.queryCache.clear();
+    this.deleteCache.clear();
+  }
+
+  writeBatch(events: readonly MonitorEvent[], start: number, end: number): void {
+    if (this.db === null) throw new Error('history database is not open');
+    this.writeTx(events, start, end);
+  }
+
+  private writeRows(events: readonly MonitorEvent[], start: number, end: number): void {
+    // P&L events follow their trade; when both are in this batch the trade row is written with its
+    // P&L at once instead of inserted and then updated.
+    let pnl: Map<string, number> | null = null;
+    for (let i = start; i < end; i++) {
+      const e = events[i]!;
+      if (e.eventType !== EventType.PROFIT_LOSS) continue;
+      pnl ??= new Map();
+      pnl.set(e.executionId, e.realizedPnl);
+    }
+    const bot = this.bot;
+    for (let i = start; i < end; i++) {
+      const e = events[i]!;
+      switch (e.eventType) {
+        case EventType.TRADE_EXECUTION: {
+          let realized = e.pnl;
+          let source: string | null = realized === null ? null : 'caller';
+          const ledger = pnl?.get(e.executionId);
+          if (ledger !== undefined) {
+            pnl!.delete(e.executionId);
+            if (realized === null) {
+              realized = ledger;
+              source = 'ledger';
+            }
+          }
+          this.insertTrade.run(
+            e.timestamp,
+            e.symbol,
+            e.side,
+            e.quantity,
+            e.price,
+            e.notionalValue,
+            e.fee,
+            e.executionTimeMs,
+            e.slippageBps,
+            e.executionId,
+            e.orderId,
+            realized,
+            source,
+            json(e.additionalData),
+            bot,
+          );
+          break;
+        }
+        case EventType.PROFIT_LOSS:
+          // Still in the map: its trade was flushed in an earlier batch.
+          if (pnl!.has(e.executionId)) {
+            pnl!.delete(e.executionId);
+            this.updatePnl.run(e.realizedPnl, e.executionId);
+          }
+          break;
+        case EventType.PERFORMANCE_METRIC:
+          this.insertPerformance.run(e.timestamp, e.metricName, e.value, e.unit, json(e.tags), bot);
+          break;
+        case EventType.LIQUIDITY_ANALYSIS:
+          this.insertLiquidity.run(
+            e.timestamp,
+            e.symbol,
+            e.spread,
+            e.bidSize,
+            e.askSize,
+            e.marketDepth,
+            e.volatility24h,
+            e.volume24h,
+            e.bidPrice,
+            e.askPrice,
+            bot,
+          );
+          break;
+        case EventType.GROWTH_TRACKING:
+          this.insertGrowth.run(
+            e.timestamp,
+            e.hourStart,
+            e.openingBalance,
+            e.closingBalance,
+            e.growthRatio,
+            e.tradeCount,
+            e.realizedPnl,
+            e.fees,
+            e.volume,
+            bot,
+          );
+          break;
+        case EventType.LOOP_EXECUTION:
+          this.insertLoop.run(
+            e.timestamp,
+            e.loopName,
+            e.executionId,
+            e.startTime,
+            e.endTime,
+            e.durationMs,
+            e.success ? 1 : 0,
+            e.tradesExecuted,
+            e.errorMessage,
+            json(e.additionalData),
+            bot,
+          );
+          break;
+        case EventType.ERROR_EVENT:
+          this.insertError.run(
+            e.timestamp,
+            e.errorId,
+            e.message,
+            e.errorType,
+            e.severity,
+            e.symbol,
+            e.loopName,
+            e.stackTrace,
+            json(e.context),
+            bot,
+          );
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
+    const db = this.requireOpen();
+    const spec = QUERIES[kind];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let key: string = kind;
+    if (q.since !== null) {
+      where.push('timestamp >= ?');
+      params.push(q.since);
+      key += ':s';
+    }
+    if (q.until !== null) {
+      where.push('timestamp < ?');
+      params.push(q.until);
+      key += ':u';
+    }
+    for (const [field, column] of spec.filters) {
+      const value = q[field];
+      if (value === null) continue;
+      where.push(`${column} = ?`);
+      params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+      key += `:${column}`;
+    }
+    params.push(q.limit);
+    let stmt = this.queryCache.get(key);
+    if (stmt === undefined) {
+      const clause = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
+      stmt = db.prepare(`SELECT * FROM ${spec.table}${clause} ORDER BY timestamp DESC, id DESC LIMIT ?`);
+      this.queryCache.set(key, stmt);
+    }
+    return (stmt.all(...params) as Row[]).map(spec.map) as StoredEventByKind[K][];
+  }
+
+  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+    this.requireOpen();
+    const row = this.lastGrowth.get(hourStart) as Row | undefined;
+    return row === undefined ? null : toGrowth(row);
+  }
+
+  deleteOlderThan(table: TableName, cutoff: number, limit: number): number {
+    const db = this.requireOpen();
+    let stmt = this.deleteCache.get(table);
+    if (stmt === undefined) {
+      // Bounded by rowid so one statement never holds the write lock for long.
+      stmt = db.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE timestamp < ? LIMIT ?)`);
+      this.deleteCache.set(table, stmt);
+    }
+    return stmt.run(cutoff, limit).changes;
+  }
+
+  counts(): TableCounts {
+    this.requireOpen();
+    return { ...(this.countAll.get() as TableCounts) };
+  }
+
+  sizeBytes(): number {
+    if (this.path === null) return 0;
+    let total = 0;
+    for (const suffix of ['', '-wal']) total += statSync(this.path + suffix, { throwIfNoEntry: false })?.size ?? 0;
+    return total;
+  }
+
+  afterFlush(): void {
+    if (this.db === null || this.path === null) return;
+    try {
+      const wal = statSync(`${this.path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+      // PASSIVE never waits for readers; pages it cannot copy now are copied next time.
+      if (wal >= this.walCheckpointBytes) this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A checkpoint that cannot run now (locked) runs after a later flush; nothing is lost.
+    }
+  }
+
+  optimize(): void {
+    try {
+      this.db?.pragma('optimize');
+    } catch {
+      // Only planner statistics; never worth a failure.
+    }
+  }
+
+  close(): void {
+    const db = this.db;
+    if (db === null) return;
+    this.db = null;
+    try {
+      db.pragma('optimize');
+      // Leaves a small, self-contained file behind for backups and copies.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Locked by another connection: the WAL stays and is replayed on the next open.
+    }
+    db.close();
+  }
+
+  /** Runs `PRAGMA integrity_check`; `ok` when the file is sound. */
+  integrityCheck(): string {
+    const db = this.requireOpen();
+    return String(db.pragma('integrity_check', { simple: true }));
+  }
+
+  private requireOpen(): Database.Database {
+    if (this.db === null) throw new Error('history database is not open');
+    return this.db;
+  }
+}

@@ -1,0 +1,40 @@
+// The contract every history backend (SQLite, memory) fulfils, so the store and facade need not care which.
+
+import type { GrowthMetric, MonitorEvent } from '../events/types.js';
+import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
+import type { TableName } from './schema.js';
+
+/** Rows per table. */
+export type TableCounts = Record<TableName, number>;
+
+/**
+ * A place history is written to and read from. Every method is synchronous and takes plain,
+ * structured-clone-able data, so a backend could later run in a worker thread behind a message port.
+ */
+export interface StoreBackend {
+  /** `sqlite` or `memory`. */
+  readonly kind: string;
+  /** Opens (and migrates) the store. Throws when it cannot; calling it when open is harmless. */
+  open(): void;
+  readonly isOpen: boolean;
+  /**
+   * Writes `events[start..end)` atomically: all of them or, on a throw, none. Events without a
+   * table (system events) are skipped; a `profit_loss` event fills `realized_pnl` of its trade.
+   */
+  writeBatch(events: readonly MonitorEvent[], start: number, end: number): void;
+  /** Newest first. */
+  query<K extends StoredKind>(kind: K, query: NormalizedQuery): StoredEventByKind[K][];
+  /** The newest growth row of an hour before `hourStart`, or null. */
+  lastGrowthBefore(hourStart: number): GrowthMetric | null;
+  /** Deletes at most `limit` rows of `table` stamped before `cutoff`; returns how many. */
+  deleteOlderThan(table: TableName, cutoff: number, limit: number): number;
+  counts(): TableCounts;
+  /** Bytes on disk, including the WAL; 0 in memory. */
+  sizeBytes(): number;
+  /** Housekeeping after writes (checkpointing); never throws. */
+  afterFlush(): void;
+  /** Housekeeping after a large delete (planner statistics); never throws. */
+  optimize(): void;
+  /** Releases the store; harmless when closed. */
+  close(): void;
+}

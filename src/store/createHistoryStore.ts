@@ -1,0 +1,37 @@
+// Builds the history store the configuration asks for (POSEIDON_STORAGE, POSEIDON_DB_URL, …).
+
+import { StorageBackend } from '../config/enums.js';
+import type { MonitoringConfig } from '../config/MonitoringConfig.js';
+import { ConfigurationError } from '../errors.js';
+import { HistoryStore } from './HistoryStore.js';
+import { MemoryBackend } from './MemoryBackend.js';
+import { SqliteBackend } from './SqliteBackend.js';
+
+/**
+ * The store for `config`. Opens nothing: the database is created and migrated by `start()`.
+ * `file` storage (JSON Lines) is refused with a {@link ConfigurationError} until it exists.
+ */
+export function createHistoryStore(config: MonitoringConfig, onFailure: (error: unknown) => void): HistoryStore {
+  let backend: SqliteBackend | MemoryBackend;
+  switch (config.storage) {
+    case StorageBackend.SQLITE:
+      backend = new SqliteBackend(config.databaseLocation, { botName: config.botName, synchronous: config.dbSynchronous });
+      break;
+    case StorageBackend.MEMORY:
+      backend = new MemoryBackend();
+      break;
+    default:
+      throw new ConfigurationError('storage', config.storage, 'sqlite or memory (file storage is not available yet; use sqlite)');
+  }
+  const persistent = backend instanceof SqliteBackend && backend.filePath !== null;
+  return new HistoryStore(backend, {
+    clock: config.clock,
+    flushIntervalMs: config.flushIntervalMs,
+    maxBufferRows: config.storeMaxBufferRows,
+    retentionDays: config.metricsRetentionDays,
+    // Only a file outlives the process, so only then is flushing at exit worth a process hook.
+    exitHooks: persistent,
+    signalHandlers: persistent && config.installSignalHandlers,
+    onFailure,
+  });
+}

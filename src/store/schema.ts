@@ -1,0 +1,173 @@
+// The history database's schema: table names, DDL and the versioned migrations (PRAGMA user_version).
+
+import type Database from 'better-sqlite3';
+
+/** The six history tables, in the order `getDatabaseStats()` reports them. */
+export const TABLES = ['trades', 'performance_metrics', 'growth_metrics', 'liquidity_metrics', 'loop_executions', 'errors'] as const;
+export type TableName = (typeof TABLES)[number];
+
+/** A migration brings the schema from `version - 1` to `version`; it runs inside one transaction. */
+interface Migration {
+  readonly version: number;
+  readonly description: string;
+  up(db: Database.Database): void;
+}
+
+// Version 1 is the seed's layout: four tables, epoch-millisecond INTEGER timestamps. Files written
+// by the seed carry user_version 0 with these tables already present, hence IF NOT EXISTS.
+const V1_DDL = `
+CREATE TABLE IF NOT EXISTS trades (
+  id INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  side TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  price REAL NOT NULL,
+  notional_value REAL NOT NULL,
+  fee REAL NOT NULL DEFAULT 0,
+  execution_time_ms REAL NOT NULL DEFAULT 0,
+  slippage_bps REAL NOT NULL DEFAULT 0,
+  execution_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS performance_metrics (
+  id INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  metric_name TEXT NOT NULL,
+  value REAL NOT NULL,
+  unit TEXT NOT NULL DEFAULT '',
+  tags TEXT
+);
+CREATE TABLE IF NOT EXISTS growth_metrics (
+  id INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  hour_start INTEGER NOT NULL,
+  opening_balance REAL NOT NULL,
+  closing_balance REAL NOT NULL,
+  growth_ratio REAL NOT NULL,
+  trade_count INTEGER NOT NULL DEFAULT 0,
+  realized_pnl REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS liquidity_metrics (
+  id INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  spread REAL NOT NULL,
+  bid_size REAL NOT NULL,
+  ask_size REAL NOT NULL,
+  market_depth REAL NOT NULL,
+  volatility_24h REAL NOT NULL DEFAULT 0,
+  volume_24h REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS idx_trades_timestamp ON trades (timestamp);
+CREATE INDEX IF NOT EXISTS idx_performance_metrics_timestamp ON performance_metrics (timestamp);
+CREATE INDEX IF NOT EXISTS idx_growth_metrics_timestamp ON growth_metrics (timestamp);
+CREATE INDEX IF NOT EXISTS idx_liquidity_metrics_timestamp ON liquidity_metrics (timestamp);
+`;
+
+// Version 2: the columns the event model carries that the seed did not, a `bot` column on every
+// table (several bots may share one file), the loop and error tables the dashboards need, and
+// indexes on symbol / name for the queries.
+const V2_COLUMNS: readonly (readonly [TableName, string, string])[] = [
+  ['trades', 'order_id', 'TEXT'],
+  ['trades', 'realized_pnl', 'REAL'],
+  // 'caller' when the bot gave the P&L with the trade, 'ledger' when the P&L ledger computed it.
+  ['trades', 'pnl_source', 'TEXT'],
+  ['trades', 'additional_data', 'TEXT'],
+  ['trades', 'bot', "TEXT NOT NULL DEFAULT ''"],
+  ['performance_metrics', 'bot', "TEXT NOT NULL DEFAULT ''"],
+  ['growth_metrics', 'fees', 'REAL NOT NULL DEFAULT 0'],
+  ['growth_metrics', 'volume', 'REAL NOT NULL DEFAULT 0'],
+  ['growth_metrics', 'bot', "TEXT NOT NULL DEFAULT ''"],
+  ['liquidity_metrics', 'bid_price', 'REAL'],
+  ['liquidity_metrics', 'ask_price', 'REAL'],
+  ['liquidity_metrics', 'bot', "TEXT NOT NULL DEFAULT ''"],
+];
+
+// The time indexes repeat version 1's: files the seed wrote may lack them.
+const V2_DDL = `
+CREATE INDEX IF NOT EXISTS idx_trades_timestamp ON trades (timestamp);
+CREATE INDEX IF NOT EXISTS idx_performance_metrics_timestamp ON performance_metrics (timestamp);
+CREATE INDEX IF NOT EXISTS idx_growth_metrics_timestamp ON growth_metrics (timestamp);
+CREATE INDEX IF NOT EXISTS idx_liquidity_metrics_timestamp ON liquidity_metrics (timestamp);
+CREATE TABLE IF NOT EXISTS loop_executions (
+  id INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  loop_name TEXT NOT NULL,
+  execution_id TEXT NOT NULL,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  success INTEGER NOT NULL,
+  trades_executed INTEGER NOT NULL DEFAULT 0,
+  error_message TEXT,
+  additional_data TEXT,
+  bot TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS errors (
+  id INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  error_id TEXT NOT NULL,
+  message TEXT NOT NULL,
+  error_type TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  symbol TEXT,
+  loop_name TEXT,
+  stack_trace TEXT,
+  context TEXT,
+  bot TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS idx_trades_symbol_timestamp ON trades (symbol, timestamp);
+CREATE INDEX IF NOT EXISTS idx_trades_execution_id ON trades (execution_id);
+CREATE INDEX IF NOT EXISTS idx_performance_metrics_name_timestamp ON performance_metrics (metric_name, timestamp);
+CREATE INDEX IF NOT EXISTS idx_growth_metrics_hour_start ON growth_metrics (hour_start);
+CREATE INDEX IF NOT EXISTS idx_liquidity_metrics_symbol_timestamp ON liquidity_metrics (symbol, timestamp);
+CREATE INDEX IF NOT EXISTS idx_loop_executions_timestamp ON loop_executions (timestamp);
+CREATE INDEX IF NOT EXISTS idx_loop_executions_name_timestamp ON loop_executions (loop_name, timestamp);
+CREATE INDEX IF NOT EXISTS idx_errors_timestamp ON errors (timestamp);
+CREATE INDEX IF NOT EXISTS idx_errors_type_timestamp ON errors (error_type, timestamp);
+`;
+
+function columnsOf(db: Database.Database, table: string): Set<string> {
+  const rows = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Every migration, oldest first. Append new ones; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'seed tables: trades, performance, growth, liquidity', up: (db) => db.exec(V1_DDL) },
+  {
+    version: 2,
+    description: 'event-model columns, bot column, loop_executions and errors tables, symbol/name indexes',
+    up(db) {
+      // Checked column by column so a file half-way between versions (hand-edited) still migrates.
+      for (const [table, column, type] of V2_COLUMNS) {
+        if (!columnsOf(db, table).has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+      db.exec(V2_DDL);
+    },
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the database to {@link SCHEMA_VERSION}, one transaction per migration so a crash mid-way
+ * leaves a consistent older version that the next start resumes from. A file from a newer
+ * version is refused rather than written with a schema this code does not know.
+ */
+export function migrate(db: Database.Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > SCHEMA_VERSION) {
+    throw new Error(`history database has schema version ${from}, newer than this poseidon-monitor supports (${SCHEMA_VERSION})`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      m.up(db);
+      // PRAGMA takes no bound parameters; the version is one of our own integer constants.
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return { from, to: SCHEMA_VERSION };
+}
