@@ -36,8 +36,11 @@ export interface SqliteBackendOptions {
    * @default 100
    */
   busyTimeoutMs?: number;
-  /** Checkpoint the WAL into the database after a flush once it exceeds this size. @default 4 MiB */
-  walCheckpointBytes?: number;
+  /**
+   * Copy the WAL into the database (a PASSIVE checkpoint) after the flush that brings the rows
+   * written since the last one to this many. @default 10000
+   */
+  checkpointEveryRows?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -181,8 +184,6 @@ const QUERIES: { readonly [K in StoredKind]: QuerySpec } = {
   },
 };
 
-const CHECKPOINT_BYTES = 4 * 1024 * 1024;
-
 /**
  * History in SQLite through better-sqlite3. WAL journal with `synchronous=NORMAL` by default: a
  * process crash loses no committed transaction; a power loss or OS crash may roll back the last
@@ -196,7 +197,8 @@ export class SqliteBackend implements StoreBackend {
   private readonly bot: string;
   private readonly synchronous: SqliteSynchronous;
   private readonly busyTimeoutMs: number;
-  private readonly walCheckpointBytes: number;
+  private readonly checkpointEveryRows: number;
+  private rowsSinceCheckpoint = 0;
   private insertTrade!: Database.Statement;
   private insertPerformance!: Database.Statement;
   private insertLiquidity!: Database.Statement;
@@ -215,7 +217,7 @@ export class SqliteBackend implements StoreBackend {
     this.bot = options.botName ?? '';
     this.synchronous = options.synchronous ?? 'normal';
     this.busyTimeoutMs = options.busyTimeoutMs ?? 100;
-    this.walCheckpointBytes = options.walCheckpointBytes ?? CHECKPOINT_BYTES;
+    this.checkpointEveryRows = options.checkpointEveryRows ?? 10_000;
   }
 
   /** Absolute path of the database file, or null in memory. */
@@ -293,6 +295,7 @@ export class SqliteBackend implements StoreBackend {
   writeBatch(events: readonly MonitorEvent[], start: number, end: number): void {
     if (this.db === null) throw new Error('history database is not open');
     this.writeTx(events, start, end);
+    this.rowsSinceCheckpoint += end - start;
   }
 
   private writeRows(events: readonly MonitorEvent[], start: number, end: number): void {
@@ -476,11 +479,13 @@ export class SqliteBackend implements StoreBackend {
   }
 
   afterFlush(): void {
-    if (this.db === null || this.path === null) return;
+    // Counted in rows, not WAL file size: the file keeps its size after a checkpoint (SQLite reuses
+    // it from the start), so its size says nothing about what is left to copy.
+    if (this.db === null || this.path === null || this.rowsSinceCheckpoint < this.checkpointEveryRows) return;
     try {
-      const wal = statSync(`${this.path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
       // PASSIVE never waits for readers; pages it cannot copy now are copied next time.
-      if (wal >= this.walCheckpointBytes) this.db.pragma('wal_checkpoint(PASSIVE)');
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+      this.rowsSinceCheckpoint = 0;
     } catch {
       // A checkpoint that cannot run now (locked) runs after a later flush; nothing is lost.
     }

@@ -24,7 +24,7 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function runChild(dbPath: string, mode: 'flush' | 'stream'): Run {
+function runChild(dbPath: string, mode: 'flush' | 'stream' | 'exit' | 'drain'): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     cwd: ROOT,
     env: { ...process.env, POSEIDON_TEST_DB: dbPath, POSEIDON_TEST_MODE: mode },
@@ -130,4 +130,22 @@ describe('crash safety', () => {
     expect(integrity, context).toBe('ok');
     expectContiguous(numbers, lastLogged, context);
   }, 60_000);
+
+  it.each([
+    ['process.exit()', 'exit'],
+    ['an event loop that runs dry (beforeExit)', 'drain'],
+  ] as const)(
+    'a bot that ends with %s without stop() still has every trade written',
+    async (_name, mode) => {
+      const path = join(dirs.make(), `${mode}.db`);
+      const run = runChild(path, mode);
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+      const { numbers, integrity } = readBack(path);
+      expect(integrity).toBe('ok');
+      expect(numbers).toHaveLength(2500);
+      expectContiguous(numbers, 2500, mode);
+    },
+    60_000,
+  );
 });
