@@ -1,6 +1,7 @@
 // HistoryStore: the store sink — buffers events on the hot path, writes them in batches, survives faults.
 
 import { performance } from 'node:perf_hooks';
+import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
@@ -370,6 +371,15 @@ export class HistoryStore implements EventSink {
     const stored = this.backend.query(kind, q);
     if (this.buffer.length === 0) return stored;
     return mergeNewest(stored, newestMatches<StoredEventByKind[K]>(this.buffer, EVENT_TYPE_OF[kind], q), q.limit);
+  }
+
+  /**
+   * The dashboards' aggregate queries, after a flush so everything logged so far is counted (rows
+   * a failing flush keeps buffered are not, until it succeeds). Requires the store to be started.
+   */
+  analytics(): AnalyticsQueries {
+    this.flushSync();
+    return this.backend.analytics();
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */

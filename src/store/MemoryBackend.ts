@@ -1,6 +1,15 @@
 // MemoryBackend: history kept in process memory (POSEIDON_STORAGE=memory), same query semantics as SQLite.
 
-import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
+import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import {
+  type ErrorEvent,
+  EventType,
+  type GrowthMetric,
+  type LoopExecutionMetric,
+  type MonitorEvent,
+  type TradeMetric,
+} from '../events/types.js';
+import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import type { StoreBackend, TableCounts } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
@@ -33,6 +42,13 @@ export class MemoryBackend implements StoreBackend {
   /** Realized P&L per trade (the ledger's or the caller's), as `trades.realized_pnl` holds it. */
   private readonly realized = new Map<TradeMetric, number>();
   private open_ = false;
+  private readonly analytics_ = new MemoryAnalytics({
+    trades: () => this.tables.get('trades') as TradeMetric[],
+    loops: () => this.tables.get('loop_executions') as LoopExecutionMetric[],
+    errors: () => this.tables.get('errors') as ErrorEvent[],
+    growth: () => this.tables.get('growth_metrics') as GrowthMetric[],
+    realizedPnlOf: (t) => this.realizedPnlOf(t),
+  });
 
   get isOpen(): boolean {
     return this.open_;
@@ -67,6 +83,10 @@ export class MemoryBackend implements StoreBackend {
 
   query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
     return newestMatches<StoredEventByKind[K]>(this.tables.get(KIND_TABLE[kind])!, EVENT_TYPE_OF[kind], q);
+  }
+
+  analytics(): AnalyticsQueries {
+    return this.analytics_;
   }
 
   /** Realized P&L stored with a trade (caller's or ledger's), or null. */

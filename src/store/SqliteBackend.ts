@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { DatabaseLocation } from '../config/MonitoringConfig.js';
 import {
   type AdditionalData,
@@ -18,7 +19,8 @@ import {
   type TradeMetric,
   type TradeSide,
 } from '../events/types.js';
-import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
+import { DEFAULT_QUERY_LIMIT, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
+import { SqliteAnalytics } from './SqliteAnalytics.js';
 import type { StoreBackend, TableCounts } from './StoreBackend.js';
 import { migrate, TABLES, type TableName } from './schema.js';
 
@@ -160,6 +162,18 @@ function toError(r: Row): ErrorEvent {
   });
 }
 
+const NO_FILTERS: NormalizedQuery = {
+  since: null,
+  until: null,
+  limit: DEFAULT_QUERY_LIMIT,
+  symbol: null,
+  metricName: null,
+  loopName: null,
+  success: null,
+  errorType: null,
+  severity: null,
+};
+
 const QUERIES: { readonly [K in StoredKind]: QuerySpec } = {
   trades: { table: 'trades', filters: [['symbol', 'symbol']], map: toTrade },
   performance: { table: 'performance_metrics', filters: [['metricName', 'metric_name']], map: toPerformance },
@@ -207,6 +221,8 @@ export class SqliteBackend implements StoreBackend {
   private insertError!: Database.Statement;
   private updatePnl!: Database.Statement;
   private lastGrowth!: Database.Statement;
+  private growthByHour!: Database.Statement;
+  private analytics_: SqliteAnalytics | null = null;
   private countAll!: Database.Statement;
   private writeTx!: (events: readonly MonitorEvent[], start: number, end: number) => void;
   private readonly queryCache = new Map<string, Database.Statement>();
@@ -286,6 +302,8 @@ export class SqliteBackend implements StoreBackend {
         WHERE id = (SELECT id FROM trades WHERE execution_id = ? AND pnl_source IS NULL ORDER BY id DESC LIMIT 1)`,
     );
     this.lastGrowth = db.prepare('SELECT * FROM growth_metrics WHERE hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1');
+    this.growthByHour = db.prepare('SELECT * FROM growth_metrics WHERE hour_start >= ? AND hour_start < ? ORDER BY hour_start, id');
+    this.analytics_ = null;
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
     this.writeTx = db.transaction((events: readonly MonitorEvent[], start: number, end: number) => this.writeRows(events, start, end));
     this.queryCache.clear();
@@ -447,6 +465,16 @@ export class SqliteBackend implements StoreBackend {
       this.queryCache.set(key, stmt);
     }
     return (stmt.all(...params) as Row[]).map(spec.map) as StoredEventByKind[K][];
+  }
+
+  analytics(): AnalyticsQueries {
+    const db = this.requireOpen();
+    this.analytics_ ??= new SqliteAnalytics(
+      db,
+      (limit) => this.query('trades', { ...NO_FILTERS, limit }),
+      (since, until) => (this.growthByHour.all(since, until) as Row[]).map(toGrowth),
+    );
+    return this.analytics_;
   }
 
   lastGrowthBefore(hourStart: number): GrowthMetric | null {

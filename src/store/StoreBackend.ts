@@ -1,5 +1,6 @@
 // The contract every history backend (SQLite, memory) fulfils, so the store and facade need not care which.
 
+import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { GrowthMetric, MonitorEvent } from '../events/types.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { TableName } from './schema.js';
@@ -24,6 +25,8 @@ export interface StoreBackend {
   writeBatch(events: readonly MonitorEvent[], start: number, end: number): void;
   /** Newest first. */
   query<K extends StoredKind>(kind: K, query: NormalizedQuery): StoredEventByKind[K][];
+  /** The dashboards' aggregate queries over what has been written. Requires the store to be open. */
+  analytics(): AnalyticsQueries;
   /** The newest growth row of an hour before `hourStart`, or null. */
   lastGrowthBefore(hourStart: number): GrowthMetric | null;
   /** Deletes at most `limit` rows of `table` stamped before `cutoff`; returns how many. */

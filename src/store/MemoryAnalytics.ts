@@ -1,0 +1,163 @@
+// MemoryAnalytics: the dashboards' aggregate queries over the memory backend, with the SQL version's semantics.
+
+import type {
+  AnalyticsQueries,
+  ErrorCount,
+  LoopAggregate,
+  SymbolTradeAggregate,
+  TimeRange,
+  TradeAggregate,
+} from '../analytics/AnalyticsQueries.js';
+import type { ErrorEvent, GrowthMetric, LoopExecutionMetric, TradeMetric } from '../events/types.js';
+import { nearestRank } from './SqliteAnalytics.js';
+
+const HOUR_MS = 3_600_000;
+
+/** What the memory backend lends to its analytics: live views of its tables. */
+export interface MemoryTables {
+  trades(): readonly TradeMetric[];
+  loops(): readonly LoopExecutionMetric[];
+  errors(): readonly ErrorEvent[];
+  growth(): readonly GrowthMetric[];
+  realizedPnlOf(trade: TradeMetric): number | null;
+}
+
+const inRange = (r: TimeRange, t: number) => t >= r.since && t < r.until;
+
+function emptyAggregate(): { -readonly [K in keyof TradeAggregate]: number } {
+  return {
+    tradeCount: 0,
+    buyCount: 0,
+    sellCount: 0,
+    volume: 0,
+    fees: 0,
+    realizedPnl: 0,
+    closedTrades: 0,
+    wins: 0,
+    losses: 0,
+    grossProfit: 0,
+    grossLoss: 0,
+    executionTimeMsSum: 0,
+    slippageBpsSum: 0,
+  };
+}
+
+/** Same answers as {@link SqliteAnalytics}, computed by scanning arrays (memory storage is for small histories). */
+export class MemoryAnalytics implements AnalyticsQueries {
+  constructor(private readonly tables: MemoryTables) {}
+
+  private add(a: ReturnType<typeof emptyAggregate>, t: TradeMetric): void {
+    a.tradeCount++;
+    if (t.side === 'buy') a.buyCount++;
+    else a.sellCount++;
+    a.volume += t.notionalValue;
+    a.fees += t.fee;
+    a.executionTimeMsSum += t.executionTimeMs;
+    a.slippageBpsSum += t.slippageBps;
+    const pnl = this.tables.realizedPnlOf(t);
+    if (pnl === null) return;
+    a.closedTrades++;
+    a.realizedPnl += pnl;
+    if (pnl > 0) {
+      a.wins++;
+      a.grossProfit += pnl;
+    } else if (pnl < 0) {
+      a.losses++;
+      a.grossLoss -= pnl;
+    }
+  }
+
+  tradeAggregate(range: TimeRange): TradeAggregate {
+    const a = emptyAggregate();
+    for (const t of this.tables.trades()) if (inRange(range, t.timestamp)) this.add(a, t);
+    return a;
+  }
+
+  tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
+    const by = new Map<string, ReturnType<typeof emptyAggregate>>();
+    for (const t of this.tables.trades()) {
+      if (!inRange(range, t.timestamp)) continue;
+      let a = by.get(t.symbol);
+      if (a === undefined) {
+        a = emptyAggregate();
+        by.set(t.symbol, a);
+      }
+      this.add(a, t);
+    }
+    return [...by.keys()].sort().map((symbol) => ({ symbol, ...by.get(symbol)! }));
+  }
+
+  executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {
+    const values = this.tables
+      .trades()
+      .filter((t) => inRange(range, t.timestamp))
+      .map((t) => t.executionTimeMs)
+      .sort((x, y) => x - y);
+    return percentiles.map((p) => (values.length === 0 ? null : values[nearestRank(p, values.length) - 1]!));
+  }
+
+  recentTrades(limit: number): TradeMetric[] {
+    const trades = this.tables.trades();
+    return trades
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => b.t.timestamp - a.t.timestamp || b.i - a.i)
+      .slice(0, limit)
+      .map((x) => x.t);
+  }
+
+  growthRows(range: TimeRange): GrowthMetric[] {
+    return this.tables
+      .growth()
+      .map((g, i) => ({ g, i }))
+      .filter((x) => inRange(range, x.g.hourStart))
+      .sort((a, b) => a.g.hourStart - b.g.hourStart || a.i - b.i)
+      .map((x) => x.g);
+  }
+
+  loopAggregates(range: TimeRange): LoopAggregate[] {
+    const by = new Map<string, { -readonly [K in keyof LoopAggregate]: LoopAggregate[K] }>();
+    for (const l of this.tables.loops()) {
+      if (!inRange(range, l.timestamp)) continue;
+      let a = by.get(l.loopName);
+      if (a === undefined) {
+        a = { loopName: l.loopName, runs: 0, successes: 0, durationMsSum: 0, maxDurationMs: 0, lastSuccessAt: null };
+        by.set(l.loopName, a);
+      }
+      a.runs++;
+      a.durationMsSum += l.durationMs;
+      a.maxDurationMs = Math.max(a.maxDurationMs, l.durationMs);
+      if (l.success) {
+        a.successes++;
+        a.lastSuccessAt = a.lastSuccessAt === null ? l.timestamp : Math.max(a.lastSuccessAt, l.timestamp);
+      }
+    }
+    return [...by.keys()].sort().map((k) => by.get(k)!);
+  }
+
+  loopDurationPercentile(range: TimeRange, loopName: string, percentile: number): number | null {
+    const values = this.tables
+      .loops()
+      .filter((l) => l.loopName === loopName && inRange(range, l.timestamp))
+      .map((l) => l.durationMs)
+      .sort((x, y) => x - y);
+    return values.length === 0 ? null : values[nearestRank(percentile, values.length) - 1]!;
+  }
+
+  errorCounts(range: TimeRange): ErrorCount[] {
+    const by = new Map<string, { errorType: string; severity: string; hourStart: number; count: number }>();
+    for (const e of this.tables.errors()) {
+      if (!inRange(range, e.timestamp)) continue;
+      const hourStart = Math.trunc(e.timestamp / HOUR_MS) * HOUR_MS;
+      const key = `${hourStart}\u0000${e.errorType}\u0000${e.severity}`;
+      const c = by.get(key);
+      if (c) c.count++;
+      else by.set(key, { errorType: e.errorType, severity: e.severity, hourStart, count: 1 });
+    }
+    return [...by.values()].sort((a, b) => a.hourStart - b.hourStart || cmp(a.errorType, b.errorType) || cmp(a.severity, b.severity));
+  }
+}
+
+// Byte order, as SQLite's default BINARY collation sorts.
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+// SqliteAnalytics: the dashboards' aggregate queries (AnalyticsQueries) answered with indexed SQL.
+
+import type Database from 'better-sqlite3';
+import type {
+  AnalyticsQueries,
+  ErrorCount,
+  LoopAggregate,
+  SymbolTradeAggregate,
+  TimeRange,
+  TradeAggregate,
+} from '../analytics/AnalyticsQueries.js';
+import type { GrowthMetric, TradeMetric } from '../events/types.js';
+
+// One expression list for both the total and the per-symbol aggregate, so they cannot disagree.
+const TRADE_SUMS = `count(*) AS tradeCount,
+  coalesce(sum(side = 'buy'), 0) AS buyCount,
+  coalesce(sum(side = 'sell'), 0) AS sellCount,
+  coalesce(sum(notional_value), 0) AS volume,
+  coalesce(sum(fee), 0) AS fees,
+  coalesce(sum(realized_pnl), 0) AS realizedPnl,
+  count(realized_pnl) AS closedTrades,
+  coalesce(sum(realized_pnl > 0), 0) AS wins,
+  coalesce(sum(realized_pnl < 0), 0) AS losses,
+  coalesce(sum(CASE WHEN realized_pnl > 0 THEN realized_pnl ELSE 0 END), 0) AS grossProfit,
+  coalesce(-sum(CASE WHEN realized_pnl < 0 THEN realized_pnl ELSE 0 END), 0) AS grossLoss,
+  coalesce(sum(execution_time_ms), 0) AS executionTimeMsSum,
+  coalesce(sum(slippage_bps), 0) AS slippageBpsSum`;
+
+/** Nearest-rank position (1-based) of percentile `p` among `n` values. */
+export function nearestRank(p: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+}
+
+/**
+ * Reads aggregates straight from the tables (never every row into memory). Time ranges are
+ * half-open `[since, until)` on `timestamp`, except growth rows, which are selected by `hour_start`.
+ */
+export class SqliteAnalytics implements AnalyticsQueries {
+  private readonly tradeTotal: Database.Statement;
+  private readonly tradeBySymbol: Database.Statement;
+  private readonly tradeCount: Database.Statement;
+  private readonly executionTimeAt: Database.Statement;
+  private readonly loops: Database.Statement;
+  private readonly loopCount: Database.Statement;
+  private readonly loopDurationAt: Database.Statement;
+  private readonly errors: Database.Statement;
+
+  constructor(
+    db: Database.Database,
+    private readonly readTrades: (limit: number) => TradeMetric[],
+    private readonly readGrowth: (since: number, until: number) => GrowthMetric[],
+  ) {
+    const range = 'timestamp >= ? AND timestamp < ?';
+    this.tradeTotal = db.prepare(`SELECT ${TRADE_SUMS} FROM trades WHERE ${range}`);
+    this.tradeBySymbol = db.prepare(`SELECT symbol, ${TRADE_SUMS} FROM trades WHERE ${range} GROUP BY symbol ORDER BY symbol`);
+    this.tradeCount = db.prepare(`SELECT count(*) AS n FROM trades WHERE ${range}`);
+    this.executionTimeAt = db.prepare(
+      `SELECT execution_time_ms AS v FROM trades WHERE ${range} ORDER BY execution_time_ms LIMIT 1 OFFSET ?`,
+    );
+    this.loops = db.prepare(
+      `SELECT loop_name AS loopName, count(*) AS runs, coalesce(sum(success), 0) AS successes,
+        coalesce(sum(duration_ms), 0) AS durationMsSum, coalesce(max(duration_ms), 0) AS maxDurationMs,
+        max(CASE WHEN success = 1 THEN timestamp END) AS lastSuccessAt
+       FROM loop_executions WHERE ${range} GROUP BY loop_name ORDER BY loop_name`,
+    );
+    this.loopCount = db.prepare(`SELECT count(*) AS n FROM loop_executions WHERE loop_name = ? AND ${range}`);
+    this.loopDurationAt = db.prepare(
+      `SELECT duration_ms AS v FROM loop_executions WHERE loop_name = ? AND ${range} ORDER BY duration_ms LIMIT 1 OFFSET ?`,
+    );
+    this.errors = db.prepare(
+      `SELECT error_type AS errorType, severity, CAST(timestamp / 3600000 AS INTEGER) * 3600000 AS hourStart, count(*) AS count
+       FROM errors WHERE ${range} GROUP BY error_type, severity, hourStart ORDER BY hourStart, error_type, severity`,
+    );
+  }
+
+  tradeAggregate(range: TimeRange): TradeAggregate {
+    return { ...(this.tradeTotal.get(range.since, range.until) as TradeAggregate) };
+  }
+
+  tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
+    return this.tradeBySymbol.all(range.since, range.until) as SymbolTradeAggregate[];
+  }
+
+  executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {
+    const n = (this.tradeCount.get(range.since, range.until) as { n: number }).n;
+    return percentiles.map((p) =>
+      n === 0 ? null : (this.executionTimeAt.get(range.since, range.until, nearestRank(p, n) - 1) as { v: number }).v,
+    );
+  }
+
+  recentTrades(limit: number): TradeMetric[] {
+    return this.readTrades(limit);
+  }
+
+  growthRows(range: TimeRange): GrowthMetric[] {
+    return this.readGrowth(range.since, range.until);
+  }
+
+  loopAggregates(range: TimeRange): LoopAggregate[] {
+    return this.loops.all(range.since, range.until) as LoopAggregate[];
+  }
+
+  loopDurationPercentile(range: TimeRange, loopName: string, percentile: number): number | null {
+    const n = (this.loopCount.get(loopName, range.since, range.until) as { n: number }).n;
+    if (n === 0) return null;
+    return (this.loopDurationAt.get(loopName, range.since, range.until, nearestRank(percentile, n) - 1) as { v: number }).v;
+  }
+
+  errorCounts(range: TimeRange): ErrorCount[] {
+    return this.errors.all(range.since, range.until) as ErrorCount[];
+  }
+}

@@ -1,0 +1,99 @@
+// The dashboards' aggregate queries answered by the store, SQLite and memory alike, against hand-computed figures.
+
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { ErrorType } from '../../src/events/types.js';
+import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { monitorAt, T0, tempDirs } from './helpers.js';
+
+const dirs = tempDirs();
+const open: MonitoringSystem[] = [];
+afterEach(async () => {
+  for (const m of open.splice(0)) await m.stop();
+  dirs.cleanup();
+});
+
+const H = 3_600_000;
+
+describe.each([
+  ['sqlite', true],
+  ['memory', false],
+])('analytics queries (%s)', (_name, onDisk) => {
+  it('aggregate trades, percentiles, loops, errors per hour and growth rows as computed by hand', async () => {
+    const clock = new ManualClock(T0);
+    const m = monitorAt(onDisk ? join(dirs.make(), 'a.db') : null, clock);
+    open.push(m);
+    await m.start();
+    // The ledger spreads the buy's fee over its cost: 100.25 a unit.
+    m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 2, price: 100, fee: 0.5, executionTimeMs: 10, slippageBps: 1 });
+    clock.advance(1000);
+    m.logTrade({ symbol: 'BTC', side: 'sell', quantity: 1, price: 120, fee: 0.25, executionTimeMs: 30, slippageBps: -1 }); // 120 − 100.25 − 0.25 = +19.5
+    clock.advance(1000);
+    const last = m.logTrade({ symbol: 'BTC', side: 'sell', quantity: 1, price: 90, executionTimeMs: 20 }); // 90 − 100.25 = −10.25
+    const eth = m.logTrade({ symbol: 'ETH', side: 'buy', quantity: 1, price: 50, executionTimeMs: 40, pnl: 5 }); // caller's +5
+
+    m.startLoopExecution('a');
+    clock.advance(100);
+    const firstRun = m.endLoopExecution('a');
+    m.startLoopExecution('a');
+    clock.advance(300);
+    m.endLoopExecution('a', { success: false });
+    m.startLoopExecution('b');
+    clock.advance(50);
+    m.endLoopExecution('b');
+
+    m.logError('x', { errorType: ErrorType.RATE_LIMIT, severity: 'high' });
+    m.logError('y', { errorType: ErrorType.RATE_LIMIT, severity: 'high' });
+    m.logError('z', { errorType: ErrorType.API_ERROR, severity: 'low' });
+    m.metricsCollector.recordHourlyGrowth({ currentBalance: 1000, tradeCount: 4, pnl: 15 });
+    clock.advance(H);
+    m.logError('w', { errorType: ErrorType.RATE_LIMIT, severity: 'high' });
+    const g2 = m.metricsCollector.recordHourlyGrowth({ currentBalance: 1100, tradeCount: 0, pnl: 0 });
+
+    const q = m.store.analytics();
+    const all = { since: T0, until: T0 + 10 * H };
+    expect(q.tradeAggregate(all)).toEqual({
+      tradeCount: 4,
+      buyCount: 2,
+      sellCount: 2,
+      volume: 460,
+      fees: 0.75,
+      realizedPnl: 14.25,
+      closedTrades: 3,
+      wins: 2,
+      losses: 1,
+      grossProfit: 24.5,
+      grossLoss: 10.25,
+      executionTimeMsSum: 100,
+      slippageBpsSum: 0,
+    });
+    expect(q.tradeAggregate({ since: T0 + 1, until: T0 + 1000 }).tradeCount).toBe(0);
+    expect(q.tradeAggregate({ since: T0 + 5 * H, until: T0 + 6 * H })).toMatchObject({ tradeCount: 0, volume: 0, realizedPnl: 0 });
+    const bySymbol = q.tradeAggregateBySymbol(all);
+    expect(bySymbol.map((s) => [s.symbol, s.tradeCount, s.realizedPnl, s.wins, s.losses])).toEqual([
+      ['BTC', 3, 9.25, 1, 1],
+      ['ETH', 1, 5, 1, 0],
+    ]);
+    expect(q.executionTimePercentiles(all, [0, 50, 95, 100])).toEqual([10, 20, 40, 40]);
+    expect(q.executionTimePercentiles({ since: 0, until: 1 }, [50])).toEqual([null]);
+    expect(q.recentTrades(2)).toEqual([eth, last]);
+
+    expect(q.loopAggregates(all)).toEqual([
+      { loopName: 'a', runs: 2, successes: 1, durationMsSum: 400, maxDurationMs: 300, lastSuccessAt: firstRun.timestamp },
+      { loopName: 'b', runs: 1, successes: 1, durationMsSum: 50, maxDurationMs: 50, lastSuccessAt: firstRun.timestamp + 350 },
+    ]);
+    expect(q.loopDurationPercentile(all, 'a', 50)).toBe(100);
+    expect(q.loopDurationPercentile(all, 'a', 95)).toBe(300);
+    expect(q.loopDurationPercentile(all, 'nope', 95)).toBeNull();
+
+    expect(q.errorCounts(all)).toEqual([
+      { errorType: 'api_error', severity: 'low', hourStart: T0, count: 1 },
+      { errorType: 'rate_limit', severity: 'high', hourStart: T0, count: 2 },
+      { errorType: 'rate_limit', severity: 'high', hourStart: T0 + H, count: 1 },
+    ]);
+    // Growth rows are selected by their hour, oldest first.
+    expect(q.growthRows({ since: T0 + H, until: T0 + 2 * H })).toEqual([g2]);
+    expect(q.growthRows(all).map((g) => g.closingBalance)).toEqual([1000, 1100]);
+  });
+});
