@@ -171,7 +171,7 @@ export class HistoryStore implements EventSink {
     this.running = false;
     this.clearTimers();
     this.exitFlusher?.uninstall();
-    // Retention checks `running` between chunks and ends early.
+    // Retention checks `running` before each chunk, so this wait is at most one chunk long.
     await this.cleanup?.catch(() => undefined);
     if (this.backend.isOpen) {
       if (!this.flushSync()) {
@@ -351,7 +351,8 @@ export class HistoryStore implements EventSink {
     for (const table of TABLES) {
       deleted[table] = 0;
       for (;;) {
-        if (!this.backend.isOpen) break;
+        // stop() waits for this run: it ends at the next chunk instead of finishing a long delete.
+        if (!this.running || !this.backend.isOpen) break;
         const n = this.backend.deleteOlderThan(table, cutoff, this.retentionChunkRows);
         deleted[table] += n;
         total += n;

@@ -334,6 +334,19 @@ describe('history store on SQLite', () => {
     );
   });
 
+  it('sqlite::memory: keeps history in an in-memory SQLite database with the same answers', async () => {
+    const clock = new ManualClock(T0);
+    const m = monitorAt(null, clock, { storage: 'sqlite', dbUrl: 'sqlite::memory:' });
+    open.push(m);
+    await m.start();
+    const e = logEverything(m, clock);
+    await m.flush();
+    expect(m.metricsCollector.getTradeMetrics()).toEqual([e.t2, e.t1]);
+    expect(m.metricsCollector.getErrors()).toEqual([e.err2, e.err]);
+    expect(m.getDatabaseStats()).toMatchObject({ trades: 2, errors: 2, db_size_bytes: 0 });
+    expect(m.metricsCollector.stats().rowsWritten).toBeGreaterThan(0);
+  });
+
   it('a monitor constructed but not started touches no file', async () => {
     const path = join(dirs.make(), 'untouched.db');
     monitorAt(path).logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 1 });
