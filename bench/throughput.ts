@@ -1,0 +1,29 @@
+// Target 2: sustained throughput with every sink on (≥ 100,000 trades/s), nothing dropped, DB count exact.
+
+import { runIfMain, type Suite } from './harness.js';
+
+export function throughputSuite(quick: boolean): Suite {
+  const n = quick ? 200_000 : 1_000_000;
+  const common = [`--n=${n}`, '--warm=20000', '--symbols=20'];
+  return {
+    id: 'throughput',
+    title: `2. Sustained throughput, ${n.toLocaleString('en-US')} trades, every sink on`,
+    rounds: quick ? 2 : 3,
+    trials: [
+      { label: 'ours', script: 'logtrade-ours.ts', args: common },
+      { label: 'raw', script: 'logtrade-raw.ts', args: [...common, '--parts=all'] },
+    ],
+    metrics: [
+      { key: 'tradesPerSec', unit: 'trades/s' },
+      { key: 'usPerTrade', unit: 'µs/trade' },
+      { key: 'droppedRows', unit: 'rows dropped', digits: 0 },
+    ],
+    bounds: [
+      { kind: 'abs', name: 'ours trades/s (DB count checked exact in the trial)', key: 'tradesPerSec', trial: 'ours', min: 100_000 },
+      { kind: 'abs', name: 'ours rows dropped', key: 'droppedRows', trial: 'ours', max: 0 },
+    ],
+    facts: ['sinks', 'dbRows', 'expectedRows'],
+  };
+}
+
+await runIfMain(import.meta.url, throughputSuite);
