@@ -32,6 +32,8 @@ import {
   type PerformanceMetric,
   type TradeMetric,
 } from './events/types.js';
+import { HttpServer } from './http/HttpServer.js';
+import { addMonitorRoutes } from './http/monitorRoutes.js';
 import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
 import { MonitoringLogger } from './logging/MonitoringLogger.js';
@@ -39,6 +41,7 @@ import { WebhookNotifier } from './notify/WebhookNotifier.js';
 import { createHistoryStore } from './store/createHistoryStore.js';
 import type { DatabaseStats, HistoryStore } from './store/HistoryStore.js';
 import { MetricsCollector } from './store/MetricsCollector.js';
+import { Telemetry } from './telemetry/Telemetry.js';
 
 /** Options of `startLoopExecution`. */
 export interface LoopStartOptions {
@@ -134,6 +137,10 @@ export class MonitoringSystem {
   readonly store: HistoryStore;
   /** Queries over stored history (trades, metrics, growth, loops, errors) and retention. */
   readonly metricsCollector: MetricsCollector;
+  /** @internal OpenTelemetry instruments behind /metrics and the OTLP export */
+  readonly telemetry: Telemetry;
+  /** @internal the HTTP server (/metrics, /healthz, routes added by other parts); null when POSEIDON_METRICS_SERVER is off */
+  readonly http: HttpServer | null = null;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
@@ -154,11 +161,28 @@ export class MonitoringSystem {
       );
       this.addSink(this.notifier);
     }
+    this.telemetry = new Telemetry(this.config, {
+      accountBalance: () => this.balance,
+      activeLoops: () => this.getActiveExecutions(),
+      diagnostics: this.diagnostics,
+    });
+    this.telemetry.observeStore(() => this.store.stats());
+    this.addSink(this.telemetry);
+    if (this.config.enableMetricsServer) {
+      const { metricsHost: host, metricsPort: port, apiToken } = this.config;
+      const onError = (error: unknown) => this.diagnostics.sinkFailed('http', error, this.now());
+      this.http = addMonitorRoutes(new HttpServer({ host, port, apiToken, onError }), () => this.telemetry.scrape());
+    }
   }
 
   /** True between `start()` and `stop()`. */
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** `http://host:port` of /metrics once started (the real port when port 0 was asked); null when the server is off or stopped. */
+  get metricsUrl(): string | null {
+    return this.http?.url ?? null;
   }
 
   /** The last balance given to `updateAccountBalance`, or null. */
@@ -179,6 +203,8 @@ export class MonitoringSystem {
   /** Opens every sink (files, database, HTTP server). Calling it twice is harmless. */
   async start(): Promise<void> {
     if (this.running) return;
+    // First, so a port already in use fails start() before any sink has opened anything.
+    await this.http?.start();
     for (const sink of this.sinks) await sink.start?.();
     this.running = true;
     this.stopping = null;
@@ -213,6 +239,8 @@ export class MonitoringSystem {
       this.emit(buildSystemEvent('monitor_stopped', 'monitoring system stopped', { uptimeSeconds: this.uptimeSeconds() }, this.now()));
     }
     this.running = false;
+    // Before the sinks: telemetry cannot be scraped once its meter provider is shut down.
+    await this.http?.stop();
     for (const sink of [...this.sinks].reverse()) {
       try {
         await sink.stop?.();

@@ -34,6 +34,15 @@ export {
   type TradeMetric,
   type TradeSide,
 } from './events/types.js';
+export {
+  type HttpRequest,
+  type HttpResponse,
+  HttpServer,
+  type HttpServerOptions,
+  type RouteHandler,
+  type RouteOptions,
+} from './http/HttpServer.js';
+export { PROMETHEUS_CONTENT_TYPE } from './http/monitorRoutes.js';
 export type { StoreStats } from './internal/StoreStats.js';
 export { MonitoringLogger } from './logging/MonitoringLogger.js';
 export {
@@ -58,3 +67,20 @@ export type {
 export { SqliteBackend, type SqliteBackendOptions, type SqliteSynchronous } from './store/SqliteBackend.js';
 export type { StoreBackend, TableCounts } from './store/StoreBackend.js';
 export { SCHEMA_VERSION, TABLES, type TableName } from './store/schema.js';
+export {
+  DROPPED_RUNTIME_METRICS,
+  EXECUTION_SECONDS_BUCKETS,
+  Label,
+  LOOP_SECONDS_BUCKETS,
+  LoopStatus,
+  METRICS,
+  type MetricInfo,
+  type MetricKey,
+  OTHER_LABEL_VALUE,
+  type PrometheusType,
+  RUNTIME_METRICS,
+  RUNTIME_PREFIX,
+  SLIPPAGE_BPS_BUCKETS,
+} from './telemetry/names.js';
+export { type OtlpEndpoint, type OtlpSignal, otlpEndpoint } from './telemetry/otlpEndpoint.js';
+export { Telemetry, type TelemetryOptions, type TelemetrySources } from './telemetry/Telemetry.js';

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigurationError } from '../errors.js';
 import { parseWebhookUrls, type WebhookTarget } from '../notify/webhookFormats.js';
+import { type OtlpEndpoint, otlpEndpoint } from '../telemetry/otlpEndpoint.js';
 import { LogLevel, OutputFormat, StorageBackend } from './enums.js';
 
 /** Options accepted by {@link MonitoringConfig}; each falls back to its `POSEIDON_*` variable, then its default. */
@@ -495,6 +496,10 @@ export class MonitoringConfig {
   readonly dbSynchronous!: 'normal' | 'full';
   readonly installSignalHandlers!: boolean;
   readonly clock: Clock;
+  /** OTLP/HTTP metrics export, from the standard OTEL_EXPORTER_OTLP_* variables of `env`; null when off. */
+  readonly otlpMetrics: OtlpEndpoint | null;
+  /** OTLP/HTTP logs export, from the standard OTEL_EXPORTER_OTLP_* variables of `env`; null when off. */
+  readonly otlpLogs: OtlpEndpoint | null;
 
   constructor(options: MonitoringConfigOptions = {}, env: EnvRecord = {}) {
     if (typeof options !== 'object' || options === null) throw new ConfigurationError('options', options, 'an object');
@@ -518,6 +523,8 @@ export class MonitoringConfig {
       throw new ConfigurationError('clock', clock, 'an object with now(), setTimeout() and clearTimeout()');
     }
     this.clock = clock;
+    this.otlpMetrics = otlpEndpoint(env, 'metrics');
+    this.otlpLogs = otlpEndpoint(env, 'logs');
     Object.freeze(this);
   }
 
