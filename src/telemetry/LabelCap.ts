@@ -32,6 +32,12 @@ export class LabelCap<T> {
     return this.other;
   }
 
+  /** Everything bound so far, `__other__` last once used. */
+  *all(): IterableIterator<T> {
+    yield* this.bound.values();
+    if (this.other !== null) yield this.other;
+  }
+
   /** Label values bound so far (without `__other__`). */
   values(): IterableIterator<string> {
     return this.bound.keys();

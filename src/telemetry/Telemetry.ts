@@ -1,7 +1,7 @@
 // Telemetry: the event sink that turns every event into OpenTelemetry instruments, served as Prometheus text and pushed over OTLP.
 
-import type { Attributes, BatchObservableResult, Counter, Gauge, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import type { Attributes, BatchObservableResult, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, type IMetricReader, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -23,6 +23,7 @@ import {
   SLIPPAGE_BPS_BUCKETS,
 } from './names.js';
 import { OtlpMetricReader } from './OtlpMetricReader.js';
+import { PrometheusText } from './PrometheusText.js';
 import { PACKAGE_VERSION } from './packageVersion.js';
 
 /** What telemetry reads from the monitor at collection time. */
@@ -48,19 +49,35 @@ export interface TelemetryOptions {
 const DEFAULT_MAX_LOOPS = 100;
 const DEFAULT_MAX_METRIC_NAMES = 200;
 const METER_NAME = 'poseidon-monitor';
-const IDENTITY_LABELS = /^(bot|strategy|exchange)$/;
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 /** Name under which failed OTLP exports are counted (`poseidon_sink_failures_total{sink="otlp"}`). */
 const OTLP_SINK = 'otlp';
 /** Failure counters shown at 0 from the start, so the first failure is an increase Prometheus can see. */
 const BUILT_IN_SINKS = ['store', 'telemetry', 'http'];
 
+/**
+ * One symbol's attribute sets and running totals. Counters are plain numbers bumped on the hot
+ * path and reported by observable instruments at collection: a synchronous OpenTelemetry `add`
+ * hashes its attributes on every call, which would cost the bot several times more per trade.
+ */
 interface SymbolSeries {
   /** `{symbol}` */
   readonly plain: Attributes;
   /** `{symbol, side}` by side */
   readonly buy: Attributes;
   readonly sell: Attributes;
+  buyTrades: number;
+  sellTrades: number;
+  buyVolume: number;
+  sellVolume: number;
+  fees: number;
+  realizedPnl: number;
+  hasPnl: boolean;
+}
+
+interface EventCount {
+  readonly attributes: Attributes;
+  count: number;
 }
 
 interface LoopSeries {
@@ -83,14 +100,16 @@ const histogramView = (info: MetricInfo, boundaries: readonly number[], limit: n
  * default metrics in a registry of their own, appended to the same exposition.
  *
  * `record` is the bot's hot path: attribute objects are built once per symbol, side, loop, error
- * type and event type, and reused, so a known label set allocates nothing here.
+ * type and event type, and reused, so a known label set allocates nothing here. Counters are
+ * running totals reported by observable instruments (see SymbolSeries); histograms and gauges are
+ * synchronous instruments.
  */
 export class Telemetry implements EventSink {
   readonly name = 'telemetry';
 
   private readonly provider: MeterProvider;
   private readonly prometheus: PrometheusExporter;
-  private readonly serializer: PrometheusSerializer;
+  private readonly serializer: PrometheusText;
   private readonly otlp: OtlpMetricReader | null;
   private readonly runtime: Registry | null;
   private storeSource: (() => StoreStats) | null = null;
@@ -100,17 +119,13 @@ export class Telemetry implements EventSink {
   private readonly symbols: LabelCap<SymbolSeries>;
   private readonly loops: LabelCap<LoopSeries>;
   private readonly metricNames: LabelCap<Attributes>;
-  private readonly eventAttributes = new Map<string, Attributes>();
+  private readonly eventCounts = new Map<string, EventCount>();
   private readonly errorAttributes = new Map<string, Readonly<Record<string, Attributes>>>();
   private readonly sinkAttributes = new Map<string, Attributes>();
   private readonly seededSinks: readonly string[];
 
-  private readonly trades: Counter;
-  private readonly tradeVolume: Counter;
-  private readonly tradeFees: Counter;
   private readonly tradeExecution: Histogram;
   private readonly tradeSlippage: Histogram;
-  private readonly realizedPnl: UpDownCounter;
   private readonly growthRatio: Gauge;
   private readonly loopExecutions: Counter;
   private readonly loopDuration: Histogram;
@@ -123,7 +138,6 @@ export class Telemetry implements EventSink {
   private readonly liquidityVolume: Gauge;
   private readonly errors: Counter;
   private readonly performance: Gauge;
-  private readonly events: Counter;
   private readonly labelOverflow: Counter;
 
   constructor(
@@ -142,10 +156,12 @@ export class Telemetry implements EventSink {
     if (config.strategy !== '') identity.strategy = config.strategy;
     if (config.exchange !== '') identity.exchange = config.exchange;
 
+    // The pull reader only: its server stays off (the monitor's own server serves /metrics) and
+    // its text comes from PrometheusText, so no target_info or otel_scope_* labels appear.
     this.prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
-    // Bot identity labels come from the resource, so they are on every series without being in
-    // every attribute set recorded on the hot path.
-    this.serializer = new PrometheusSerializer('', false, IDENTITY_LABELS, true, true);
+    // Bot identity labels are constant labels of the exposition (and resource attributes over
+    // OTLP), so they are on every series without being in every attribute set on the hot path.
+    this.serializer = new PrometheusText(identity as Record<string, string>);
     const readers: IMetricReader[] = [this.prometheus];
     this.otlp =
       config.otlpMetrics === null
@@ -179,12 +195,8 @@ export class Telemetry implements EventSink {
     const meter = this.provider.getMeter(METER_NAME, PACKAGE_VERSION);
     const opts = (info: MetricInfo) => ({ description: info.help });
 
-    this.trades = meter.createCounter(METRICS.trades.name, opts(METRICS.trades));
-    this.tradeVolume = meter.createCounter(METRICS.tradeVolume.name, opts(METRICS.tradeVolume));
-    this.tradeFees = meter.createCounter(METRICS.tradeFees.name, opts(METRICS.tradeFees));
     this.tradeExecution = meter.createHistogram(METRICS.tradeExecution.name, opts(METRICS.tradeExecution));
     this.tradeSlippage = meter.createHistogram(METRICS.tradeSlippage.name, opts(METRICS.tradeSlippage));
-    this.realizedPnl = meter.createUpDownCounter(METRICS.realizedPnl.name, opts(METRICS.realizedPnl));
     this.growthRatio = meter.createGauge(METRICS.growthRatio.name, opts(METRICS.growthRatio));
     this.loopExecutions = meter.createCounter(METRICS.loopExecutions.name, opts(METRICS.loopExecutions));
     this.loopDuration = meter.createHistogram(METRICS.loopDuration.name, opts(METRICS.loopDuration));
@@ -197,7 +209,6 @@ export class Telemetry implements EventSink {
     this.liquidityVolume = meter.createGauge(METRICS.liquidityVolume.name, opts(METRICS.liquidityVolume));
     this.errors = meter.createCounter(METRICS.errors.name, opts(METRICS.errors));
     this.performance = meter.createGauge(METRICS.performance.name, opts(METRICS.performance));
-    this.events = meter.createCounter(METRICS.events.name, opts(METRICS.events));
     this.labelOverflow = meter.createCounter(METRICS.labelOverflow.name, opts(METRICS.labelOverflow));
 
     const overflow = (label: string) => {
@@ -210,6 +221,13 @@ export class Telemetry implements EventSink {
         plain: Object.freeze({ [Label.SYMBOL]: symbol }),
         buy: Object.freeze({ [Label.SYMBOL]: symbol, [Label.SIDE]: TRADE_SIDES[0] }),
         sell: Object.freeze({ [Label.SYMBOL]: symbol, [Label.SIDE]: TRADE_SIDES[1] }),
+        buyTrades: 0,
+        sellTrades: 0,
+        buyVolume: 0,
+        sellVolume: 0,
+        fees: 0,
+        realizedPnl: 0,
+        hasPnl: false,
       }),
       overflow(Label.SYMBOL),
     );
@@ -231,7 +249,8 @@ export class Telemetry implements EventSink {
       },
       overflow(Label.NAME),
     );
-    for (const type of Object.values(EventType)) this.eventAttributes.set(type, Object.freeze({ [Label.EVENT_TYPE]: type }));
+    for (const type of Object.values(EventType))
+      this.eventCounts.set(type, { attributes: Object.freeze({ [Label.EVENT_TYPE]: type }), count: 0 });
     for (const type of Object.values(ErrorType)) {
       const bySeverity: Record<string, Attributes> = {};
       for (const severity of ERROR_SEVERITIES)
@@ -242,6 +261,7 @@ export class Telemetry implements EventSink {
     // Store first: a failure reading it is then counted in the same collection's failure counters.
     this.observeStoreStats(meter);
     this.observeMonitor(meter);
+    this.observeTotals(meter);
     this.runtime = options.runtimeMetrics === false ? null : runtimeRegistry(identity);
   }
 
@@ -260,22 +280,33 @@ export class Telemetry implements EventSink {
   }
 
   record(event: MonitorEvent): void {
-    this.events.add(1, this.eventAttributes.get(event.eventType));
+    const counted = this.eventCounts.get(event.eventType);
+    if (counted !== undefined) counted.count++;
     switch (event.eventType) {
       case EventType.TRADE_EXECUTION: {
         const s = this.symbols.get(event.symbol);
-        const sided = event.side === 'buy' ? s.buy : s.sell;
-        this.trades.add(1, sided);
-        this.tradeVolume.add(event.notionalValue, sided);
-        this.tradeFees.add(event.fee, s.plain);
+        let sided: Attributes;
+        if (event.side === 'buy') {
+          s.buyTrades++;
+          s.buyVolume += event.notionalValue;
+          sided = s.buy;
+        } else {
+          s.sellTrades++;
+          s.sellVolume += event.notionalValue;
+          sided = s.sell;
+        }
+        s.fees += event.fee;
         this.tradeExecution.record(event.executionTimeMs / 1000, s.plain);
         // OpenTelemetry histograms drop negative values: favourable slippage counts as none.
         this.tradeSlippage.record(Math.max(event.slippageBps, 0), sided);
         break;
       }
-      case EventType.PROFIT_LOSS:
-        this.realizedPnl.add(event.realizedPnl, this.symbols.get(event.symbol).plain);
+      case EventType.PROFIT_LOSS: {
+        const s = this.symbols.get(event.symbol);
+        s.realizedPnl += event.realizedPnl;
+        s.hasPnl = true;
         break;
+      }
       case EventType.LOOP_EXECUTION: {
         const l = this.loops.get(event.loopName);
         this.loopExecutions.add(1, event.success ? l.success : l.failure);
@@ -360,6 +391,35 @@ export class Telemetry implements EventSink {
         for (const [sink, n] of d.sinkFailures) result.observe(sinks, n, this.sinkLabel(sink));
       },
       [balance, active, callbacks, sinks, build],
+    );
+  }
+
+  /** The hot path's running totals (trades, volume, fees, realized P&L, events), reported at collection. */
+  private observeTotals(meter: Meter): void {
+    const counter = (info: MetricInfo) => meter.createObservableCounter(info.name, { description: info.help });
+    const trades = counter(METRICS.trades);
+    const volume = counter(METRICS.tradeVolume);
+    const fees = counter(METRICS.tradeFees);
+    const events = counter(METRICS.events);
+    // Realized P&L goes down on losses: a non-monotonic sum, which Prometheus sees as a gauge.
+    const pnl = meter.createObservableUpDownCounter(METRICS.realizedPnl.name, { description: METRICS.realizedPnl.help });
+    meter.addBatchObservableCallback(
+      (result) => {
+        for (const s of this.symbols.all()) {
+          if (s.buyTrades > 0) {
+            result.observe(trades, s.buyTrades, s.buy);
+            result.observe(volume, s.buyVolume, s.buy);
+          }
+          if (s.sellTrades > 0) {
+            result.observe(trades, s.sellTrades, s.sell);
+            result.observe(volume, s.sellVolume, s.sell);
+          }
+          if (s.buyTrades > 0 || s.sellTrades > 0) result.observe(fees, s.fees, s.plain);
+          if (s.hasPnl) result.observe(pnl, s.realizedPnl, s.plain);
+        }
+        for (const e of this.eventCounts.values()) if (e.count > 0) result.observe(events, e.count, e.attributes);
+      },
+      [trades, volume, fees, events, pnl],
     );
   }
 

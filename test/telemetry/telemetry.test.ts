@@ -8,6 +8,7 @@ import { Diagnostics } from '../../src/internal/Diagnostics.js';
 import type { StoreStats } from '../../src/internal/StoreStats.js';
 import { METRICS, OTHER_LABEL_VALUE, RUNTIME_METRICS } from '../../src/telemetry/names.js';
 import { Telemetry, type TelemetryOptions } from '../../src/telemetry/Telemetry.js';
+import { checkMetrics, findBinary } from '../helpers/promtool.js';
 import { families, parseSamples, value } from './exposition.js';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -114,6 +115,16 @@ describe('Telemetry', () => {
     const names = families(text).map((f) => f.name);
     for (const name of Object.values(RUNTIME_METRICS)) expect(names).toContain(name);
     expect(names).not.toContain('poseidon_nodejs_active_handles_total');
+  });
+
+  it('escapes quotes and backslashes in label values, and promtool parses the result', async () => {
+    const { t } = telemetry();
+    t.record(trade('A"B\\C'));
+    const text = await t.scrape();
+    expect(text).toContain('poseidon_trades_total{symbol="A\\"B\\\\C",side="sell",bot="unit-bot"} 1\n');
+    expect(value(text, METRICS.trades.name, { symbol: 'A"B\\C', side: 'sell' })).toBe(1);
+    const promtool = findBinary('promtool');
+    if (promtool !== null) expect(checkMetrics(promtool, text)).toMatchObject({ ok: true, output: '' });
   });
 
   it('never throws from record after stop, and stops twice safely', async () => {
