@@ -12,6 +12,7 @@ import {
   buildProfitLoss,
   buildSystemEvent,
   buildTrade,
+  describeThrown,
   type ErrorOptions,
   type LiquidityInput,
   type LoopEndOptions,
@@ -397,22 +398,33 @@ export class MonitoringSystem {
     if (typeof body !== 'function') throw new ValidationError('body', body, 'a function');
     const run = this.startLoopExecution(loopName, options);
     let result: T;
+    const validTrades = () => Number.isSafeInteger(run.tradesExecuted) && run.tradesExecuted >= 0;
     try {
       result = await body(run);
     } catch (error) {
-      const message = error instanceof Error ? error.message || error.name : String(error);
-      this.endLoopExecution(run.loopName, {
-        executionId: run.executionId,
-        success: false,
-        tradesExecuted: run.tradesExecuted,
-        errorMessage: message.slice(0, 8192) || 'loop failed',
-      });
-      this.logError(error instanceof Error ? error : message || 'loop failed', {
-        errorType: ErrorType.LOOP_ERROR,
-        severity: 'high',
-        loopName: run.loopName,
-      });
+      // Recording the failure is best effort: whatever goes wrong there, the bot gets its own error back.
+      try {
+        const message = describeThrown(error);
+        this.endLoopExecution(run.loopName, {
+          executionId: run.executionId,
+          success: false,
+          tradesExecuted: validTrades() ? run.tradesExecuted : 0,
+          errorMessage: message,
+        });
+        this.logError(error instanceof Error ? error : message, {
+          errorType: ErrorType.LOOP_ERROR,
+          severity: 'high',
+          loopName: run.loopName,
+        });
+      } catch (recordError) {
+        this.diagnostics.sinkFailed('trackLoop', recordError, this.now());
+      }
       throw error;
+    }
+    if (!validTrades()) {
+      // A bad count from the body is refused loudly, but the run still ends rather than staying active forever.
+      this.endLoopExecution(run.loopName, { executionId: run.executionId, success: false, errorMessage: 'invalid tradesExecuted' });
+      throw new ValidationError('tradesExecuted', run.tradesExecuted, 'a whole number >= 0');
     }
     this.endLoopExecution(run.loopName, { executionId: run.executionId, success: true, tradesExecuted: run.tradesExecuted });
     return result;
@@ -533,9 +545,12 @@ export class MonitoringSystem {
   }
 
   private notify<T>(kind: CallbackKind, list: Callback<T>[], event: T): void {
-    for (let i = 0; i < list.length; i++) {
+    // A callback may remove itself (a one-shot); iterating a copy keeps the next one from being skipped.
+    // With one callback there is nothing to skip, so the common case allocates nothing.
+    const callbacks = list.length > 1 ? list.slice() : list;
+    for (let i = 0; i < callbacks.length; i++) {
       try {
-        const result = list[i]!(event);
+        const result = callbacks[i]!(event);
         if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
           (result as Promise<unknown>).then(undefined, (error: unknown) => this.diagnostics.callbackFailed(kind, error, this.now()));
         }

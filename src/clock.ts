@@ -15,11 +15,19 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+// Node fires a timer longer than this (about 24.8 days) after 1 ms instead, with a warning.
+const MAX_TIMER_MILLIS = 2 ** 31 - 1;
+
+/** A delay Node honours: NaN and negatives become 0, anything too long waits the longest Node can. */
+function timerDelay(delayMillis: number): number {
+  return Number.isNaN(delayMillis) || delayMillis < 0 ? 0 : Math.min(delayMillis, MAX_TIMER_MILLIS);
+}
+
 /** The real clock: `Date.now()` and unref'd Node timers that never keep the process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, delayMillis) {
-    const timer = setTimeout(callback, Math.max(0, delayMillis));
+    const timer = setTimeout(callback, timerDelay(delayMillis));
     timer.unref();
     return timer;
   },
@@ -45,6 +53,7 @@ export class ManualClock implements Clock {
 
   constructor(start: number | Date = Date.UTC(2026, 0, 1)) {
     this.current = typeof start === 'number' ? start : start.getTime();
+    if (!Number.isFinite(this.current)) throw new RangeError(`ManualClock needs a valid start instant, got ${String(start)}`);
   }
 
   now(): number {
@@ -52,7 +61,8 @@ export class ManualClock implements Clock {
   }
 
   setTimeout(callback: () => void, delayMillis: number): TimerHandle {
-    const timer = { id: this.nextId++, at: this.current + Math.max(0, delayMillis), callback };
+    // Same delay rules as the system clock, so a test never waits on a timer production fires early.
+    const timer = { id: this.nextId++, at: this.current + timerDelay(delayMillis), callback };
     this.timers.push(timer);
     return { id: timer.id };
   }
@@ -69,6 +79,8 @@ export class ManualClock implements Clock {
 
   /** Moves time forward by `millis`, firing due timers (including ones they set) in time order. */
   advance(millis: number): void {
+    // Time never goes backwards: a negative or NaN step would put timestamps out of order.
+    if (!Number.isFinite(millis) || millis < 0) throw new RangeError(`ManualClock.advance needs a finite number >= 0, got ${millis}`);
     const target = this.current + millis;
     for (;;) {
       let due: PendingTimer | undefined;

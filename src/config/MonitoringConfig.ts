@@ -317,7 +317,9 @@ const SIZE_UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 const LABEL_PATTERN = /^[A-Za-z0-9._:/-]{0,64}$/;
-const HOST_PATTERN = /^(?:[A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
+const HOST_PATTERN = /^(?:[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:.]+)$/;
+// `[::1]` is how a URL writes an IPv6 address; a socket must be given `::1`.
+const BRACKETED_IPV6 = /^\[([0-9A-Fa-f:.]+)\]$/;
 
 function rangeText(s: Setting, what: string): string {
   const lo = s.min !== undefined ? ` >= ${s.min}` : '';
@@ -405,23 +407,30 @@ function check(s: Setting, value: unknown, field: string): unknown {
         throw new ConfigurationError(field, s.key === 'apiToken' ? '(hidden)' : value, `a string of at least ${s.min} characters`);
       }
       return value;
-    case 'host':
-      if (typeof value !== 'string' || !HOST_PATTERN.test(value)) {
+    case 'host': {
+      const host = typeof value === 'string' ? (BRACKETED_IPV6.exec(value)?.[1] ?? value) : value;
+      if (typeof host !== 'string' || !HOST_PATTERN.test(host)) {
         throw new ConfigurationError(field, value, 'a host name or IP address such as 127.0.0.1, 0.0.0.0 or ::1');
       }
-      return value;
+      return host;
+    }
     case 'dbUrl':
       parseDbUrl(field, value);
       return value;
     case 'label':
       if (typeof value !== 'string' || !LABEL_PATTERN.test(value)) {
-        throw new ConfigurationError(field, value, 'at most 64 characters of letters, digits, and . _ - : / (may be empty except the bot name)');
+        throw new ConfigurationError(
+          field,
+          value,
+          'at most 64 characters of letters, digits, and . _ - : / (may be empty except the bot name)',
+        );
       }
       if (s.key === 'botName' && value === '') throw new ConfigurationError(field, value, 'a non-empty name');
       return value;
     case 'webhooks':
       if (value === null) return null;
-      if (typeof value !== 'string') throw new ConfigurationError(field, '(hidden)', 'comma-separated [json=|telegram=|discord=]http(s) URLs, or null');
+      if (typeof value !== 'string')
+        throw new ConfigurationError(field, '(hidden)', 'comma-separated [json=|telegram=|discord=]http(s) URLs, or null');
       return parseWebhookUrls(field, value).length === 0 ? null : value;
     default:
       return value;
@@ -448,7 +457,9 @@ export function parseDbUrl(field: string, url: unknown): DatabaseLocation {
 
 /** The host name, trimmed to a valid label: the default bot name. */
 function defaultBotName(): string {
-  const name = hostname().replace(/[^A-Za-z0-9._:/-]/g, '_').slice(0, 64);
+  const name = hostname()
+    .replace(/[^A-Za-z0-9._:/-]/g, '_')
+    .slice(0, 64);
   return name.length > 0 ? name : 'poseidon-bot';
 }
 

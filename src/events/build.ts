@@ -1,7 +1,7 @@
 // Builds each event once from caller input: validates every field, stamps time and ids, freezes.
 
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '../errors.js';
+import { describeValue, ValidationError } from '../errors.js';
 import {
   copyAdditionalData,
   copyTags,
@@ -164,8 +164,10 @@ export function buildError(message: unknown, options: unknown, timestamp: number
   let text: string;
   let stack: string | null = null;
   if (message instanceof Error) {
-    text = requireText('message', message.message || message.name);
-    stack = message.stack ?? null;
+    // An Error comes from somewhere else (an exchange client, an HTTP body in the message): it is
+    // recorded as far as it can be rather than refused, so logging a failure never fails itself.
+    text = errorText(message);
+    stack = typeof message.stack === 'string' && message.stack.length > 0 ? message.stack : null;
   } else {
     text = requireText('message', message);
   }
@@ -185,6 +187,30 @@ export function buildError(message: unknown, options: unknown, timestamp: number
     stackTrace: stackTrace === null ? null : stackTrace.slice(0, 8192),
     context: copyAdditionalData('context', o.context),
   });
+}
+
+const MAX_MESSAGE_LENGTH = 8192;
+
+/** The message of an Error, never empty, cut to the longest message accepted. */
+function errorText(error: Error): string {
+  const text = (typeof error.message === 'string' && error.message) || (typeof error.name === 'string' && error.name) || 'Error';
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+/**
+ * A message for anything a loop body threw: an Error's message, a string, or a safe description of
+ * other values (an object without a prototype makes `String(value)` throw).
+ */
+export function describeThrown(thrown: unknown): string {
+  if (thrown instanceof Error) return errorText(thrown);
+  let text: string;
+  try {
+    text = String(thrown);
+  } catch {
+    text = describeValue(thrown);
+  }
+  if (text.length === 0) return 'loop failed';
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 
 export function buildPerformance(name: unknown, value: unknown, unit: unknown, tags: unknown, timestamp: number): PerformanceMetric {

@@ -1,5 +1,7 @@
 // Diagnostics: the monitor's own failure counters, read by telemetry and health checks.
 
+import { describeValue } from '../errors.js';
+
 export type CallbackKind = 'trade' | 'error' | 'performance';
 
 /** Counts what went wrong inside the monitor without ever throwing into the bot. */
@@ -36,7 +38,7 @@ export class Diagnostics {
   }
 
   private report(where: string, error: unknown, at: number): void {
-    this.lastFailure = { at, where, message: error instanceof Error ? error.message : String(error) };
+    this.lastFailure = { at, where, message: failureMessage(error) };
     for (const l of this.listeners) {
       try {
         l(where, error);
@@ -44,5 +46,14 @@ export class Diagnostics {
         // A failing diagnostic listener must not turn one failure into two.
       }
     }
+  }
+}
+
+/** A failure's message. Whatever was thrown (an object whose `toString` throws, one without a prototype), this never throws. */
+function failureMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return describeValue(error);
   }
 }
