@@ -1,0 +1,111 @@
+// Test helper of the stack suites: reads the shipped dashboards and rule files and pulls every PromQL expression out of them.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DASHBOARD_DIR = join(REPO, 'grafana', 'dashboards');
+export const RULES_DIR = join(REPO, 'prometheus', 'rules');
+
+/** A PromQL expression and where it ships. */
+export interface ShippedExpr {
+  /** `poseidon-trading.json › Slippage percentiles › B`, `poseidon-alerts.yml › PoseidonDrawdown` */
+  readonly where: string;
+  readonly expr: string;
+  readonly kind: 'panel' | 'recording' | 'alert';
+}
+
+/** A dashboard's query variable: name and its `label_values(selector, label)` definition. */
+export interface ShippedVariable {
+  readonly where: string;
+  readonly name: string;
+  readonly selector: string;
+  readonly label: string;
+}
+
+interface PanelJson {
+  title?: string;
+  targets?: { expr?: string; refId?: string }[];
+  panels?: PanelJson[];
+}
+
+export const dashboardFiles = (): string[] =>
+  readdirSync(DASHBOARD_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+export const ruleFiles = (): string[] =>
+  readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(RULES_DIR, f));
+
+/** Every `expr` of every panel (rows' nested panels included) of every dashboard. */
+export function dashboardExprs(): ShippedExpr[] {
+  const out: ShippedExpr[] = [];
+  for (const file of dashboardFiles()) {
+    const json = JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as { panels?: PanelJson[] };
+    const walk = (panels: PanelJson[] | undefined): void => {
+      for (const p of panels ?? []) {
+        for (const t of p.targets ?? [])
+          if (t.expr !== undefined) out.push({ where: `${file} › ${p.title} › ${t.refId}`, expr: t.expr, kind: 'panel' });
+        walk(p.panels);
+      }
+    };
+    walk(json.panels);
+  }
+  return out;
+}
+
+/** Every query variable of every dashboard. */
+export function dashboardVariables(): ShippedVariable[] {
+  const out: ShippedVariable[] = [];
+  for (const file of dashboardFiles()) {
+    const json = JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as {
+      templating?: { list?: { type: string; name: string; definition?: string }[] };
+    };
+    for (const v of json.templating?.list ?? []) {
+      if (v.type !== 'query') continue;
+      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(v.definition ?? '');
+      if (m === null) throw new Error(`${file}: variable ${v.name} is not label_values(selector, label): ${v.definition}`);
+      out.push({ where: `${file} › $${v.name}`, name: v.name, selector: m[1]!, label: m[2]! });
+    }
+  }
+  return out;
+}
+
+/** Every rule of every rule file. */
+export function ruleExprs(): ShippedExpr[] {
+  const out: ShippedExpr[] = [];
+  for (const file of ruleFiles()) {
+    const doc = parse(readFileSync(file, 'utf8')) as { groups: { rules: { alert?: string; record?: string; expr: string }[] }[] };
+    for (const g of doc.groups) {
+      for (const r of g.rules) {
+        const name = r.alert ?? r.record ?? '?';
+        out.push({ where: `${file.slice(RULES_DIR.length + 1)} › ${name}`, expr: String(r.expr), kind: r.alert ? 'alert' : 'recording' });
+      }
+    }
+  }
+  return out;
+}
+
+/** Grafana's variables replaced by concrete values; throws if any `$` is left. */
+export function substitute(expr: string, values: Readonly<Record<string, string>>): string {
+  const out = expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for ${whole} in ${expr}`);
+    return value;
+  });
+  return out;
+}
+
+/**
+ * An alert condition without its final threshold comparison (`signal > 0.1` → `signal`), or null
+ * when the expression does not end in a comparison with a number.
+ */
+export function withoutThreshold(expr: string): string | null {
+  const m = /^([\s\S]*\S)\s*(?:>|<|>=|<=|==|!=)\s*-?[\d.]+(?:e[+-]?\d+)?\s*$/.exec(expr);
+  return m === null ? null : m[1]!;
+}
