@@ -1,7 +1,7 @@
 // The poseidon-monitor command line: its commands, and how errors become exit codes (2: bad usage).
 
 import { Command, CommanderError } from 'commander';
-import { ConfigurationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { PACKAGE_VERSION } from '../telemetry/packageVersion.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
@@ -48,7 +48,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // Help and version end with code 0; every other commander exit is a usage error, already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof ConfigurationError) {
+    // A ValidationError here comes from what the user typed (a bad --hour, a bad POSEIDON_* variable).
+    if (error instanceof UsageError || error instanceof ValidationError) {
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -157,6 +157,12 @@ describe('poseidon-monitor demo, end to end', () => {
     expect(report.hourlyReport.reportHour).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z$/);
   });
 
+  it('report refuses a malformed --hour with exit 2, naming it', async () => {
+    const r = await runCli(['report', '--hour', 'noon', '--db', db()], { cwd: dir, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: Invalid hour: "noon"; expected .*YYYY-MM-DDTHH/m);
+  });
+
   it('report prints readable tables with the hourly growth', async () => {
     const r = await runCli(['report', '--db', db()], { cwd: dir, env: env() });
     expect(r.code).toBe(0);

@@ -51,6 +51,8 @@ export class StatusLine {
   /** Starts refreshing. The interval is referenced on purpose: it is what keeps the demo process alive. */
   start(): void {
     if (this.timer !== null) return;
+    // A terminal shows the line at once; a pipe gets its first line after one period, with a rate to show.
+    if (this.isTty) this.refresh();
     this.timer = setInterval(() => this.refresh(), this.isTty ? TTY_REFRESH_MS : PLAIN_REFRESH_MS);
   }
 
