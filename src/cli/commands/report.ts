@@ -2,11 +2,12 @@
 
 import { Command } from 'commander';
 import type { DashboardSummary, HourlyReport, PerformanceDashboard, TradingDashboard } from '../../analytics/dashboardTypes.js';
+import type { Drawdown } from '../../analytics/statistics.js';
 import { dashboardViews } from '../internal/dashboardViews.js';
 import { openHistoryAsOf } from '../internal/historyClock.js';
 import type { ConnectionFlags } from '../internal/openMonitor.js';
 import { numberIn, oneOf, parseInstant } from '../internal/parse.js';
-import { percent, renderPairs, renderTable, signedBar, sparkline } from '../internal/table.js';
+import { formatNumber, percent, renderPairs, renderTable, signedBar, sparkline } from '../internal/table.js';
 
 /** Flags of `report`. */
 export interface ReportFlags extends ConnectionFlags {
@@ -56,6 +57,18 @@ export async function runReport(flags: ReportFlags): Promise<void> {
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
 }
 
+function money(v: number | null): string {
+  return v === null ? '-' : formatNumber(Math.round(v * 100) / 100);
+}
+
+function hourText(t: number): string {
+  return `${new Date(t).toISOString().slice(0, 13).replace('T', ' ')}h`;
+}
+
+function drawdownText(d: Drawdown): string {
+  return `${percent(-d.ratio)} (${formatNumber(-d.absolute)}) from ${hourText(d.peakAt)} to ${hourText(d.troughAt)}`;
+}
+
 /** The report as readable tables. */
 export function renderReport(r: ReportJson): string {
   const s = r.summary;
@@ -85,7 +98,7 @@ export function renderReport(r: ReportJson): string {
         [t.executionTimeMs.p50, t.executionTimeMs.p95, t.executionTimeMs.p99].map((v) => (v === null ? '-' : v.toFixed(0))).join(' / '),
       ],
       ['avg slippage bps', t.avgSlippageBps],
-      ['max drawdown', t.maxDrawdown === null ? null : JSON.stringify(t.maxDrawdown)],
+      ['max drawdown', t.maxDrawdown === null ? null : drawdownText(t.maxDrawdown)],
     ])}\n\n${renderTable(
       ['symbol', 'trades', 'volume', 'fees', 'P&L', 'win rate', 'exec ms', 'slip bps'],
       t.bySymbol.map((b) => [
@@ -142,7 +155,7 @@ export function renderReport(r: ReportJson): string {
   sections.push(
     `Hourly report ${h.reportHour.slice(0, 13).replace('T', ' ')}h UTC\n${renderPairs([
       ['growth', hg === null ? null : percent(hg.growthRatio, 3)],
-      ['balance', hg === null ? null : `${hg.openingBalance ?? '-'} → ${hg.closingBalance ?? '-'}`],
+      ['balance', hg === null ? null : `${money(hg.openingBalance)} → ${money(hg.closingBalance)}`],
       ['trades', h.tradesSummary.tradeCount],
       ['realized P&L', h.tradesSummary.realizedPnl],
       ['errors', h.errors.total],

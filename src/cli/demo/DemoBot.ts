@@ -39,8 +39,10 @@ export interface DemoStats {
 export const DEMO_LOOP_NAME = 'main_trading_loop';
 
 const FEE_RATE = 0.001;
-const TAKE_PROFIT = 0.004;
-const STOP_LOSS = -0.003;
+const TAKE_PROFIT = 0.005;
+const STOP_LOSS = -0.006;
+/** Buy when the price is this far (log ratio) below its fair value: the dip-buying signal. */
+const DIP = -0.003;
 
 interface Holding {
   /** Volume-weighted entry price, for the take-profit and stop-loss rules. */
@@ -49,9 +51,9 @@ interface Holding {
 
 /**
  * Each iteration advances the market by one loop interval, runs the loop through `trackLoop`,
- * maybe opens, adds to or closes positions (take profit, stop loss, or a change of mind), now and
- * then hits a timeout, a rate limit or a rejected order, and finally books the realized P&L into the
- * account balance. Time only matters for scheduling: prices move per iteration, not per wall-clock
+ * buys dips below fair value (and now and then on a whim), closes on take profit, stop loss or a
+ * change of mind, now and then hits a timeout, a rate limit or a rejected order, and finally
+ * books the realized P&L into the account balance. Time only matters for scheduling: prices move per iteration, not per wall-clock
  * millisecond, so a run is reproducible from its seed whatever the speed.
  */
 export class DemoBot {
@@ -179,16 +181,18 @@ export class DemoBot {
       const price = this.market.price(symbol);
       const held = this.holdings.get(symbol);
       if (held === undefined) {
-        if (r.chance(0.08)) this.order(run, symbol, 'buy', (this.stats.balance * r.uniform(0.02, 0.08)) / price);
+        // Mostly buys dips, sometimes buys on a whim (and pays for it in fees).
+        const p = this.market.deviation(symbol) < DIP ? 0.3 : 0.005;
+        if (r.chance(p)) this.order(run, symbol, 'buy', (this.stats.balance * r.uniform(0.02, 0.08)) / price);
         continue;
       }
       const move = price / held.entryPrice - 1;
-      if (move >= TAKE_PROFIT || move <= STOP_LOSS || r.chance(0.02)) {
+      if (move >= TAKE_PROFIT || move <= STOP_LOSS || r.chance(0.002)) {
         // Sometimes take half off the table, otherwise close the position.
         const open = this.openQuantity(symbol);
         if (r.chance(0.3)) this.order(run, symbol, 'sell', Number((open / 2).toPrecision(6)));
         else this.order(run, symbol, 'sell', open);
-      } else if (r.chance(0.015)) {
+      } else if (this.market.deviation(symbol) < DIP && r.chance(0.02)) {
         this.order(run, symbol, 'buy', (this.stats.balance * r.uniform(0.01, 0.03)) / price);
       }
     }

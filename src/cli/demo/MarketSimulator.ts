@@ -20,8 +20,15 @@ export const STARTING_PRICES: Readonly<Record<string, number>> = {
 const VOLATILITY: Readonly<Record<string, number>> = { BTCUSDT: 0.55, ETHUSDT: 0.7 };
 const DEFAULT_VOLATILITY = 0.9;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** Short-term noise around fair value: a standard deviation of 0.3 %, halving in about 15 minutes. */
+const DEVIATION_SD = 0.003;
+const REVERSION_PER_MS = Math.LN2 / (15 * 60_000);
 
 interface SymbolState {
+  /** The slowly wandering fair value. */
+  fair: number;
+  /** Log deviation of the traded price from fair value; reverts to 0. */
+  deviation: number;
   price: number;
   readonly sigma: number;
   /** Daily traded volume in quote currency, drifting slowly. */
@@ -43,8 +50,11 @@ export interface BookSnapshot {
 }
 
 /**
- * Moves each price by `exp((−σ²/2)·dt + σ·√dt·Z)`, the driftless geometric Brownian motion, so
- * prices stay positive and wander like real ones. All randomness comes from the given generator.
+ * A price is a fair value following a driftless geometric Brownian motion
+ * (`exp((−σ²/2)·dt + σ·√dt·Z)`, so it stays positive and wanders like a real one) times a short-term
+ * deviation that reverts to zero (an Ornstein–Uhlenbeck process). The reverting part is what gives
+ * the demo's dip-buying bot a small edge, so its P&L shows wins as well as losses. All randomness
+ * comes from the given generator.
  */
 export class MarketSimulator {
   private readonly states = new Map<string, SymbolState>();
@@ -56,6 +66,8 @@ export class MarketSimulator {
     for (const symbol of symbols) {
       const start = STARTING_PRICES[symbol] ?? 10;
       this.states.set(symbol, {
+        fair: start,
+        deviation: 0,
         price: start,
         sigma: VOLATILITY[symbol] ?? DEFAULT_VOLATILITY,
         volume24h: start >= 1000 ? 2e9 : 2e8,
@@ -67,12 +79,21 @@ export class MarketSimulator {
     return this.state(symbol).price;
   }
 
+  /** How far the price is below (negative) or above its fair value, as a log ratio. */
+  deviation(symbol: string): number {
+    return this.state(symbol).deviation;
+  }
+
   /** Advances every price by `elapsedMs` of simulated time. */
   step(elapsedMs: number): void {
-    const dt = Math.max(0, elapsedMs) / YEAR_MS;
+    const ms = Math.max(0, elapsedMs);
+    const dt = ms / YEAR_MS;
+    const keep = Math.exp(-REVERSION_PER_MS * ms);
+    const noise = DEVIATION_SD * Math.sqrt(1 - keep * keep);
     for (const s of this.states.values()) {
-      const z = this.random.normal();
-      s.price *= Math.exp(-0.5 * s.sigma * s.sigma * dt + s.sigma * Math.sqrt(dt) * z);
+      s.fair *= Math.exp(-0.5 * s.sigma * s.sigma * dt + s.sigma * Math.sqrt(dt) * this.random.normal());
+      s.deviation = s.deviation * keep + noise * this.random.normal();
+      s.price = s.fair * Math.exp(s.deviation);
       s.volume24h *= Math.exp(this.random.normal(0, 0.01));
     }
   }
