@@ -37,6 +37,7 @@ import { HttpServer } from './http/HttpServer.js';
 import { addMonitorRoutes } from './http/monitorRoutes.js';
 import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
+import { LogSink } from './logging/LogSink.js';
 import { MonitoringLogger } from './logging/MonitoringLogger.js';
 import { WebhookNotifier } from './notify/WebhookNotifier.js';
 import { createHistoryStore } from './store/createHistoryStore.js';
@@ -146,8 +147,14 @@ export class MonitoringSystem {
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
     this.eventLog = new EventLog(this.config.maxDataPoints);
-    this.logger = new MonitoringLogger(this.eventLog);
-    // First sink added, so it is stopped last and writes what the others emit while stopping.
+    const logSink = new LogSink({ config: this.config, onError: (error) => this.diagnostics.sinkFailed('logs', error, this.now()) });
+    this.logger = new MonitoringLogger(this.eventLog, logSink);
+    if (logSink.hasOutputs) {
+      // First of all, so it is stopped last and logs what the other sinks report while stopping.
+      this.addSink(logSink);
+      this.diagnostics.onFailure((where, error) => logSink.recordDiagnostic(where, error, this.now()));
+    }
+    // Added early, so it is stopped late and writes what the others emit while stopping.
     this.store = createHistoryStore(this.config, (error) => this.diagnostics.sinkFailed('store', error, this.now()));
     this.addSink(this.store);
     this.metricsCollector = new MetricsCollector(this.store, this.config.clock, (event) => this.emit(event));

@@ -44,6 +44,8 @@ export {
 } from './http/HttpServer.js';
 export { PROMETHEUS_CONTENT_TYPE } from './http/monitorRoutes.js';
 export type { StoreStats } from './internal/StoreStats.js';
+export type { LineTarget } from './logging/ConsoleWriter.js';
+export { LogSink, type LogSinkOptions, type LogSinkStats } from './logging/LogSink.js';
 export { MonitoringLogger } from './logging/MonitoringLogger.js';
 export {
   type LoopRun,

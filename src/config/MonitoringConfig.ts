@@ -71,6 +71,8 @@ export interface MonitoringConfigOptions {
   dbSynchronous?: 'normal' | 'full';
   /** Flush history on SIGTERM/SIGINT, then let the signal end the process. @default false (POSEIDON_SIGNAL_HANDLERS) */
   installSignalHandlers?: boolean;
+  /** Also write log lines to stdout (off: the log file and OTLP only). @default true (POSEIDON_LOG_CONSOLE) */
+  logConsole?: boolean;
   /** This bot's name: a label on every metric, a field of every log record and DB row. @default the host name (POSEIDON_BOT_NAME) */
   botName?: string;
   /** Strategy label. @default '' (POSEIDON_STRATEGY) */
@@ -296,6 +298,7 @@ export const SETTINGS: readonly Setting[] = [
     def: false,
     description: 'Flush history on SIGTERM/SIGINT, then let the signal end the process',
   },
+  bool('logConsole', 'POSEIDON_LOG_CONSOLE', 'Also write log lines to stdout (off: the log file and OTLP only)'),
 ];
 
 /** The variables of the original seed (the first 20) and the ones this package adds. */
@@ -506,6 +509,7 @@ export class MonitoringConfig {
   readonly storeMaxBufferRows!: number;
   readonly dbSynchronous!: 'normal' | 'full';
   readonly installSignalHandlers!: boolean;
+  readonly logConsole!: boolean;
   readonly clock: Clock;
   /** OTLP/HTTP metrics export, from the standard OTEL_EXPORTER_OTLP_* variables of `env`; null when off. */
   readonly otlpMetrics: OtlpEndpoint | null;
