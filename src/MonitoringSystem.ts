@@ -1,7 +1,17 @@
 // MonitoringSystem: the facade a bot calls. Validates input, builds one frozen event, fans it out.
 
-import { GrowthTracker } from './analytics/GrowthTracker.js';
+import { ApiHandlers } from './analytics/ApiHandlers.js';
+import { DashboardData } from './analytics/DashboardData.js';
+import type {
+  DashboardSummary,
+  HourlyReport,
+  PerformanceDashboard,
+  RealTimeMetrics,
+  TradingDashboard,
+} from './analytics/dashboardTypes.js';
+import { GrowthTracker, hourStartOf } from './analytics/GrowthTracker.js';
 import { PnlLedger, type Position } from './analytics/PnlLedger.js';
+import { RateCounter } from './analytics/RateCounter.js';
 import { MonitoringConfig, type MonitoringConfigOptions } from './config/MonitoringConfig.js';
 import { ValidationError } from './errors.js';
 import {
@@ -141,8 +151,14 @@ export class MonitoringSystem {
   readonly metricsCollector: MetricsCollector;
   /** @internal OpenTelemetry instruments behind /metrics and the OTLP export */
   readonly telemetry: Telemetry;
-  /** @internal the HTTP server (/metrics, /healthz, routes added by other parts); null when POSEIDON_METRICS_SERVER is off */
+  /** @internal the HTTP server (/metrics, /healthz, /api/*); null when POSEIDON_METRICS_SERVER is off */
   readonly http: HttpServer | null = null;
+  /** @internal events, trades and errors per minute over the last hour */
+  readonly rates = new RateCounter();
+  /** The dashboard views (summary, trading, performance, real time, hourly report, export). */
+  readonly dashboardData: DashboardData;
+  /** @internal the JSON API served under /api/ */
+  readonly api: ApiHandlers;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
@@ -169,6 +185,29 @@ export class MonitoringSystem {
       );
       this.addSink(this.notifier);
     }
+    this.addSink(this.rates);
+    this.dashboardData = new DashboardData({
+      clock: this.config.clock,
+      queries: () => {
+        if (!this.store.isRunning) throw new Error('the dashboards read the history store: call monitor.start() first');
+        return this.store.analytics();
+      },
+      rates: this.rates,
+      growth: this.growth,
+      state: () => ({
+        running: this.running,
+        uptimeSeconds: this.uptimeSeconds(),
+        activeExecutions: this.activeCount,
+        accountBalance: this.balance,
+      }),
+      storeStats: () => this.store.stats(),
+    });
+    this.api = new ApiHandlers({
+      dashboards: this.dashboardData,
+      prepare: () => {},
+      health: () => this.getSystemHealth(),
+      recentEvents: (query) => this.getRecentEvents(query),
+    });
     this.telemetry = new Telemetry(this.config, {
       accountBalance: () => this.balance,
       activeLoops: () => this.getActiveExecutions(),
@@ -179,7 +218,10 @@ export class MonitoringSystem {
     if (this.config.enableMetricsServer) {
       const { metricsHost: host, metricsPort: port, apiToken } = this.config;
       const onError = (error: unknown) => this.diagnostics.sinkFailed('http', error, this.now());
-      this.http = addMonitorRoutes(new HttpServer({ host, port, apiToken, onError }), () => this.telemetry.scrape());
+      this.http = addMonitorRoutes(new HttpServer({ host, port, apiToken, onError }), () => this.telemetry.scrape()).routePrefix(
+        '/api/',
+        (request) => this.api.handle(request.pathname, request.query),
+      );
     }
   }
 
@@ -214,6 +256,8 @@ export class MonitoringSystem {
     // First, so a port already in use fails start() before any sink has opened anything.
     await this.http?.start();
     for (const sink of this.sinks) await sink.start?.();
+    this.resumeGrowthHour();
+    this.dashboardData.start();
     this.running = true;
     this.stopping = null;
     this.startedAt = this.now();
@@ -247,6 +291,7 @@ export class MonitoringSystem {
       this.emit(buildSystemEvent('monitor_stopped', 'monitoring system stopped', { uptimeSeconds: this.uptimeSeconds() }, this.now()));
     }
     this.running = false;
+    this.dashboardData.stop();
     // Before the sinks: telemetry cannot be scraped once its meter provider is shut down.
     await this.http?.stop();
     for (const sink of [...this.sinks].reverse()) {
@@ -443,6 +488,68 @@ export class MonitoringSystem {
     const previous = this.balance;
     this.balance = value;
     this.emit(buildSystemEvent('balance_updated', 'account balance updated', { balance: value, previousBalance: previous }, this.now()));
+  }
+
+  /**
+   * Continues the UTC hour an earlier run left open: its trades, fees, volume and realized P&L are
+   * read back from the history, and the balance carries over from the last stored hour. Skipped
+   * when this run has already counted something (events logged before `start()`).
+   */
+  private resumeGrowthHour(): void {
+    const growth = this.growth;
+    if (growth === null || !this.store.isRunning) return;
+    const open = growth.openHour();
+    if (open.tradeCount > 0 || open.openingBalance !== null) return;
+    try {
+      const hourStart = hourStartOf(this.now());
+      const previous = this.store.lastGrowthBefore(hourStart);
+      const a = this.store.analytics().tradeAggregate({ since: hourStart, until: this.now() + 1 });
+      if (previous === null && a.tradeCount === 0) return;
+      const balance = previous?.closingBalance ?? null;
+      growth.resume({
+        hourStart,
+        openingBalance: balance,
+        currentBalance: balance,
+        tradeCount: a.tradeCount,
+        realizedPnl: a.realizedPnl,
+        fees: a.fees,
+        volume: a.volume,
+      });
+    } catch (error) {
+      this.diagnostics.sinkFailed('growth', error, this.now());
+    }
+  }
+
+  // ── dashboards ─────────────────────────────────────────────────────────────
+
+  /** Status, 24 h trades, volume, P&L, growth and errors, balance and active loops. Requires `start()`. */
+  getDashboardSummary(): DashboardSummary {
+    return this.dashboardData.getDashboardSummary();
+  }
+
+  /** Recent trades, trading statistics and hourly growth over the last `hours` (default 24). */
+  getTradingDashboard(options: { hours?: number } = {}): TradingDashboard {
+    return this.dashboardData.getTradingDashboard(options);
+  }
+
+  /** Loop performance, error rates and resource use over the last `hours` (default 24). */
+  getPerformanceDashboard(options: { hours?: number } = {}): PerformanceDashboard {
+    return this.dashboardData.getPerformanceDashboard(options);
+  }
+
+  /** Events per minute, trades and error rate of the last hour, active loops and balance. */
+  getRealTimeMetrics(): RealTimeMetrics {
+    return this.dashboardData.getRealTimeMetrics();
+  }
+
+  /** The report of one UTC hour (Date, epoch ms or `YYYY-MM-DDTHH`); by default the last full hour. */
+  getHourlyReport(hour?: Date | number | string): HourlyReport {
+    return this.dashboardData.getHourlyReport(hour);
+  }
+
+  /** Every view above in one document, as JSON or CSV sections, with a `schemaVersion`. */
+  exportDashboardData(format: 'json' | 'csv' = 'json'): string {
+    return this.dashboardData.exportDashboardData(format);
   }
 
   // ── callbacks ──────────────────────────────────────────────────────────────

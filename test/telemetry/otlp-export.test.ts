@@ -104,7 +104,12 @@ async function setup(extraEnv: Record<string, string> = {}) {
   cleanups.push(() => receiver.close());
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 10, 0, 0));
   const config = MonitoringConfig.fromEnv(
-    { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20collector-secret', ...extraEnv },
+    {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20collector-secret',
+      OTEL_LOGS_EXPORTER: 'none',
+      ...extraEnv,
+    },
     { clock, storage: 'memory', logFile: null, enableMetricsServer: false, metricsIntervalSeconds: 10, botName: 'otlp-bot' },
   );
   const monitor = new MonitoringSystem(config);

@@ -73,6 +73,8 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   const config = configFrom(flags, {
     clock,
     installSignalHandlers: false, // this command handles Ctrl-C itself, with a summary
+    // The status line owns the terminal; log lines go to the log file unless POSEIDON_LOG_CONSOLE asks for them.
+    ...(env.POSEIDON_LOG_CONSOLE === undefined ? { logConsole: false } : {}),
     ...(env.POSEIDON_FLUSH_INTERVAL_MS === undefined ? { flushIntervalMs: scaled(1000, flags.speed, 10, 3_600_000) } : {}),
     ...(env.POSEIDON_METRICS_INTERVAL === undefined ? { metricsIntervalSeconds: scaled(15, flags.speed, 0.1, 86_400) } : {}),
   });

@@ -74,6 +74,8 @@ export async function openHistory(flags: ConnectionFlags, options: OpenHistoryOp
     metricsRetentionDays: 36_500,
     installSignalHandlers: false,
     clock: options.clock ?? new ManualClock(Date.now()),
+    // stdout carries the command's own output (tables, JSON); `serve` logs there only when asked to.
+    ...(options.server && process.env.POSEIDON_LOG_CONSOLE !== undefined ? {} : { logConsole: false }),
   });
   requireExistingDatabase(config);
   const monitor = new MonitoringSystem(config);
