@@ -175,7 +175,11 @@ export class MonitoringSystem {
     this.addSink(this.store);
     this.metricsCollector = new MetricsCollector(this.store, this.config.clock, (event) => this.emit(event));
     if (this.config.enableHourlyGrowth) {
-      this.growth = new GrowthTracker(this.config.clock, (row) => this.emit(row));
+      this.growth = new GrowthTracker(
+        this.config.clock,
+        (row) => this.emit(row),
+        () => this.equity,
+      );
       this.addSink(this.growth);
     }
     const webhooks = this.config.webhookTargets;
@@ -199,6 +203,8 @@ export class MonitoringSystem {
         uptimeSeconds: this.uptimeSeconds(),
         activeExecutions: this.activeCount,
         accountBalance: this.balance,
+        unrealizedPnl: this.getUnrealizedPnl().total,
+        equity: this.equity,
       }),
       storeStats: () => this.store.stats(),
     });
@@ -510,6 +516,7 @@ export class MonitoringSystem {
         hourStart,
         openingBalance: balance,
         currentBalance: balance,
+        openingEquity: previous?.closingEquity ?? balance,
         tradeCount: a.tradeCount,
         realizedPnl: a.realizedPnl,
         fees: a.fees,

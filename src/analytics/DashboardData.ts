@@ -10,6 +10,7 @@ import type { AnalyticsQueries, ErrorCount, LoopAggregate, TimeRange, TradeAggre
 import {
   type DashboardExport,
   type DashboardSummary,
+  type Drawdown,
   type ErrorRates,
   EXPORT_SCHEMA_VERSION,
   type HourlyGrowthPoint,
@@ -24,7 +25,7 @@ import {
 } from './dashboardTypes.js';
 import { type GrowthTracker, HOUR_MS, hourStartOf } from './GrowthTracker.js';
 import type { RateCounter } from './RateCounter.js';
-import { maxDrawdown, profitFactor, round9, winRate } from './statistics.js';
+import { cagr, expectancy, expectancyRatio, maxDrawdown, profitFactor, returns, round9, sharpe, sortino, winRate } from './statistics.js';
 import { toCsv } from './toCsv.js';
 
 /** What the dashboards read from the rest of the monitor. */
@@ -34,7 +35,14 @@ export interface DashboardSources {
   queries(): AnalyticsQueries;
   readonly rates: RateCounter;
   readonly growth: GrowthTracker | null;
-  state(): { running: boolean; uptimeSeconds: number; activeExecutions: number; accountBalance: number | null };
+  state(): {
+    running: boolean;
+    uptimeSeconds: number;
+    activeExecutions: number;
+    accountBalance: number | null;
+    unrealizedPnl: number;
+    equity: number | null;
+  };
   storeStats(): StoreStats | null;
 }
 
@@ -127,9 +135,12 @@ export class DashboardData {
       totalTrades24h: trades.tradeCount,
       totalVolume24h: round9(trades.volume),
       totalPnl24h: round9(trades.realizedPnl),
-      growth24h: this.growthOver(range, state.accountBalance, q),
+      growth24h: this.growthOver(range, state.accountBalance, q, 'balance'),
       errorCount24h: errors.reduce((s, e) => s + e.count, 0),
       accountBalance: state.accountBalance,
+      unrealizedPnl: round9(state.unrealizedPnl),
+      equity: state.equity === null ? null : round9(state.equity),
+      equityGrowth24h: this.growthOver(range, state.equity, q, 'equity'),
       activeLoops: state.activeExecutions,
     };
   }
@@ -183,7 +194,14 @@ export class DashboardData {
     const range = { since: start, until: start + HOUR_MS };
     const q = this.sources.queries();
     const growth = this.hourlyGrowth(range, q).find((g) => g.hour === iso(start)) ?? null;
-    const { maxDrawdown: _ignored, ...tradesSummary } = this.tradingStats(range, q, []);
+    const {
+      maxDrawdown: _d,
+      maxEquityDrawdown: _e,
+      sharpeRatio: _s,
+      sortinoRatio: _o,
+      cagr: _c,
+      ...tradesSummary
+    } = this.tradingStats(range, q, []);
     return {
       reportHour: iso(start),
       growthData: growth,
@@ -237,11 +255,20 @@ export class DashboardData {
     return { status: degraded.length > 0 ? 'degraded' : 'healthy', reasons: degraded };
   }
 
-  private growthOver(range: TimeRange, balance: number | null, q: AnalyticsQueries): number | null {
+  /** Growth from the opening value of the window's first hour to `current` (balance or equity). */
+  private growthOver(range: TimeRange, current: number | null, q: AnalyticsQueries, of: 'balance' | 'equity'): number | null {
     const rows = q.growthRows({ since: hourStartOf(range.since - 1) + HOUR_MS, until: range.until });
     const open = this.sources.growth?.openHour();
-    const start = rows[0]?.openingBalance ?? open?.openingBalance ?? null;
-    const end = balance ?? open?.currentBalance ?? rows.at(-1)?.closingBalance ?? null;
+    const first = rows[0];
+    const start =
+      of === 'balance'
+        ? (first?.openingBalance ?? open?.openingBalance ?? null)
+        : first !== undefined
+          ? first.openingEquity
+          : (open?.openingEquity ?? null);
+    const last = rows.at(-1);
+    const end =
+      current ?? (of === 'balance' ? (open?.currentBalance ?? last?.closingBalance) : (open?.currentEquity ?? last?.closingEquity)) ?? null;
     if (start === null || end === null || start <= 0) return null;
     return round9((end - start) / start);
   }
@@ -252,6 +279,9 @@ export class DashboardData {
       openingBalance: g.openingBalance,
       closingBalance: g.closingBalance,
       growthRatio: round9(g.growthRatio),
+      openingEquity: g.openingEquity,
+      closingEquity: g.closingEquity,
+      equityGrowthRatio: g.equityGrowthRatio === null ? null : round9(g.equityGrowthRatio),
       tradeCount: g.tradeCount,
       realizedPnl: round9(g.realizedPnl),
       fees: round9(g.fees),
@@ -266,6 +296,12 @@ export class DashboardData {
         openingBalance: open.openingBalance,
         closingBalance: close,
         growthRatio: close !== null && open.openingBalance > 0 ? round9((close - open.openingBalance) / open.openingBalance) : null,
+        openingEquity: open.openingEquity,
+        closingEquity: open.currentEquity === null ? null : round9(open.currentEquity),
+        equityGrowthRatio:
+          open.openingEquity !== null && open.currentEquity !== null && open.openingEquity > 0
+            ? round9((open.currentEquity - open.openingEquity) / open.openingEquity)
+            : null,
         tradeCount: open.tradeCount,
         realizedPnl: round9(open.realizedPnl),
         fees: round9(open.fees),
@@ -279,12 +315,13 @@ export class DashboardData {
   private tradingStats(range: TimeRange, q: AnalyticsQueries, hourly: readonly HourlyGrowthPoint[]): TradingStats {
     const a = q.tradeAggregate(range);
     const [p50, p95, p99] = q.executionTimePercentiles(range, [50, 95, 99]);
-    const balancePoints: { t: number; v: number }[] = [];
-    for (const h of hourly) {
-      const t = Date.parse(h.hour);
-      if (balancePoints.length === 0 && h.openingBalance !== null) balancePoints.push({ t, v: h.openingBalance });
-      if (h.closingBalance !== null) balancePoints.push({ t: h.inProgress ? this.now() : t + HOUR_MS, v: h.closingBalance });
-    }
+    const balancePoints = this.series(hourly, 'openingBalance', 'closingBalance');
+    const equityPoints = this.series(hourly, 'openingEquity', 'closingEquity');
+    const equityValues = equityPoints.map((p) => p.v);
+    const hourlyReturns = returns(equityValues);
+    const first = equityPoints[0];
+    const last = equityPoints.at(-1);
+    const winLoss = { wins: a.wins, losses: a.losses, grossProfit: a.grossProfit, grossLoss: a.grossLoss };
     return {
       since: iso(range.since),
       until: iso(range.until - 1),
@@ -293,7 +330,13 @@ export class DashboardData {
       grossProfit: round9(a.grossProfit),
       grossLoss: round9(a.grossLoss),
       executionTimeMs: { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null },
-      maxDrawdown: maxDrawdown(balancePoints),
+      expectancy: roundOrNull(expectancy(winLoss, a.closedTrades)),
+      expectancyRatio: roundOrNull(expectancyRatio(winLoss, a.closedTrades)),
+      maxDrawdown: drawdownJson(maxDrawdown(balancePoints)),
+      maxEquityDrawdown: drawdownJson(maxDrawdown(equityPoints)),
+      sharpeRatio: roundOrNull(sharpe(hourlyReturns)),
+      sortinoRatio: roundOrNull(sortino(hourlyReturns)),
+      cagr: first !== undefined && last !== undefined ? roundOrNull(cagr(first.v, last.v, last.t - first.t)) : null,
       bySymbol: q.tradeAggregateBySymbol(range).map((s) => ({
         symbol: s.symbol,
         tradeCount: s.tradeCount,
@@ -307,6 +350,26 @@ export class DashboardData {
         avgSlippageBps: average(s.slippageBpsSum, s.tradeCount),
       })),
     };
+  }
+
+  /**
+   * A balance or equity series from hourly points: the first hour's opening value at its start, then
+   * each hour's closing value at its end (the hour in progress at "now").
+   */
+  private series(
+    hourly: readonly HourlyGrowthPoint[],
+    opening: 'openingBalance' | 'openingEquity',
+    closing: 'closingBalance' | 'closingEquity',
+  ): { t: number; v: number }[] {
+    const points: { t: number; v: number }[] = [];
+    for (const h of hourly) {
+      const t = Date.parse(h.hour);
+      const o = h[opening];
+      const c = h[closing];
+      if (points.length === 0 && o !== null) points.push({ t, v: o });
+      if (c !== null) points.push({ t: h.inProgress ? this.now() : t + HOUR_MS, v: c });
+    }
+    return points;
   }
 
   private loopPerformance(range: TimeRange, q: AnalyticsQueries): LoopPerformance[] {
@@ -339,6 +402,14 @@ export class DashboardData {
       dbSizeBytes: this.sources.storeStats()?.dbSizeBytes ?? null,
     };
   }
+}
+
+function drawdownJson(d: ReturnType<typeof maxDrawdown>): Drawdown | null {
+  return d === null ? null : { absolute: round9(d.absolute), ratio: round9(d.ratio), peakAt: iso(d.peakAt), troughAt: iso(d.troughAt) };
+}
+
+function roundOrNull(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) ? null : round9(x);
 }
 
 function aggregateFigures(a: TradeAggregate) {

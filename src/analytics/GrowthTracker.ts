@@ -17,6 +17,10 @@ export interface OpenHour {
   readonly hourStart: number;
   readonly openingBalance: number | null;
   readonly currentBalance: number | null;
+  /** Equity (balance plus unrealized P&L) when the hour opened; null before the first balance. */
+  readonly openingEquity: number | null;
+  /** Equity now; null before the first balance. */
+  readonly currentEquity: number | null;
   readonly tradeCount: number;
   readonly realizedPnl: number;
   readonly fees: number;
@@ -34,6 +38,7 @@ export class GrowthTracker implements EventSink {
   private hourStart: number;
   private opening: number | null = null;
   private balance: number | null = null;
+  private openingEquity: number | null = null;
   private trades = 0;
   private pnl = 0;
   private fees = 0;
@@ -43,6 +48,8 @@ export class GrowthTracker implements EventSink {
   constructor(
     private readonly clock: Clock,
     private readonly emitGrowth: (row: GrowthMetric) => void,
+    /** Balance plus unrealized P&L now, or null; read at each hour boundary. */
+    private readonly equity: () => number | null = () => null,
   ) {
     this.hourStart = hourStartOf(clock.now());
   }
@@ -58,7 +65,12 @@ export class GrowthTracker implements EventSink {
   }
 
   /** Continues an hour left open by an earlier run (figures read back from history). */
-  resume(state: Omit<OpenHour, 'currentBalance'> & { currentBalance?: number | null }): void {
+  resume(
+    state: Omit<OpenHour, 'currentBalance' | 'openingEquity' | 'currentEquity'> & {
+      currentBalance?: number | null;
+      openingEquity?: number | null;
+    },
+  ): void {
     if (state.hourStart !== hourStartOf(this.clock.now())) {
       // The stored hour is over: only its closing balance carries into the new hour.
       this.opening ??= state.currentBalance ?? state.openingBalance;
@@ -67,6 +79,7 @@ export class GrowthTracker implements EventSink {
     }
     this.hourStart = state.hourStart;
     this.opening = state.openingBalance ?? this.opening;
+    this.openingEquity = state.openingEquity ?? this.openingEquity;
     this.balance = state.currentBalance ?? this.balance ?? state.openingBalance;
     this.trades += state.tradeCount;
     this.pnl += state.realizedPnl;
@@ -91,7 +104,10 @@ export class GrowthTracker implements EventSink {
           this.rollIfNeeded(event.timestamp);
           const balance = event.data.balance as number;
           this.balance = balance;
-          this.opening ??= balance;
+          if (this.opening === null) {
+            this.opening = balance;
+            this.openingEquity = this.equity();
+          }
         }
         break;
       default:
@@ -105,6 +121,8 @@ export class GrowthTracker implements EventSink {
       hourStart: this.hourStart,
       openingBalance: this.opening,
       currentBalance: this.balance,
+      openingEquity: this.openingEquity,
+      currentEquity: this.balance === null ? null : this.equity(),
       tradeCount: this.trades,
       realizedPnl: this.pnl,
       fees: this.fees,
@@ -120,6 +138,8 @@ export class GrowthTracker implements EventSink {
 
   private closeElapsedHours(now: number = this.clock.now()): void {
     const current = hourStartOf(now);
+    // Equity is read once: hours missed while the process was suspended close at today's value.
+    const closingEquity = this.hourStart < current && this.balance !== null ? this.equity() : null;
     while (this.hourStart < current) {
       if (this.opening !== null && this.balance !== null) {
         this.emitGrowth(
@@ -132,11 +152,14 @@ export class GrowthTracker implements EventSink {
             realizedPnl: this.pnl,
             fees: this.fees,
             volume: this.volume,
+            openingEquity: this.openingEquity,
+            closingEquity,
           }),
         );
       }
       this.hourStart += HOUR_MS;
       this.opening = this.balance;
+      this.openingEquity = closingEquity ?? this.openingEquity;
       this.trades = 0;
       this.pnl = 0;
       this.fees = 0;

@@ -1,6 +1,15 @@
 // The dashboard objects, named as in the seed (camelCase); JSON-serialisable as they are.
 
-import type { Drawdown } from './statistics.js';
+/** A maximum drawdown: the largest fall from a running peak to a later trough. */
+export interface Drawdown {
+  /** In currency. */
+  readonly absolute: number;
+  /** As a ratio of the peak (0.1 = 10 %). */
+  readonly ratio: number;
+  /** ISO 8601 UTC times of the peak and the trough. */
+  readonly peakAt: string;
+  readonly troughAt: string;
+}
 
 export type SystemStatus = 'healthy' | 'degraded' | 'critical';
 
@@ -20,6 +29,12 @@ export interface DashboardSummary {
   readonly growth24h: number | null;
   readonly errorCount24h: number;
   readonly accountBalance: number | null;
+  /** Unrealized P&L of open positions at their last market price. */
+  readonly unrealizedPnl: number;
+  /** Balance plus unrealized P&L; null before the first balance. */
+  readonly equity: number | null;
+  /** Like `growth24h`, on equity. */
+  readonly equityGrowth24h: number | null;
   readonly activeLoops: number;
 }
 
@@ -58,8 +73,20 @@ export interface TradingStats {
   readonly avgExecutionTimeMs: number | null;
   readonly executionTimeMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
   readonly avgSlippageBps: number | null;
+  /** Winrate × average win − lossrate × average loss, per closed trade; null with none closed. */
+  readonly expectancy: number | null;
+  /** (1 + average win ÷ average loss) × winrate − 1; null without a loss. */
+  readonly expectancyRatio: number | null;
   /** On the hourly closing balances of the window and the current balance. */
   readonly maxDrawdown: Drawdown | null;
+  /** On the hourly closing equity (balance plus unrealized P&L) of the window and the current equity. */
+  readonly maxEquityDrawdown: Drawdown | null;
+  /** Annualised, on the hourly equity returns of the window (risk-free rate 0); null with fewer than 2 returns. */
+  readonly sharpeRatio: number | null;
+  /** Annualised, on the hourly equity returns of the window (target 0); null without a losing hour. */
+  readonly sortinoRatio: number | null;
+  /** Compound annual growth rate of equity over the window's hours; null without equity. */
+  readonly cagr: number | null;
   readonly bySymbol: readonly SymbolStats[];
 }
 
@@ -69,6 +96,9 @@ export interface HourlyGrowthPoint {
   readonly openingBalance: number | null;
   readonly closingBalance: number | null;
   readonly growthRatio: number | null;
+  readonly openingEquity: number | null;
+  readonly closingEquity: number | null;
+  readonly equityGrowthRatio: number | null;
   readonly tradeCount: number;
   readonly realizedPnl: number;
   readonly fees: number;
@@ -137,7 +167,7 @@ export interface HourlyReport {
   /** ISO start of the reported UTC hour. */
   readonly reportHour: string;
   readonly growthData: HourlyGrowthPoint | null;
-  readonly tradesSummary: Omit<TradingStats, 'maxDrawdown'>;
+  readonly tradesSummary: Omit<TradingStats, 'maxDrawdown' | 'maxEquityDrawdown' | 'sharpeRatio' | 'sortinoRatio' | 'cagr'>;
   readonly errors: ErrorRates;
   readonly loops: readonly LoopPerformance[];
 }

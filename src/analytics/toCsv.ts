@@ -33,10 +33,12 @@ export function toCsv(data: DashboardExport): string {
         bySymbol: undefined,
         executionTimeMs: undefined,
         maxDrawdown: undefined,
+        maxEquityDrawdown: undefined,
         p50ExecutionTimeMs: trading.tradingStats.executionTimeMs.p50,
         p95ExecutionTimeMs: trading.tradingStats.executionTimeMs.p95,
         p99ExecutionTimeMs: trading.tradingStats.executionTimeMs.p99,
         maxDrawdownRatio: trading.tradingStats.maxDrawdown?.ratio ?? null,
+        maxEquityDrawdownRatio: trading.tradingStats.maxEquityDrawdown?.ratio ?? null,
       },
     ]),
     ...table(

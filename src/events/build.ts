@@ -269,9 +269,25 @@ export function buildLoopExecution(
   });
 }
 
-export function buildGrowth(fields: Omit<GrowthMetric, 'eventType' | 'growthRatio'>): GrowthMetric {
+export function buildGrowth(
+  fields: Omit<GrowthMetric, 'eventType' | 'growthRatio' | 'equityGrowthRatio' | 'openingEquity' | 'closingEquity'> & {
+    openingEquity?: number | null;
+    closingEquity?: number | null;
+  },
+): GrowthMetric {
   const growthRatio = fields.openingBalance > 0 ? (fields.closingBalance - fields.openingBalance) / fields.openingBalance : 0;
-  return Object.freeze({ eventType: EventType.GROWTH_TRACKING, ...fields, growthRatio });
+  const openingEquity = fields.openingEquity ?? null;
+  const closingEquity = fields.closingEquity ?? null;
+  const equityGrowthRatio =
+    openingEquity !== null && closingEquity !== null && openingEquity > 0 ? (closingEquity - openingEquity) / openingEquity : null;
+  return Object.freeze({
+    eventType: EventType.GROWTH_TRACKING,
+    ...fields,
+    growthRatio,
+    openingEquity,
+    closingEquity,
+    equityGrowthRatio,
+  });
 }
 
 export function buildProfitLoss(fields: Omit<ProfitLossEvent, 'eventType'>): ProfitLossEvent {

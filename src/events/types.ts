@@ -140,6 +140,12 @@ export interface GrowthMetric extends EventBase {
   readonly closingBalance: number;
   /** (closing − opening) / opening; 0 when opening is 0. */
   readonly growthRatio: number;
+  /** Balance plus unrealized P&L of open positions at the hour's start; null when not known. */
+  readonly openingEquity: number | null;
+  /** Balance plus unrealized P&L at the hour's end; null when not known. */
+  readonly closingEquity: number | null;
+  /** (closing − opening equity) / opening equity; null when either is unknown or opening ≤ 0. */
+  readonly equityGrowthRatio: number | null;
   readonly tradeCount: number;
   readonly realizedPnl: number;
   readonly fees: number;

@@ -186,7 +186,8 @@ function performanceFields(e: PerformanceMetric): string {
 function growthFields(e: GrowthMetric): string {
   return (
     `,"hour_start":"${isoTime(e.hourStart)}","opening_balance":${e.openingBalance},"closing_balance":${e.closingBalance}` +
-    `,"growth_ratio":${e.growthRatio},"trade_count":${e.tradeCount},"realized_pnl":${e.realizedPnl},"fees":${e.fees},"volume":${e.volume}`
+    `,"growth_ratio":${e.growthRatio},"trade_count":${e.tradeCount},"realized_pnl":${e.realizedPnl},"fees":${e.fees},"volume":${e.volume}` +
+    `,"opening_equity":${e.openingEquity},"closing_equity":${e.closingEquity},"equity_growth_ratio":${e.equityGrowthRatio}`
   );
 }
 

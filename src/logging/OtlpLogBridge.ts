@@ -194,6 +194,9 @@ function attributesOf(e: MonitorEvent): AnyValueMap {
         realized_pnl: e.realizedPnl,
         fees: e.fees,
         volume: e.volume,
+        opening_equity: e.openingEquity,
+        closing_equity: e.closingEquity,
+        equity_growth_ratio: e.equityGrowthRatio,
       };
     case EventType.SYSTEM_EVENT:
       return { event_type: e.eventType, kind: e.kind, data: data(e.data) };

@@ -116,6 +116,12 @@ function toLiquidity(r: Row): LiquidityMetric {
   });
 }
 
+function equityOf(openingEquity: number | null, closingEquity: number | null) {
+  const equityGrowthRatio =
+    openingEquity !== null && closingEquity !== null && openingEquity > 0 ? (closingEquity - openingEquity) / openingEquity : null;
+  return { openingEquity, closingEquity, equityGrowthRatio };
+}
+
 function toGrowth(r: Row): GrowthMetric {
   return Object.freeze({
     eventType: EventType.GROWTH_TRACKING,
@@ -124,6 +130,7 @@ function toGrowth(r: Row): GrowthMetric {
     openingBalance: r.opening_balance as number,
     closingBalance: r.closing_balance as number,
     growthRatio: r.growth_ratio as number,
+    ...equityOf(r.opening_equity as number | null, r.closing_equity as number | null),
     tradeCount: r.trade_count as number,
     realizedPnl: r.realized_pnl as number,
     fees: r.fees as number,
@@ -286,7 +293,7 @@ export class SqliteBackend implements StoreBackend {
     );
     this.insertGrowth = db.prepare(
       `INSERT INTO growth_metrics (timestamp, hour_start, opening_balance, closing_balance, growth_ratio, trade_count, realized_pnl,
-        fees, volume, bot) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+        fees, volume, bot, opening_equity, closing_equity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.insertLoop = db.prepare(
       `INSERT INTO loop_executions (timestamp, loop_name, execution_id, start_time, end_time, duration_ms, success, trades_executed,
@@ -397,6 +404,8 @@ export class SqliteBackend implements StoreBackend {
             e.fees,
             e.volume,
             bot,
+            e.openingEquity,
+            e.closingEquity,
           );
           break;
         case EventType.LOOP_EXECUTION:

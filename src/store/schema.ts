@@ -146,6 +146,21 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(V2_DDL);
     },
   },
+  {
+    version: 3,
+    description: 'opening and closing equity of each growth hour',
+    up(db) {
+      for (const [table, column, type] of V3_COLUMNS) {
+        if (!columnsOf(db, table).has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+    },
+  },
+];
+
+// Version 3: equity (balance plus unrealized P&L) at the start and end of each growth hour.
+const V3_COLUMNS: readonly (readonly [TableName, string, string])[] = [
+  ['growth_metrics', 'opening_equity', 'REAL'],
+  ['growth_metrics', 'closing_equity', 'REAL'],
 ];
 
 /** The schema version this code writes. */

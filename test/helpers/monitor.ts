@@ -15,6 +15,7 @@ export const QUIET_OPTIONS: MonitoringConfigOptions = Object.freeze({
   logFile: null,
   storage: 'memory',
   installSignalHandlers: false,
+  logConsole: false,
 });
 
 /** Where the test monitor starts its manual clock: a fixed instant, so timestamps can be asserted exactly. */

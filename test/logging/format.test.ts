@@ -250,6 +250,9 @@ describe('JSON lines', () => {
         realized_pnl: 90.9,
         fees: 9.1,
         volume: 9100,
+        opening_equity: 10000,
+        closing_equity: 10100,
+        equity_growth_ratio: 0.01,
       },
       {
         time: '2026-11-24T11:00:00.000Z',

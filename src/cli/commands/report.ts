@@ -1,8 +1,7 @@
 // `poseidon-monitor report`: the summary, trading, performance and hourly views of a database, as tables or JSON.
 
 import { Command } from 'commander';
-import type { DashboardSummary, HourlyReport, PerformanceDashboard, TradingDashboard } from '../../analytics/dashboardTypes.js';
-import type { Drawdown } from '../../analytics/statistics.js';
+import type { DashboardSummary, Drawdown, HourlyReport, PerformanceDashboard, TradingDashboard } from '../../analytics/dashboardTypes.js';
 import { dashboardViews } from '../internal/dashboardViews.js';
 import { openHistoryAsOf } from '../internal/historyClock.js';
 import type { ConnectionFlags } from '../internal/openMonitor.js';
@@ -61,7 +60,7 @@ function money(v: number | null): string {
   return v === null ? '-' : formatNumber(Math.round(v * 100) / 100);
 }
 
-function hourText(t: number): string {
+function hourText(t: number | string): string {
   return `${new Date(t).toISOString().slice(0, 13).replace('T', ' ')}h`;
 }
 
@@ -83,6 +82,9 @@ export function renderReport(r: ReportJson): string {
       ['growth (24 h)', percent(s.growth24h)],
       ['errors (24 h)', s.errorCount24h],
       ['account balance', s.accountBalance],
+      ['unrealized P&L', s.unrealizedPnl],
+      ['equity', s.equity],
+      ['equity growth (24 h)', percent(s.equityGrowth24h)],
     ])}`,
   );
   sections.push(
@@ -93,12 +95,15 @@ export function renderReport(r: ReportJson): string {
       ['realized P&L', t.realizedPnl],
       ['win rate', percent(t.winRate, 1)],
       ['profit factor', t.profitFactor],
+      ['expectancy per closed trade', t.expectancy],
       [
         'execution time p50 / p95 / p99 ms',
         [t.executionTimeMs.p50, t.executionTimeMs.p95, t.executionTimeMs.p99].map((v) => (v === null ? '-' : v.toFixed(0))).join(' / '),
       ],
       ['avg slippage bps', t.avgSlippageBps],
-      ['max drawdown', t.maxDrawdown === null ? null : drawdownText(t.maxDrawdown)],
+      ['max drawdown (balance)', t.maxDrawdown === null ? null : drawdownText(t.maxDrawdown)],
+      ['max drawdown (equity)', t.maxEquityDrawdown === null ? null : drawdownText(t.maxEquityDrawdown)],
+      ['Sharpe / Sortino (hourly, annualised)', [t.sharpeRatio, t.sortinoRatio].map((v) => (v === null ? '-' : v.toFixed(2))).join(' / ')],
     ])}\n\n${renderTable(
       ['symbol', 'trades', 'volume', 'fees', 'P&L', 'win rate', 'exec ms', 'slip bps'],
       t.bySymbol.map((b) => [
