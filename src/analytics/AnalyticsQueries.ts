@@ -30,6 +30,12 @@ export interface SymbolTradeAggregate extends TradeAggregate {
   readonly symbol: string;
 }
 
+/** A stored trade with the P&L it realized (the caller's or the ledger's; null when it closed nothing). */
+export interface RecentTrade {
+  readonly trade: TradeMetric;
+  readonly realizedPnl: number | null;
+}
+
 export interface LoopAggregate {
   readonly loopName: string;
   readonly runs: number;
@@ -54,7 +60,7 @@ export interface AnalyticsQueries {
   /** Execution times at the given percentiles (0–100), nearest rank; empty range gives nulls. */
   executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[];
   /** Newest first. */
-  recentTrades(limit: number): TradeMetric[];
+  recentTrades(limit: number): RecentTrade[];
   /** Oldest first. */
   growthRows(range: TimeRange): GrowthMetric[];
   loopAggregates(range: TimeRange): LoopAggregate[];

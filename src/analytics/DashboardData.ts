@@ -154,7 +154,7 @@ export class DashboardData {
     return {
       timestamp: iso(now),
       windowHours: hours,
-      recentTrades: q.recentTrades(RECENT_TRADES).map(tradeJson),
+      recentTrades: q.recentTrades(RECENT_TRADES).map((r) => tradeJson(r.trade, r.realizedPnl)),
       tradingStats: this.tradingStats(range, q, hourly),
       hourlyGrowth: hourly,
     };
@@ -326,7 +326,7 @@ export class DashboardData {
       since: iso(range.since),
       until: iso(range.until - 1),
       ...aggregateFigures(a),
-      profitFactor: profitFactor(a.grossProfit, a.grossLoss),
+      profitFactor: roundOrNull(profitFactor(a.grossProfit, a.grossLoss)),
       grossProfit: round9(a.grossProfit),
       grossLoss: round9(a.grossLoss),
       executionTimeMs: { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null },
@@ -336,7 +336,11 @@ export class DashboardData {
       maxEquityDrawdown: drawdownJson(maxDrawdown(equityPoints)),
       sharpeRatio: roundOrNull(sharpe(hourlyReturns)),
       sortinoRatio: roundOrNull(sortino(hourlyReturns)),
-      cagr: first !== undefined && last !== undefined ? roundOrNull(cagr(first.v, last.v, last.t - first.t)) : null,
+      // Annualising less than a day of returns gives meaningless figures, so CAGR waits for a day of equity.
+      cagr:
+        first !== undefined && last !== undefined && last.t - first.t >= DAY_HOURS * HOUR_MS
+          ? roundOrNull(cagr(first.v, last.v, last.t - first.t))
+          : null,
       bySymbol: q.tradeAggregateBySymbol(range).map((s) => ({
         symbol: s.symbol,
         tradeCount: s.tradeCount,
@@ -345,7 +349,7 @@ export class DashboardData {
         realizedPnl: round9(s.realizedPnl),
         wins: s.wins,
         losses: s.losses,
-        winRate: winRate(s.wins, s.closedTrades),
+        winRate: roundOrNull(winRate(s.wins, s.closedTrades)),
         avgExecutionTimeMs: average(s.executionTimeMsSum, s.tradeCount),
         avgSlippageBps: average(s.slippageBpsSum, s.tradeCount),
       })),
@@ -423,7 +427,7 @@ function aggregateFigures(a: TradeAggregate) {
     closedTrades: a.closedTrades,
     wins: a.wins,
     losses: a.losses,
-    winRate: winRate(a.wins, a.closedTrades),
+    winRate: roundOrNull(winRate(a.wins, a.closedTrades)),
     avgExecutionTimeMs: average(a.executionTimeMsSum, a.tradeCount),
     avgSlippageBps: average(a.slippageBpsSum, a.tradeCount),
   };
@@ -449,7 +453,7 @@ function errorRates(counts: readonly ErrorCount[], hours: number): ErrorRates {
   };
 }
 
-/** A trade as plain JSON, timestamp in ISO form. */
-function tradeJson(t: TradeMetric): Record<string, unknown> {
-  return { ...t, timestamp: iso(t.timestamp) };
+/** A trade as plain JSON, timestamp in ISO form, with the P&L it realized. */
+function tradeJson(t: TradeMetric, realizedPnl: number | null): Record<string, unknown> {
+  return { ...t, timestamp: iso(t.timestamp), realizedPnl: realizedPnl === null ? null : round9(realizedPnl) };
 }

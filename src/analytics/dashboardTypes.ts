@@ -85,7 +85,7 @@ export interface TradingStats {
   readonly sharpeRatio: number | null;
   /** Annualised, on the hourly equity returns of the window (target 0); null without a losing hour. */
   readonly sortinoRatio: number | null;
-  /** Compound annual growth rate of equity over the window's hours; null without equity. */
+  /** Compound annual growth rate of equity over the window's hours; null without equity or with less than 24 h of it. */
   readonly cagr: number | null;
   readonly bySymbol: readonly SymbolStats[];
 }

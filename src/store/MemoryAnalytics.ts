@@ -4,6 +4,7 @@ import type {
   AnalyticsQueries,
   ErrorCount,
   LoopAggregate,
+  RecentTrade,
   SymbolTradeAggregate,
   TimeRange,
   TradeAggregate,
@@ -96,13 +97,13 @@ export class MemoryAnalytics implements AnalyticsQueries {
     return percentiles.map((p) => (values.length === 0 ? null : values[nearestRank(p, values.length) - 1]!));
   }
 
-  recentTrades(limit: number): TradeMetric[] {
+  recentTrades(limit: number): RecentTrade[] {
     const trades = this.tables.trades();
     return trades
       .map((t, i) => ({ t, i }))
       .sort((a, b) => b.t.timestamp - a.t.timestamp || b.i - a.i)
       .slice(0, limit)
-      .map((x) => x.t);
+      .map((x) => ({ trade: x.t, realizedPnl: this.tables.realizedPnlOf(x.t) }));
   }
 
   growthRows(range: TimeRange): GrowthMetric[] {

@@ -5,6 +5,7 @@ import type {
   AnalyticsQueries,
   ErrorCount,
   LoopAggregate,
+  RecentTrade,
   SymbolTradeAggregate,
   TimeRange,
   TradeAggregate,
@@ -47,7 +48,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
 
   constructor(
     db: Database.Database,
-    private readonly readTrades: (limit: number) => TradeMetric[],
+    private readonly readTrades: (limit: number) => RecentTrade[],
     private readonly readGrowth: (since: number, until: number) => GrowthMetric[],
   ) {
     const range = 'timestamp >= ? AND timestamp < ?';
@@ -88,7 +89,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
     );
   }
 
-  recentTrades(limit: number): TradeMetric[] {
+  recentTrades(limit: number): RecentTrade[] {
     return this.readTrades(limit);
   }
 

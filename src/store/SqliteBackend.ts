@@ -229,6 +229,7 @@ export class SqliteBackend implements StoreBackend {
   private updatePnl!: Database.Statement;
   private lastGrowth!: Database.Statement;
   private growthByHour!: Database.Statement;
+  private recentTradeRows!: Database.Statement;
   private analytics_: SqliteAnalytics | null = null;
   private countAll!: Database.Statement;
   private writeTx!: (events: readonly MonitorEvent[], start: number, end: number) => void;
@@ -309,6 +310,7 @@ export class SqliteBackend implements StoreBackend {
         WHERE id = (SELECT id FROM trades WHERE execution_id = ? AND pnl_source IS NULL ORDER BY id DESC LIMIT 1)`,
     );
     this.lastGrowth = db.prepare('SELECT * FROM growth_metrics WHERE hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1');
+    this.recentTradeRows = db.prepare('SELECT * FROM trades ORDER BY timestamp DESC, id DESC LIMIT ?');
     this.growthByHour = db.prepare('SELECT * FROM growth_metrics WHERE hour_start >= ? AND hour_start < ? ORDER BY hour_start, id');
     this.analytics_ = null;
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
@@ -480,7 +482,11 @@ export class SqliteBackend implements StoreBackend {
     const db = this.requireOpen();
     this.analytics_ ??= new SqliteAnalytics(
       db,
-      (limit) => this.query('trades', { ...NO_FILTERS, limit }),
+      (limit) =>
+        (this.recentTradeRows.all(limit) as Row[]).map((r) => ({
+          trade: toTrade(r),
+          realizedPnl: (r.realized_pnl as number | null) ?? null,
+        })),
       (since, until) => (this.growthByHour.all(since, until) as Row[]).map(toGrowth),
     );
     return this.analytics_;

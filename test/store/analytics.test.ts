@@ -77,7 +77,10 @@ describe.each([
     ]);
     expect(q.executionTimePercentiles(all, [0, 50, 95, 100])).toEqual([10, 20, 40, 40]);
     expect(q.executionTimePercentiles({ since: 0, until: 1 }, [50])).toEqual([null]);
-    expect(q.recentTrades(2)).toEqual([eth, last]);
+    expect(q.recentTrades(2)).toEqual([
+      { trade: eth, realizedPnl: 5 },
+      { trade: last, realizedPnl: -10.25 },
+    ]);
 
     expect(q.loopAggregates(all)).toEqual([
       { loopName: 'a', runs: 2, successes: 1, durationMsSum: 400, maxDurationMs: 300, lastSuccessAt: firstRun.timestamp },
