@@ -32,9 +32,13 @@ export function nearestRank(p: number, n: number): number {
   return Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
 }
 
+/** Rows of this bot, and rows written before rows carried a bot (an empty `bot`). */
+export const OWN_ROWS = "bot IN (?, '')";
+
 /**
  * Reads aggregates straight from the tables (never every row into memory). Time ranges are
  * half-open `[since, until)` on `timestamp`, except growth rows, which are selected by `hour_start`.
+ * Only this bot's rows count: several bots may share one database file.
  */
 export class SqliteAnalytics implements AnalyticsQueries {
   private readonly tradeTotal: Database.Statement;
@@ -48,10 +52,11 @@ export class SqliteAnalytics implements AnalyticsQueries {
 
   constructor(
     db: Database.Database,
+    private readonly bot: string,
     private readonly readTrades: (limit: number) => RecentTrade[],
     private readonly readGrowth: (since: number, until: number) => GrowthMetric[],
   ) {
-    const range = 'timestamp >= ? AND timestamp < ?';
+    const range = `${OWN_ROWS} AND timestamp >= ? AND timestamp < ?`;
     this.tradeTotal = db.prepare(`SELECT ${TRADE_SUMS} FROM trades WHERE ${range}`);
     this.tradeBySymbol = db.prepare(`SELECT symbol, ${TRADE_SUMS} FROM trades WHERE ${range} GROUP BY symbol ORDER BY symbol`);
     this.tradeCount = db.prepare(`SELECT count(*) AS n FROM trades WHERE ${range}`);
@@ -74,18 +79,22 @@ export class SqliteAnalytics implements AnalyticsQueries {
     );
   }
 
+  private params(range: TimeRange): [string, number, number] {
+    return [this.bot, range.since, range.until];
+  }
+
   tradeAggregate(range: TimeRange): TradeAggregate {
-    return { ...(this.tradeTotal.get(range.since, range.until) as TradeAggregate) };
+    return { ...(this.tradeTotal.get(...this.params(range)) as TradeAggregate) };
   }
 
   tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
-    return this.tradeBySymbol.all(range.since, range.until) as SymbolTradeAggregate[];
+    return this.tradeBySymbol.all(...this.params(range)) as SymbolTradeAggregate[];
   }
 
   executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {
-    const n = (this.tradeCount.get(range.since, range.until) as { n: number }).n;
+    const n = (this.tradeCount.get(...this.params(range)) as { n: number }).n;
     return percentiles.map((p) =>
-      n === 0 ? null : (this.executionTimeAt.get(range.since, range.until, nearestRank(p, n) - 1) as { v: number }).v,
+      n === 0 ? null : (this.executionTimeAt.get(...this.params(range), nearestRank(p, n) - 1) as { v: number }).v,
     );
   }
 
@@ -98,16 +107,16 @@ export class SqliteAnalytics implements AnalyticsQueries {
   }
 
   loopAggregates(range: TimeRange): LoopAggregate[] {
-    return this.loops.all(range.since, range.until) as LoopAggregate[];
+    return this.loops.all(...this.params(range)) as LoopAggregate[];
   }
 
   loopDurationPercentile(range: TimeRange, loopName: string, percentile: number): number | null {
-    const n = (this.loopCount.get(loopName, range.since, range.until) as { n: number }).n;
+    const n = (this.loopCount.get(loopName, ...this.params(range)) as { n: number }).n;
     if (n === 0) return null;
-    return (this.loopDurationAt.get(loopName, range.since, range.until, nearestRank(percentile, n) - 1) as { v: number }).v;
+    return (this.loopDurationAt.get(loopName, ...this.params(range), nearestRank(percentile, n) - 1) as { v: number }).v;
   }
 
   errorCounts(range: TimeRange): ErrorCount[] {
-    return this.errors.all(range.since, range.until) as ErrorCount[];
+    return this.errors.all(...this.params(range)) as ErrorCount[];
   }
 }

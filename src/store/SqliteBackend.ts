@@ -20,7 +20,7 @@ import {
   type TradeSide,
 } from '../events/types.js';
 import { DEFAULT_QUERY_LIMIT, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
-import { SqliteAnalytics } from './SqliteAnalytics.js';
+import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
 import type { StoreBackend, TableCounts } from './StoreBackend.js';
 import { migrate, TABLES, type TableName } from './schema.js';
 
@@ -219,6 +219,8 @@ export class SqliteBackend implements StoreBackend {
   private readonly synchronous: SqliteSynchronous;
   private readonly busyTimeoutMs: number;
   private readonly checkpointEveryRows: number;
+  /** The options it was built with, so a writer thread can open a twin connection to the same file. */
+  readonly options: Readonly<SqliteBackendOptions>;
   private rowsSinceCheckpoint = 0;
   private insertTrade!: Database.Statement;
   private insertPerformance!: Database.Statement;
@@ -242,6 +244,7 @@ export class SqliteBackend implements StoreBackend {
     this.synchronous = options.synchronous ?? 'normal';
     this.busyTimeoutMs = options.busyTimeoutMs ?? 100;
     this.checkpointEveryRows = options.checkpointEveryRows ?? 10_000;
+    this.options = Object.freeze({ ...options });
   }
 
   /** Absolute path of the database file, or null in memory. */
@@ -309,9 +312,13 @@ export class SqliteBackend implements StoreBackend {
       `UPDATE trades SET realized_pnl = ?, pnl_source = 'ledger'
         WHERE id = (SELECT id FROM trades WHERE execution_id = ? AND pnl_source IS NULL ORDER BY id DESC LIMIT 1)`,
     );
-    this.lastGrowth = db.prepare('SELECT * FROM growth_metrics WHERE hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1');
-    this.recentTradeRows = db.prepare('SELECT * FROM trades ORDER BY timestamp DESC, id DESC LIMIT ?');
-    this.growthByHour = db.prepare('SELECT * FROM growth_metrics WHERE hour_start >= ? AND hour_start < ? ORDER BY hour_start, id');
+    this.lastGrowth = db.prepare(
+      `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1`,
+    );
+    this.recentTradeRows = db.prepare(`SELECT * FROM trades WHERE ${OWN_ROWS} ORDER BY timestamp DESC, id DESC LIMIT ?`);
+    this.growthByHour = db.prepare(
+      `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start >= ? AND hour_start < ? ORDER BY hour_start, id`,
+    );
     this.analytics_ = null;
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
     this.writeTx = db.transaction((events: readonly MonitorEvent[], start: number, end: number) => this.writeRows(events, start, end));
@@ -482,19 +489,20 @@ export class SqliteBackend implements StoreBackend {
     const db = this.requireOpen();
     this.analytics_ ??= new SqliteAnalytics(
       db,
+      this.bot,
       (limit) =>
-        (this.recentTradeRows.all(limit) as Row[]).map((r) => ({
+        (this.recentTradeRows.all(this.bot, limit) as Row[]).map((r) => ({
           trade: toTrade(r),
           realizedPnl: (r.realized_pnl as number | null) ?? null,
         })),
-      (since, until) => (this.growthByHour.all(since, until) as Row[]).map(toGrowth),
+      (since, until) => (this.growthByHour.all(this.bot, since, until) as Row[]).map(toGrowth),
     );
     return this.analytics_;
   }
 
   lastGrowthBefore(hourStart: number): GrowthMetric | null {
     this.requireOpen();
-    const row = this.lastGrowth.get(hourStart) as Row | undefined;
+    const row = this.lastGrowth.get(this.bot, hourStart) as Row | undefined;
     return row === undefined ? null : toGrowth(row);
   }
 

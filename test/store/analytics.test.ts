@@ -100,3 +100,33 @@ describe.each([
     expect(q.growthRows(all).map((g) => g.closingBalance)).toEqual([1000, 1100]);
   });
 });
+
+describe('two bots sharing one database file', () => {
+  it('each bot’s dashboards count only its own rows (and rows from before rows carried a bot)', async () => {
+    const path = join(dirs.make(), 'shared.db');
+    const clock = new ManualClock(T0);
+    const alpha = monitorAt(path, clock, { botName: 'alpha', enableHourlyGrowth: true, installSignalHandlers: false });
+    const beta = monitorAt(path, clock, { botName: 'beta', enableHourlyGrowth: true, installSignalHandlers: false });
+    open.push(alpha, beta);
+    await alpha.start();
+    await beta.start();
+    alpha.updateAccountBalance(1_000);
+    beta.updateAccountBalance(5_000);
+    alpha.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100 });
+    beta.logTrade({ symbol: 'ETH', side: 'buy', quantity: 2, price: 50 });
+    beta.logTrade({ symbol: 'ETH', side: 'sell', quantity: 2, price: 60 });
+    clock.advance(H);
+    await alpha.flush();
+    await beta.flush();
+
+    const a = alpha.getTradingDashboard({ hours: 2 });
+    const b = beta.getTradingDashboard({ hours: 2 });
+    expect([a.tradingStats.tradeCount, a.tradingStats.volume, a.tradingStats.realizedPnl]).toEqual([1, 100, 0]);
+    expect([b.tradingStats.tradeCount, b.tradingStats.volume, b.tradingStats.realizedPnl]).toEqual([2, 220, 20]);
+    expect(a.recentTrades.map((t) => t.symbol)).toEqual(['BTC']);
+    expect(a.hourlyGrowth.filter((g) => !g.inProgress).map((g) => g.openingBalance)).toEqual([1_000]);
+    expect(b.hourlyGrowth.filter((g) => !g.inProgress).map((g) => g.openingBalance)).toEqual([5_000]);
+    // Both rows are in the file, each with its bot.
+    expect(alpha.metricsCollector.getTradeMetrics({ limit: 10 })).toHaveLength(3);
+  });
+});
