@@ -319,8 +319,9 @@ export class MonitoringSystem {
   logTrade(trade: TradeInput): TradeMetric {
     const event = buildTrade(trade, this.now());
     if (this.config.enableTradeTracking) {
-      this.emit(event);
+      // The ledger first: a trade it refuses (figures beyond a double's range) reaches no sink.
       const result = this.ledger.apply(event);
+      this.emit(event);
       if (result.closedQuantity > 0 || event.pnl !== null) {
         this.emit(
           buildProfitLoss({

@@ -1,5 +1,6 @@
 // PnlLedger: per-symbol positions and realized P&L by the average-cost method.
 
+import { ValidationError } from '../errors.js';
 import type { TradeMetric } from '../events/types.js';
 
 /** One symbol's open position. Quantity is signed: positive long, negative short. */
@@ -44,12 +45,13 @@ export class PnlLedger {
   private readonly positions = new Map<string, MutablePosition>();
   private total = 0;
 
+  /**
+   * Applies a trade. A trade whose figures would leave the position or the realized P&L non-finite
+   * (sums beyond the range of a double) throws {@link ValidationError} and changes nothing.
+   */
   apply(trade: Pick<TradeMetric, 'symbol' | 'side' | 'quantity' | 'price' | 'fee' | 'pnl'>): LedgerResult {
-    let p = this.positions.get(trade.symbol);
-    if (p === undefined) {
-      p = { quantity: 0, averageCost: 0, realizedPnl: 0 };
-      this.positions.set(trade.symbol, p);
-    }
+    const existing = this.positions.get(trade.symbol);
+    const p = existing === undefined ? { quantity: 0, averageCost: 0, realizedPnl: 0 } : { ...existing };
     const direction = trade.side === 'buy' ? 1 : -1;
     const qty = trade.quantity;
     const feePerUnit = trade.fee / qty;
@@ -80,7 +82,12 @@ export class PnlLedger {
 
     if (trade.pnl !== null) realized = trade.pnl;
     p.realizedPnl += realized;
-    this.total += realized;
+    const total = this.total + realized;
+    if (![p.quantity, p.averageCost, p.realizedPnl, realized, total].every(Number.isFinite)) {
+      throw new ValidationError('quantity', trade.quantity, 'a trade that keeps the position and realized P&L finite');
+    }
+    this.positions.set(trade.symbol, p);
+    this.total = total;
     return { realizedPnl: realized, closedQuantity: closed, position: { symbol: trade.symbol, ...p } };
   }
 

@@ -24,6 +24,14 @@ const garbage = fc.oneof(
     '🚀',
     '-0',
     '9'.repeat(40),
+    // Hosts as URLs write them: a bracketed IPv6 address is used without its brackets.
+    '[::1]',
+    '[fe80::1]',
+    '[::ffff:127.0.0.1]',
+    '[]',
+    '[::1',
+    '::1]',
+    '[localhost]',
   ),
   fc.double().map(String),
   fc.integer().map(String),
@@ -42,6 +50,8 @@ function reflects(kind: string, raw: string, value: unknown): boolean {
       return typeof value === 'number' && /^\d/.test(text);
     case 'enum':
       return typeof value === 'string' && value.toLowerCase() === text.toLowerCase();
+    case 'host':
+      return value === (/^\[([0-9A-Fa-f:.]+)\]$/.exec(text)?.[1] ?? text);
     case 'nullableString':
       return text === '' ? value === null : value === text;
     case 'webhooks':
@@ -100,6 +110,16 @@ describe('environment fuzz', () => {
       );
     });
   }
+
+  it('POSEIDON_METRICS_HOST takes a URL-style bracketed IPv6 address without its brackets, and refuses half a bracket', () => {
+    expect(MonitoringConfig.fromEnv({ POSEIDON_METRICS_HOST: '[::1]' }).metricsHost).toBe('::1');
+    expect(MonitoringConfig.fromEnv({ POSEIDON_METRICS_HOST: '::1' }).metricsHost).toBe('::1');
+    for (const raw of ['[::1', '::1]', '[localhost]', '[]']) {
+      expect(() => MonitoringConfig.fromEnv({ POSEIDON_METRICS_HOST: raw }), raw).toThrow(
+        expect.objectContaining({ field: 'POSEIDON_METRICS_HOST' }),
+      );
+    }
+  });
 
   it('an unknown option is refused by name', () => {
     expect(() => new MonitoringConfig({ logLevle: 'DEBUG' } as never)).toThrow(expect.objectContaining({ field: 'logLevle' }));
