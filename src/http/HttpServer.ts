@@ -40,7 +40,25 @@ export interface HttpServerOptions {
   apiToken?: string | null;
   /** Told about every handler failure (answered 500) and server error; never throws. */
   onError?: (error: unknown) => void;
+  /**
+   * A client must have sent all of a request's headers within this time of starting them, else it
+   * gets 408 and is disconnected; a connection silent this long is closed. A slow or idle client
+   * cannot hold a socket. @default 10000
+   */
+  headersTimeoutMillis?: number;
+  /** A client must have sent a whole request within this time. @default 30000 */
+  requestTimeoutMillis?: number;
 }
+
+/** Defaults of {@link HttpServerOptions}' limits. */
+export const HTTP_SERVER_DEFAULTS = Object.freeze({
+  headersTimeoutMillis: 10_000,
+  requestTimeoutMillis: 30_000,
+  /** Idle time before a keep-alive connection is closed. */
+  keepAliveTimeoutMillis: 5_000,
+  /** Larger request headers are answered 431. */
+  maxHeaderSizeBytes: 16 * 1024,
+});
 
 interface Route {
   readonly handler: RouteHandler;
@@ -68,6 +86,8 @@ export class HttpServer {
   /** SHA-256 of the token: equal-length buffers for timingSafeEqual whatever the length given. */
   private readonly tokenDigest: Buffer | null;
   private readonly onError: (error: unknown) => void;
+  private readonly headersTimeoutMillis: number;
+  private readonly requestTimeoutMillis: number;
   private server: Server | null = null;
   private boundUrl: string | null = null;
   private stopping: Promise<void> | null = null;
@@ -77,6 +97,8 @@ export class HttpServer {
     this.port = options.port ?? 9464;
     this.tokenDigest = options.apiToken ? sha256(options.apiToken) : null;
     this.onError = options.onError ?? (() => {});
+    this.headersTimeoutMillis = options.headersTimeoutMillis ?? HTTP_SERVER_DEFAULTS.headersTimeoutMillis;
+    this.requestTimeoutMillis = options.requestTimeoutMillis ?? HTTP_SERVER_DEFAULTS.requestTimeoutMillis;
   }
 
   /** Serves `path` exactly (no trailing-slash variants). A later call for the same path replaces it. */
@@ -100,16 +122,28 @@ export class HttpServer {
   /** Starts listening; rejects (e.g. EADDRINUSE) if the port cannot be bound. Calling it twice is harmless. */
   async start(): Promise<void> {
     if (this.server !== null) return;
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        this.onError(error);
-        if (!res.headersSent) this.send(res, 'GET', { status: 500, contentType: TEXT, body: 'internal server error\n' });
-        else res.destroy();
-      });
-    });
-    // Malformed requests get a 400 from Node; a socket error must never become an uncaught exception.
-    server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    const server = createServer(
+      {
+        headersTimeout: this.headersTimeoutMillis,
+        requestTimeout: Math.max(this.requestTimeoutMillis, this.headersTimeoutMillis),
+        keepAliveTimeout: HTTP_SERVER_DEFAULTS.keepAliveTimeoutMillis,
+        maxHeaderSize: HTTP_SERVER_DEFAULTS.maxHeaderSizeBytes,
+        // How often Node looks for clients over those limits (its default, 30 s, would let one linger).
+        connectionsCheckingInterval: Math.min(1000, this.headersTimeoutMillis),
+      },
+      (req, res) => {
+        this.handle(req, res).catch((error: unknown) => {
+          this.onError(error);
+          if (!res.headersSent) this.send(res, 'GET', { status: 500, contentType: TEXT, body: 'internal server error\n' });
+          else res.destroy();
+        });
+      },
+    );
+    // A connection silent for that long (one that never sends a byte is not covered by headersTimeout) is closed.
+    server.timeout = this.headersTimeoutMillis;
+    // Malformed requests are answered here; a socket error must never become an uncaught exception.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(error.code)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     });
     this.server = server;
@@ -207,4 +241,11 @@ export class HttpServer {
     if (response.headers) for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
     res.end(method === 'HEAD' ? undefined : body);
   }
+}
+
+/** Status line of the answer to a request Node could not parse. */
+function clientErrorStatus(code: string | undefined): string {
+  if (code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  return '400 Bad Request';
 }
