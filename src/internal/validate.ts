@@ -2,6 +2,7 @@
 
 import { ValidationError } from '../errors.js';
 import type { AdditionalData } from '../events/types.js';
+import { isSecretKey, REDACTED } from '../logging/json.js';
 
 const MAX_NAME_LENGTH = 128;
 const MAX_TEXT_LENGTH = 8192;
@@ -114,7 +115,8 @@ export function optionalInstant(field: string, value: unknown): number | undefin
 /**
  * Copies caller-supplied extra data into a frozen plain object that survives JSON.stringify.
  * Refuses prototype-pollution keys, functions, symbols, bigint, non-finite numbers and cycles,
- * so every sink can serialise it without surprises.
+ * so every sink can serialise it without surprises. The value of every secret-named key (apiKey,
+ * password, token, …, at any depth) is replaced by `"[REDACTED]"`.
  */
 export function copyAdditionalData(field: string, value: unknown): AdditionalData | null {
   if (value === undefined || value === null) return null;
@@ -157,7 +159,8 @@ function copyPlain(field: string, value: unknown, depth: number, seen: Set<objec
             throw new ValidationError(`${field}.${key}`, key, 'a key other than __proto__, constructor or prototype');
           const item = (value as Record<string, unknown>)[key];
           if (item === undefined) continue;
-          out[key] = copyPlain(`${field}.${key}`, item, depth + 1, seen);
+          // Censored here, once, so no sink (logs, database, exports, API, callbacks) ever holds it.
+          out[key] = isSecretKey(key) ? REDACTED : copyPlain(`${field}.${key}`, item, depth + 1, seen);
         }
         copy = Object.freeze(out);
       }
@@ -169,7 +172,7 @@ function copyPlain(field: string, value: unknown, depth: number, seen: Set<objec
   }
 }
 
-/** Tags for performance metrics: a flat record of short strings. */
+/** Tags for performance metrics: a flat record of short strings; secret-named tags are `"[REDACTED]"`. */
 export function copyTags(field: string, value: unknown): Readonly<Record<string, string>> {
   if (value === undefined || value === null) return EMPTY_TAGS;
   const obj = requireObject(field, value);
@@ -180,7 +183,8 @@ export function copyTags(field: string, value: unknown): Readonly<Record<string,
     if (FORBIDDEN_KEYS.has(key)) throw new ValidationError(`${field}.${key}`, key, 'a key other than __proto__, constructor or prototype');
     requireName(`${field} key`, key);
     const item = obj[key];
-    if (typeof item === 'number' && Number.isFinite(item)) out[key] = String(item);
+    if (isSecretKey(key)) out[key] = REDACTED;
+    else if (typeof item === 'number' && Number.isFinite(item)) out[key] = String(item);
     else if (typeof item === 'boolean') out[key] = String(item);
     else out[key] = requireName(`${field}.${key}`, item);
   }

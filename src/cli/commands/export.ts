@@ -39,6 +39,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
     process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
     return;
   }
-  await writeFile(flags.out, body);
+  // The export holds the same trading history as the database, so it gets the database's owner-only mode.
+  await writeFile(flags.out, body, { mode: 0o600 });
   process.stdout.write(`wrote ${flags.format} export (${Buffer.byteLength(body)} bytes) to ${resolve(flags.out)}\n`);
 }

@@ -76,6 +76,8 @@ export async function openHistory(flags: ConnectionFlags, options: OpenHistoryOp
     clock: options.clock ?? new ManualClock(Date.now()),
     // stdout carries the command's own output (tables, JSON); `serve` logs there only when asked to.
     ...(options.server && process.env.POSEIDON_LOG_CONSOLE !== undefined ? {} : { logConsole: false }),
+    // A command that only reads history writes nothing but its output: no log file unless one is asked for.
+    ...(options.server || process.env.POSEIDON_LOG_FILE !== undefined ? {} : { logFile: null }),
   });
   requireExistingDatabase(config);
   const monitor = new MonitoringSystem(config);
