@@ -3,7 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX } from './trials/shared.js';
 
@@ -37,6 +37,8 @@ export function compileTrials(): Promise<void> {
     const roots = readdirSync(trialsDir)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(trialsDir, f));
+    // Loaded by URL from a worker, not imported: named so it is compiled too.
+    roots.push(join(ROOT, 'src', 'store', 'writerThread.ts'));
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const flags = [
       '--outDir',
@@ -52,9 +54,7 @@ export function compileTrials(): Promise<void> {
     ];
     flags.push('--lib', 'es2023,esnext.disposable', '--types', 'node', '--skipLibCheck', '--esModuleInterop', '--resolveJsonModule');
     execFile(process.execPath, [tsc, ...flags, ...roots], { cwd: ROOT }, (error, stdout) => {
-      const missing = roots.find(
-        (r) => !existsSync(join(BUILD_DIR, 'bench', 'trials', r.slice(trialsDir.length + 1).replace(/\.ts$/, '.js'))),
-      );
+      const missing = roots.find((r) => !existsSync(join(BUILD_DIR, relative(ROOT, r).replace(/\.ts$/, '.js'))));
       if (missing !== undefined) reject(new Error(`tsc emitted no ${missing}: ${error?.message ?? ''} ${stdout.slice(0, 2000)}`));
       else resolve();
     });
@@ -88,7 +88,8 @@ export type Bound =
       readonly key: string;
       readonly ours: string;
       readonly baseline: string;
-      readonly max: number;
+      /** Omitted: the ratio is printed for context, with no target. */
+      readonly max?: number;
     }
   | {
       readonly kind: 'abs';
@@ -108,6 +109,8 @@ export interface Suite {
   readonly bounds: readonly Bound[];
   /** Keys of non-numeric facts worth printing (sink list, series count…), taken from the last good round. */
   readonly facts?: readonly string[];
+  /** What each trial does, baseline included, so a reader can judge the fairness of the comparison. */
+  readonly notes?: readonly string[];
 }
 
 export interface Summary {
@@ -128,6 +131,7 @@ export interface SuiteResult {
   readonly id: string;
   readonly title: string;
   readonly rounds: number;
+  readonly notes: readonly string[];
   /** trial label → metric key → summary over good rounds. */
   readonly figures: Record<string, Record<string, Summary>>;
   readonly facts: Record<string, Record<string, unknown>>;
@@ -214,6 +218,7 @@ function fmt(v: number, digits = 2): string {
  */
 export async function runSuite(suite: Suite, log: (line: string) => void = console.log): Promise<SuiteResult> {
   log(`\n## ${suite.title}  (${suite.rounds} round${suite.rounds === 1 ? '' : 's'})`);
+  for (const note of suite.notes ?? []) log(`  · ${note}`);
   const samples: Record<string, Record<string, number[]>> = {};
   const facts: Record<string, Record<string, unknown>> = {};
   const failures: { trial: string; round: number; message: string }[] = [];
@@ -249,7 +254,7 @@ export async function runSuite(suite: Suite, log: (line: string) => void = conso
   }
   const bounds = suite.bounds.map((b) => evaluate(b, figures));
   printSummary(suite, figures, facts, bounds, log);
-  return { id: suite.id, title: suite.title, rounds: suite.rounds, figures, facts, failures, bounds };
+  return { id: suite.id, title: suite.title, rounds: suite.rounds, notes: suite.notes ?? [], figures, facts, failures, bounds };
 }
 
 function evaluate(b: Bound, figures: Record<string, Record<string, Summary>>): BoundResult {
@@ -257,6 +262,7 @@ function evaluate(b: Bound, figures: Record<string, Record<string, Summary>>): B
     const o = figures[b.ours]?.[b.key]?.median;
     const base = figures[b.baseline]?.[b.key]?.median;
     const value = o === undefined || base === undefined ? null : o / base;
+    if (b.max === undefined) return { name: b.name, value, limit: 'none, for context', met: null };
     return { name: b.name, value, limit: `≤ ${b.max}×`, met: value === null ? null : value <= b.max };
   }
   const value = figures[b.trial]?.[b.key]?.median ?? null;
@@ -285,7 +291,7 @@ function printSummary(
     if (f && Object.keys(f).length > 0) log(`  ${''.padEnd(14)} ${JSON.stringify(f)}`);
   }
   for (const b of bounds) {
-    const verdict = b.met === null ? 'NO DATA' : b.met ? 'MET' : 'MISSED';
+    const verdict = b.met !== null ? (b.met ? 'MET' : 'MISSED') : b.value === null ? 'NO DATA' : '';
     log(`  → ${b.name}: ${b.value === null ? '–' : fmt(b.value, 3)} (target ${b.limit}) ${verdict}`);
   }
 }

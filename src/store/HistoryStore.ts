@@ -9,8 +9,12 @@ import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types
 import type { StoreStats } from '../internal/StoreStats.js';
 import { ExitFlusher } from './ExitFlusher.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import { SqliteBackend } from './SqliteBackend.js';
+import { SqliteWriterThread } from './SqliteWriterThread.js';
 import type { StoreBackend, TableCounts } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
+import { isPermanent } from './writeFaults.js';
+import type { WriterResult } from './writerThread.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -33,6 +37,12 @@ export interface HistoryStoreOptions {
   readonly exitHooks?: boolean;
   /** Also flush on SIGTERM/SIGINT (then re-raise them). @default false */
   readonly signalHandlers?: boolean;
+  /**
+   * Write a SQLite file from a thread of its own (see {@link SqliteWriterThread}), so commits and
+   * checkpoints never stop the bot's event loop. Falls back to writing on the caller's thread when
+   * the thread cannot start. Ignored for other backends. @default false
+   */
+  readonly writerThread?: boolean;
   /** Failures go here (the facade passes them to `diagnostics.sinkFailed('store', …)`). */
   readonly onFailure: (error: unknown) => void;
 }
@@ -57,19 +67,20 @@ const TABLE_OF_TYPE: Partial<Record<EventType, TableName>> = {
   [EventType.ERROR_EVENT]: 'errors',
 };
 
-// SQLite result codes after which the rows themselves are at fault: retrying cannot succeed.
-const PERMANENT_CODE = /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/;
 /** At most one report per this many milliseconds while a fault lasts; every failure is still counted. */
 const REPORT_INTERVAL_MS = 60_000;
 
-function isPermanent(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return PERMANENT_CODE.test(code);
-  // Binding errors (a value SQLite cannot take) come as TypeError/RangeError without a code.
-  return (error instanceof TypeError || error instanceof RangeError) && !/not open/i.test(error.message);
-}
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Rows per writer-thread transaction. Larger than on the caller's thread, where a transaction
+ * stops the event loop: off it, fewer commits write fewer WAL pages (the random execution_id
+ * index dirties a page per row). Bigger batches save a little more CPU but hold more memory.
+ */
+const THREAD_BATCH_ROWS = 10_000;
+
+/** Longest a synchronous flush waits for the writer thread's answer before reporting a failure. */
+const THREAD_WAIT_MS = 30_000;
 
 /**
  * The history sink. `record` appends the frozen event to a bounded buffer and returns; the buffer
@@ -90,6 +101,13 @@ export class HistoryStore implements EventSink {
   private readonly retentionChunkRows: number;
   private readonly onFailure: (error: unknown) => void;
   private readonly exitFlusher: ExitFlusher | null;
+  private readonly useThread: boolean;
+  private thread: SqliteWriterThread | null = null;
+  /** Rows handed to the writer thread and not yet answered for; written before anything in `buffer`. */
+  private inflight: MonitorEvent[] | null = null;
+  /** Buffered rows past which the hot path waits for the writer thread (a few batches' worth). */
+  private readonly backlogRows: number;
+  private readonly threadBatchRows: number;
   private flushTimer: TimerHandle | null = null;
   private retentionTimer: TimerHandle | null = null;
   private earlyFlushArmed = false;
@@ -119,6 +137,9 @@ export class HistoryStore implements EventSink {
     this.retentionDays = options.retentionDays;
     this.retentionChunkRows = options.retentionChunkRows ?? 5000;
     this.onFailure = options.onFailure;
+    this.threadBatchRows = Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS);
+    this.backlogRows = Math.min(this.threadBatchRows, Math.floor(options.maxBufferRows / 2));
+    this.useThread = (options.writerThread ?? false) && backend instanceof SqliteBackend && backend.filePath !== null;
     const hooks = options.exitHooks ?? true;
     this.exitFlusher = hooks || options.signalHandlers ? new ExitFlusher(() => this.flushSync(), options.signalHandlers ?? false) : null;
   }
@@ -128,11 +149,18 @@ export class HistoryStore implements EventSink {
   record(event: MonitorEvent): void {
     if (event.eventType === EventType.SYSTEM_EVENT) return;
     const buffer = this.buffer;
-    if (buffer.length >= this.maxBufferRows) {
+    if (buffer.length + (this.inflight === null ? 0 : this.inflight.length) >= this.maxBufferRows) {
       this.dropped();
       return;
     }
     buffer.push(event);
+    // Back-pressure: a bot logging faster than SQLite can commit (or never yielding to the timers)
+    // hands the backlog over here, or waits for the batch in flight, rather than growing the
+    // buffer until rows are dropped. Never while a fault lasts.
+    if (buffer.length >= this.backlogRows && this.thread !== null && this.running && !this.failing) {
+      if (this.inflight === null) this.postBatch();
+      else this.settleInflight(true);
+    }
     // Not while a fault lasts: retries then wait for the interval instead of hammering a locked file.
     if (buffer.length >= this.flushAtRows && !this.earlyFlushArmed && this.running && !this.failing) {
       // Not written here: the write happens on the next timer turn, off the caller's stack.
@@ -147,6 +175,7 @@ export class HistoryStore implements EventSink {
   start(): void {
     if (this.running) return;
     this.backend.open();
+    if (this.useThread) this.thread = SqliteWriterThread.start(this.backend as SqliteBackend, this.onThreadResult, this.onThreadExit);
     this.running = true;
     this.stopping = null;
     this.exitFlusher?.install();
@@ -176,10 +205,11 @@ export class HistoryStore implements EventSink {
     if (this.backend.isOpen) {
       if (!this.flushSync()) {
         this.report(
-          new Error(`history store stopped with ${this.buffer.length} rows not written (kept in memory until the next start)`),
+          new Error(`history store stopped with ${this.pendingRows} rows not written (kept in memory until the next start)`),
           true,
         );
       }
+      this.closeThread();
       this.backend.close();
     }
   }
@@ -201,6 +231,7 @@ export class HistoryStore implements EventSink {
    * buffer is empty afterwards. Never throws.
    */
   flushSync(): boolean {
+    if (this.thread !== null) return this.drainThread();
     if (this.buffer.length === 0) return true;
     if (!this.backend.isOpen) return false;
     while (this.buffer.length > 0) {
@@ -302,6 +333,12 @@ export class HistoryStore implements EventSink {
     this.flushTimer = null;
     this.earlyFlushArmed = false;
     if (!this.running) return;
+    if (this.thread !== null) {
+      // The next batch leaves when the one in flight is answered (onThreadResult).
+      if (this.inflight === null && this.buffer.length > 0) this.postBatch();
+      this.armFlush(this.flushIntervalMs);
+      return;
+    }
     // One chunk per turn keeps a long backlog (after an outage) from stalling the event loop.
     let ok = true;
     if (this.buffer.length > 0) {
@@ -310,6 +347,111 @@ export class HistoryStore implements EventSink {
     }
     this.armFlush(ok && this.buffer.length > 0 ? 0 : this.flushIntervalMs);
   };
+
+  // ── writer thread ──────────────────────────────────────────────────────────
+
+  /** Rows not yet written: in flight to the writer thread, then buffered. */
+  private get pendingRows(): number {
+    return this.buffer.length + (this.inflight === null ? 0 : this.inflight.length);
+  }
+
+  /** Buffered and in-flight rows, oldest first (what a query adds to the database's answer). */
+  private pending(): readonly MonitorEvent[] {
+    return this.inflight === null ? this.buffer : this.inflight.concat(this.buffer);
+  }
+
+  /** Hands the oldest `threadBatchRows` buffered rows to the thread. */
+  private postBatch(): void {
+    const n = Math.min(this.buffer.length, this.threadBatchRows);
+    const batch = n === this.buffer.length ? this.buffer : this.buffer.slice(0, n);
+    this.buffer = n === this.buffer.length ? [] : this.buffer.slice(n);
+    this.inflight = batch;
+    try {
+      this.thread!.write(batch);
+    } catch (error) {
+      // Not cloneable (only a hand-made event can be) or the thread is gone: keep the rows, report.
+      this.inflight = null;
+      this.buffer = batch.concat(this.buffer);
+      this.failed(error);
+    }
+  }
+
+  /** The thread ended on its own (it should not): its batch is kept, and writing goes on from this thread. */
+  private readonly onThreadExit = (thread: SqliteWriterThread): void => {
+    if (this.thread !== thread) return;
+    this.thread = null;
+    if (this.inflight !== null) {
+      this.buffer = this.inflight.concat(this.buffer);
+      this.inflight = null;
+    }
+    this.report(new Error('history writer thread ended unexpectedly; writing from the main thread from now on'), true);
+  };
+
+  private readonly onThreadResult = (result: WriterResult): void => {
+    if (result.kind !== 'write' || this.inflight === null) return;
+    this.settle(result);
+    // A backlog goes out batch after batch, each as soon as the previous one is committed.
+    if (this.running && !this.failing && this.buffer.length >= this.flushAtRows) this.postBatch();
+  };
+
+  /** Applies the answer for the batch in flight. Returns true when all of it is handled. */
+  private settle(result: WriterResult & { kind: 'write' }): boolean {
+    const batch = this.inflight!;
+    this.inflight = null;
+    for (const r of result.refused) {
+      this.droppedRows++;
+      this.report(new Error(`history row refused by the database and dropped (${r.eventType}): ${r.message}`), true);
+    }
+    if (result.consumed < batch.length) this.buffer = batch.slice(result.consumed).concat(this.buffer);
+    if (result.error !== null) {
+      if (result.written > 0) this.rowsWritten += result.written;
+      this.failed(Object.assign(new Error(result.error.message), { code: result.error.code ?? undefined }));
+      return false;
+    }
+    this.succeeded(result.written, result.durationMs);
+    return true;
+  }
+
+  /** Writes everything through the thread, waiting for each batch. Never throws. */
+  private drainThread(): boolean {
+    for (;;) {
+      if (this.inflight !== null) {
+        const result = this.thread!.wait(THREAD_WAIT_MS);
+        if (result === null) {
+          this.failed(new Error(`history writer thread did not answer within ${THREAD_WAIT_MS} ms`));
+          return false;
+        }
+        if (result.kind === 'write' && !this.settle(result)) return false;
+      }
+      if (this.buffer.length === 0) return true;
+      this.postBatch();
+      if (this.inflight === null) return false;
+    }
+  }
+
+  /**
+   * Waits for the batch in flight: before the main connection writes itself (retention), or as
+   * back-pressure, then sending the next batch at once (`sendNext`).
+   */
+  private settleInflight(sendNext: boolean): void {
+    if (this.thread === null || this.inflight === null) return;
+    const result = this.thread.wait(THREAD_WAIT_MS);
+    if (result === null || result.kind !== 'write') return;
+    if (sendNext) this.onThreadResult(result);
+    else this.settle(result);
+  }
+
+  private closeThread(): void {
+    const thread = this.thread;
+    if (thread === null) return;
+    this.thread = null;
+    thread.close(THREAD_WAIT_MS);
+    // Only after a thread that did not answer: the rows stay pending, and a restart writes them.
+    if (this.inflight !== null) {
+      this.buffer = this.inflight.concat(this.buffer);
+      this.inflight = null;
+    }
+  }
 
   private clearTimers(): void {
     if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
@@ -353,6 +495,8 @@ export class HistoryStore implements EventSink {
       for (;;) {
         // stop() waits for this run: it ends at the next chunk instead of finishing a long delete.
         if (!this.running || !this.backend.isOpen) break;
+        // The main connection deletes; the writer thread's batch in flight is committed first.
+        this.settleInflight(false);
         const n = this.backend.deleteOlderThan(table, cutoff, this.retentionChunkRows);
         deleted[table] += n;
         total += n;
@@ -370,8 +514,8 @@ export class HistoryStore implements EventSink {
   query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
     this.flushSync();
     const stored = this.backend.query(kind, q);
-    if (this.buffer.length === 0) return stored;
-    return mergeNewest(stored, newestMatches<StoredEventByKind[K]>(this.buffer, EVENT_TYPE_OF[kind], q), q.limit);
+    if (this.pendingRows === 0) return stored;
+    return mergeNewest(stored, newestMatches<StoredEventByKind[K]>(this.pending(), EVENT_TYPE_OF[kind], q), q.limit);
   }
 
   /**
@@ -387,7 +531,7 @@ export class HistoryStore implements EventSink {
   lastGrowthBefore(hourStart: number): GrowthMetric | null {
     this.flushSync();
     let best = this.backend.lastGrowthBefore(hourStart);
-    for (const e of this.buffer) {
+    for (const e of this.pending()) {
       if (e.eventType === EventType.GROWTH_TRACKING && e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart))
         best = e;
     }
@@ -398,7 +542,7 @@ export class HistoryStore implements EventSink {
   databaseStats(): DatabaseStats {
     this.flushSync();
     const counts = this.backend.counts();
-    for (const e of this.buffer) {
+    for (const e of this.pending()) {
       const table = TABLE_OF_TYPE[e.eventType];
       if (table !== undefined) counts[table]++;
     }
@@ -409,7 +553,7 @@ export class HistoryStore implements EventSink {
   stats(): StoreStats {
     return {
       dbSizeBytes: this.sizeBytes(),
-      bufferedRows: this.buffer.length,
+      bufferedRows: this.pendingRows,
       writeFailures: this.writeFailures,
       droppedRows: this.droppedRows,
       rowsWritten: this.rowsWritten,

@@ -1,5 +1,6 @@
 // Builds the history store the configuration asks for (POSEIDON_STORAGE, POSEIDON_DB_URL, …).
 
+import { systemClock } from '../clock.js';
 import { StorageBackend } from '../config/enums.js';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import { ConfigurationError } from '../errors.js';
@@ -32,6 +33,9 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
     // Only a file outlives the process, so only then is flushing at exit worth a process hook.
     exitHooks: persistent,
     signalHandlers: persistent && config.installSignalHandlers,
+    // On real time only: with an injected clock, tests (and simulations) expect a timer's flush
+    // to be on disk when the clock's advance() returns, which only the caller's thread can do.
+    writerThread: persistent && config.clock === systemClock,
     onFailure,
   });
 }

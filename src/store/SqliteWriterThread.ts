@@ -1,0 +1,133 @@
+// SqliteWriterThread: the main thread's handle on the history writer thread — post a batch, take its result, or wait for it.
+
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MonitorEvent } from '../events/types.js';
+import type { SqliteBackend } from './SqliteBackend.js';
+import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
+
+/** How long `start()` waits for the thread to open the database before the store writes on its own thread. */
+const OPEN_TIMEOUT_MS = 10_000;
+
+/**
+ * better-sqlite3 is synchronous: on the bot's thread, every commit (and a checkpoint's fsync) stops
+ * the event loop. This thread owns a second connection to the same file and does the writing; the
+ * main thread keeps its connection for reads and retention. One batch is in flight at a time, so
+ * rows are committed in the order they were logged. Waiting for a result synchronously (flush at
+ * exit, before a query) uses `Atomics.wait` on a shared counter and `receiveMessageOnPort`, so it
+ * works in `exit` handlers and needs no turn of the event loop.
+ */
+export class SqliteWriterThread {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  private closed = false;
+
+  private constructor(backend: SqliteBackend, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const data: WriterThreadData = { path: backend.filePath!, options: backend.options, port: port2, signal: this.signal };
+    // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
+    // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const entry = new URL(fromSource ? './writerThread.ts' : './writerThread.js', import.meta.url);
+    const load = fromSource
+      ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`
+      : `import(${JSON.stringify(entry.href)})`;
+    // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
+    const bootstrap = `const { workerData: d } = require('node:worker_threads');
+${load}.catch((e) => {
+  d.port.postMessage({ kind: 'open', error: { message: String((e && e.message) || e), code: null } });
+  Atomics.add(d.signal, 0, 1);
+  Atomics.notify(d.signal, 0);
+});`;
+    this.worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: data,
+      transferList: [port2],
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+      // A small young generation: the thread only decodes batches, and a large one shows up as RSS.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
+    this.port.on('message', (result: WriterResult) => onResult(result));
+    // Neither keeps the process alive (exit hooks wait for the thread synchronously). After `on`,
+    // which refs the port again.
+    this.worker.unref();
+    this.port.unref();
+    this.worker.on('error', () => undefined);
+    this.worker.on('exit', () => {
+      if (this.closed) return;
+      this.closed = true;
+      onExit(this);
+    });
+  }
+
+  /**
+   * Starts a writer thread on `backend`'s file and waits until it has opened the database. Returns
+   * null (and leaves nothing running) when it cannot, so the store writes on the caller's thread.
+   */
+  static start(
+    backend: SqliteBackend,
+    onResult: (result: WriterResult) => void,
+    onExit: (thread: SqliteWriterThread) => void,
+  ): SqliteWriterThread | null {
+    if (backend.filePath === null) return null;
+    let thread: SqliteWriterThread;
+    try {
+      thread = new SqliteWriterThread(backend, onResult, onExit);
+    } catch {
+      return null;
+    }
+    const opened = thread.take(OPEN_TIMEOUT_MS);
+    if (opened === null || opened.kind !== 'open' || opened.error !== null) {
+      thread.terminate();
+      return null;
+    }
+    return thread;
+  }
+
+  /** Hands a batch to the thread; its result comes through `onResult`, or from {@link wait}. */
+  write(events: readonly MonitorEvent[]): void {
+    this.post({ kind: 'write', events });
+  }
+
+  /**
+   * Blocks until the thread's next result and returns it (it is then not passed to `onResult`);
+   * null after `timeoutMs` or when the thread is gone.
+   */
+  wait(timeoutMs: number): WriterResult | null {
+    return this.take(timeoutMs);
+  }
+
+  /** Closes the thread's connection (waiting up to `timeoutMs`) and ends the thread. */
+  close(timeoutMs: number): void {
+    if (this.closed) return;
+    this.post({ kind: 'close' });
+    this.take(timeoutMs);
+    this.terminate();
+  }
+
+  private post(request: WriterRequest): void {
+    if (this.closed) throw new Error('history writer thread is closed');
+    this.worker.postMessage(request);
+  }
+
+  private take(timeoutMs: number): WriterResult | null {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      const message = receiveMessageOnPort(this.port);
+      if (message !== undefined) return message.message as WriterResult;
+      const left = deadline - performance.now();
+      if (left <= 0 || this.closed) return null;
+      Atomics.wait(this.signal, 0, seen, Math.min(left, 100));
+    }
+  }
+
+  private terminate(): void {
+    this.closed = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}

@@ -1,0 +1,116 @@
+// Entry of the history writer thread: its own SQLite connection, one transaction per batch posted by SqliteWriterThread.
+
+import { performance } from 'node:perf_hooks';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import type { MonitorEvent } from '../events/types.js';
+import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
+import { isPermanent } from './writeFaults.js';
+
+/** What the main thread hands the thread at start. */
+export interface WriterThreadData {
+  readonly path: string;
+  readonly options: SqliteBackendOptions;
+  /** Results go back on this port, read with `receiveMessageOnPort` when the main thread waits. */
+  readonly port: MessagePort;
+  /** [0]: results posted so far (bumped after each post), [1]: 1 once open, 2 when opening failed. */
+  readonly signal: Int32Array;
+}
+
+/** Main thread → writer thread. */
+export type WriterRequest = { readonly kind: 'write'; readonly events: readonly MonitorEvent[] } | { readonly kind: 'close' };
+
+/** A failure as it crosses the thread boundary (SQLite's `code` kept, for the fault classification). */
+export interface WriterFault {
+  readonly message: string;
+  readonly code: string | null;
+}
+
+/** Writer thread → main thread, one per request, in order. */
+export type WriterResult =
+  | { readonly kind: 'open'; readonly error: WriterFault | null }
+  | {
+      readonly kind: 'write';
+      /** Rows handled from the front of the batch (written or refused); the rest are kept and retried. */
+      readonly consumed: number;
+      /** Rows committed. */
+      readonly written: number;
+      /** Rows refused for their content, each dropped alone (the rest of the batch is written). */
+      readonly refused: readonly { readonly eventType: string; readonly message: string }[];
+      /** Set when nothing was written (a locked or failing database): the main thread keeps the rows and retries. */
+      readonly error: WriterFault | null;
+      readonly durationMs: number;
+    }
+  | { readonly kind: 'closed' };
+
+function fault(error: unknown): WriterFault {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : null };
+}
+
+if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
+  const data = workerData as WriterThreadData;
+  const { port, signal } = data;
+  const reply = (result: WriterResult): void => {
+    port.postMessage(result);
+    // After the post: once the main thread sees the count move, the message is on the port.
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  };
+  const backend = new SqliteBackend({ kind: 'file', path: data.path }, data.options);
+  try {
+    backend.open();
+    reply({ kind: 'open', error: null });
+    Atomics.store(signal, 1, 1);
+  } catch (error) {
+    reply({ kind: 'open', error: fault(error) });
+    Atomics.store(signal, 1, 2);
+  }
+  Atomics.notify(signal, 1);
+
+  const write = (events: readonly MonitorEvent[]): WriterResult => {
+    const started = performance.now();
+    try {
+      backend.writeBatch(events, 0, events.length);
+      backend.afterFlush();
+      return {
+        kind: 'write',
+        consumed: events.length,
+        written: events.length,
+        refused: [],
+        error: null,
+        durationMs: performance.now() - started,
+      };
+    } catch (error) {
+      if (!isPermanent(error)) return { kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 };
+    }
+    // A batch refused for its content: row by row, so only the bad rows are dropped.
+    const refused: { eventType: string; message: string }[] = [];
+    for (let i = 0; i < events.length; i++) {
+      try {
+        backend.writeBatch(events, i, i + 1);
+      } catch (error) {
+        if (!isPermanent(error)) {
+          // Rows before i are committed; the main thread keeps and retries the rest.
+          const written = i - refused.length;
+          return { kind: 'write', consumed: i, written, refused, error: fault(error), durationMs: performance.now() - started };
+        }
+        refused.push({ eventType: events[i]!.eventType, message: String(error) });
+      }
+    }
+    backend.afterFlush();
+    const written = events.length - refused.length;
+    return { kind: 'write', consumed: events.length, written, refused, error: null, durationMs: performance.now() - started };
+  };
+
+  parentPort.on('message', (request: WriterRequest) => {
+    if (request.kind === 'write') {
+      reply(write(request.events));
+    } else {
+      try {
+        backend.close();
+      } finally {
+        reply({ kind: 'closed' });
+      }
+    }
+  });
+}
