@@ -17,6 +17,7 @@ export function toMarkdown(facts: Record<string, string>, results: readonly Suit
   lines.push(`Variant: ${facts.variant}, children run ${facts.mode}, ${Math.round(seconds)} s in all.`, '');
   for (const r of results) {
     lines.push(`### ${r.title}`, '', `${r.rounds} round(s), alternated; median [min–max].`, '');
+    if (r.notes.length > 0) lines.push(...r.notes.map((n) => `- ${n}`), '');
     const metricKeys = [...new Set(Object.values(r.figures).flatMap((f) => Object.keys(f)))];
     if (metricKeys.length === 0) lines.push('No successful round.', '');
     else lines.push(`| trial | ${metricKeys.join(' | ')} |`, `| --- | ${metricKeys.map(() => '---').join(' | ')} |`);
@@ -30,7 +31,7 @@ export function toMarkdown(facts: Record<string, string>, results: readonly Suit
     }
     lines.push('');
     for (const b of r.bounds) {
-      const verdict = b.met === null ? '**no data**' : b.met ? '**met**' : '**missed**';
+      const verdict = b.met !== null ? (b.met ? '**met**' : '**missed**') : b.value === null ? '**no data**' : '';
       lines.push(`- ${b.name}: ${b.value === null ? '–' : fmt(b.value)} (target ${b.limit}) ${verdict}`);
     }
     for (const [trial, f] of Object.entries(r.facts)) {

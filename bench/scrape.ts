@@ -8,6 +8,11 @@ export function scrapeSuite(quick: boolean): Suite {
     id: 'scrape',
     title: '4. Scrape, 100 symbols × 2 sides',
     rounds: quick ? 3 : 5,
+    notes: [
+      'Both: every symbol bought and sold, so each {symbol, side} series exists; 5 warm-up scrapes, then the median of the timed ones.',
+      'ours: `GET /metrics` over loopback HTTP, body read to the end (collect of every instrument, our serializer, the runtime metrics, HTTP), so it includes more series than the baseline (store, monitor, runtime).',
+      'prom-client: `registry.metrics()` in-process (no HTTP) over 3 counters and 2 histograms of 9 buckets per {symbol, side}: 27 series per pair, 5,400 in all.',
+    ],
     trials: [
       { label: 'ours', script: 'scrape-ours.ts', args: common },
       { label: 'prom-client', script: 'scrape-promclient.ts', args: common },
