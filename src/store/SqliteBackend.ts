@@ -30,6 +30,10 @@ export type SqliteSynchronous = 'normal' | 'full';
 export interface SqliteBackendOptions {
   /** Value of every row's `bot` column. @default '' */
   botName?: string;
+  /** Value of every row's `strategy` column. @default '' */
+  strategy?: string;
+  /** Value of every row's `exchange` column. @default '' */
+  exchange?: string;
   /** @default 'normal' */
   synchronous?: SqliteSynchronous;
   /**
@@ -216,6 +220,8 @@ export class SqliteBackend implements StoreBackend {
   private db: Database.Database | null = null;
   private readonly path: string | null;
   private readonly bot: string;
+  private readonly strategy: string;
+  private readonly exchange: string;
   private readonly synchronous: SqliteSynchronous;
   private readonly busyTimeoutMs: number;
   private readonly checkpointEveryRows: number;
@@ -241,6 +247,8 @@ export class SqliteBackend implements StoreBackend {
   constructor(location: DatabaseLocation, options: SqliteBackendOptions = {}) {
     this.path = location.kind === 'file' ? resolve(location.path) : null;
     this.bot = options.botName ?? '';
+    this.strategy = options.strategy ?? '';
+    this.exchange = options.exchange ?? '';
     this.synchronous = options.synchronous ?? 'normal';
     this.busyTimeoutMs = options.busyTimeoutMs ?? 100;
     this.checkpointEveryRows = options.checkpointEveryRows ?? 10_000;
@@ -286,26 +294,26 @@ export class SqliteBackend implements StoreBackend {
   private prepare(db: Database.Database): void {
     this.insertTrade = db.prepare(
       `INSERT INTO trades (timestamp, symbol, side, quantity, price, notional_value, fee, execution_time_ms, slippage_bps,
-        execution_id, order_id, realized_pnl, pnl_source, additional_data, bot) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+        execution_id, order_id, realized_pnl, pnl_source, additional_data, bot, strategy, exchange) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.insertPerformance = db.prepare(
-      'INSERT INTO performance_metrics (timestamp, metric_name, value, unit, tags, bot) VALUES (?,?,?,?,?,?)',
+      'INSERT INTO performance_metrics (timestamp, metric_name, value, unit, tags, bot, strategy, exchange) VALUES (?,?,?,?,?,?,?,?)',
     );
     this.insertLiquidity = db.prepare(
       `INSERT INTO liquidity_metrics (timestamp, symbol, spread, bid_size, ask_size, market_depth, volatility_24h, volume_24h,
-        bid_price, ask_price, bot) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+        bid_price, ask_price, bot, strategy, exchange) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.insertGrowth = db.prepare(
       `INSERT INTO growth_metrics (timestamp, hour_start, opening_balance, closing_balance, growth_ratio, trade_count, realized_pnl,
-        fees, volume, bot, opening_equity, closing_equity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+        fees, volume, bot, strategy, exchange, opening_equity, closing_equity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.insertLoop = db.prepare(
       `INSERT INTO loop_executions (timestamp, loop_name, execution_id, start_time, end_time, duration_ms, success, trades_executed,
-        error_message, additional_data, bot) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+        error_message, additional_data, bot, strategy, exchange) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.insertError = db.prepare(
-      `INSERT INTO errors (timestamp, error_id, message, error_type, severity, symbol, loop_name, stack_trace, context, bot)
-        VALUES (?,?,?,?,?,?,?,?,?,?)`,
+      `INSERT INTO errors (timestamp, error_id, message, error_type, severity, symbol, loop_name, stack_trace, context, bot,
+        strategy, exchange) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     // The newest trade with that id whose P&L the caller did not give (ids may repeat across runs).
     this.updatePnl = db.prepare(
@@ -343,6 +351,8 @@ export class SqliteBackend implements StoreBackend {
       pnl.set(e.executionId, e.realizedPnl);
     }
     const bot = this.bot;
+    const strategy = this.strategy;
+    const exchange = this.exchange;
     for (let i = start; i < end; i++) {
       const e = events[i]!;
       switch (e.eventType) {
@@ -373,6 +383,8 @@ export class SqliteBackend implements StoreBackend {
             source,
             json(e.additionalData),
             bot,
+            strategy,
+            exchange,
           );
           break;
         }
@@ -384,7 +396,7 @@ export class SqliteBackend implements StoreBackend {
           }
           break;
         case EventType.PERFORMANCE_METRIC:
-          this.insertPerformance.run(e.timestamp, e.metricName, e.value, e.unit, json(e.tags), bot);
+          this.insertPerformance.run(e.timestamp, e.metricName, e.value, e.unit, json(e.tags), bot, strategy, exchange);
           break;
         case EventType.LIQUIDITY_ANALYSIS:
           this.insertLiquidity.run(
@@ -399,6 +411,8 @@ export class SqliteBackend implements StoreBackend {
             e.bidPrice,
             e.askPrice,
             bot,
+            strategy,
+            exchange,
           );
           break;
         case EventType.GROWTH_TRACKING:
@@ -413,6 +427,8 @@ export class SqliteBackend implements StoreBackend {
             e.fees,
             e.volume,
             bot,
+            strategy,
+            exchange,
             e.openingEquity,
             e.closingEquity,
           );
@@ -430,6 +446,8 @@ export class SqliteBackend implements StoreBackend {
             e.errorMessage,
             json(e.additionalData),
             bot,
+            strategy,
+            exchange,
           );
           break;
         case EventType.ERROR_EVENT:
@@ -444,6 +462,8 @@ export class SqliteBackend implements StoreBackend {
             e.stackTrace,
             json(e.context),
             bot,
+            strategy,
+            exchange,
           );
           break;
         default:

@@ -16,7 +16,12 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
   let backend: SqliteBackend | MemoryBackend;
   switch (config.storage) {
     case StorageBackend.SQLITE:
-      backend = new SqliteBackend(config.databaseLocation, { botName: config.botName, synchronous: config.dbSynchronous });
+      backend = new SqliteBackend(config.databaseLocation, {
+        botName: config.botName,
+        strategy: config.strategy,
+        exchange: config.exchange,
+        synchronous: config.dbSynchronous,
+      });
       break;
     case StorageBackend.MEMORY:
       backend = new MemoryBackend();

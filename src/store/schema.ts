@@ -148,7 +148,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'opening and closing equity of each growth hour',
+    description: 'opening and closing equity of each growth hour; strategy and exchange on every row',
     up(db) {
       for (const [table, column, type] of V3_COLUMNS) {
         if (!columnsOf(db, table).has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
@@ -157,10 +157,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-// Version 3: equity (balance plus unrealized P&L) at the start and end of each growth hour.
+// Version 3: equity (balance plus unrealized P&L) at the start and end of each growth hour, and the
+// bot's strategy and exchange on every row next to its name.
 const V3_COLUMNS: readonly (readonly [TableName, string, string])[] = [
   ['growth_metrics', 'opening_equity', 'REAL'],
   ['growth_metrics', 'closing_equity', 'REAL'],
+  ...TABLES.flatMap((table) => [
+    [table, 'strategy', "TEXT NOT NULL DEFAULT ''"] as const,
+    [table, 'exchange', "TEXT NOT NULL DEFAULT ''"] as const,
+  ]),
 ];
 
 /** The schema version this code writes. */

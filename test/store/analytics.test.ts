@@ -1,10 +1,12 @@
 // The dashboards' aggregate queries answered by the store, SQLite and memory alike, against hand-computed figures.
 
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { ErrorType } from '../../src/events/types.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { TABLES } from '../../src/store/schema.js';
 import { monitorAt, T0, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -105,7 +107,13 @@ describe('two bots sharing one database file', () => {
   it('each bot’s dashboards count only its own rows (and rows from before rows carried a bot)', async () => {
     const path = join(dirs.make(), 'shared.db');
     const clock = new ManualClock(T0);
-    const alpha = monitorAt(path, clock, { botName: 'alpha', enableHourlyGrowth: true, installSignalHandlers: false });
+    const alpha = monitorAt(path, clock, {
+      botName: 'alpha',
+      strategy: 'mean-revert',
+      exchange: 'binance',
+      enableHourlyGrowth: true,
+      installSignalHandlers: false,
+    });
     const beta = monitorAt(path, clock, { botName: 'beta', enableHourlyGrowth: true, installSignalHandlers: false });
     open.push(alpha, beta);
     await alpha.start();
@@ -126,7 +134,21 @@ describe('two bots sharing one database file', () => {
     expect(a.recentTrades.map((t) => t.symbol)).toEqual(['BTC']);
     expect(a.hourlyGrowth.filter((g) => !g.inProgress).map((g) => g.openingBalance)).toEqual([1_000]);
     expect(b.hourlyGrowth.filter((g) => !g.inProgress).map((g) => g.openingBalance)).toEqual([5_000]);
-    // Both rows are in the file, each with its bot.
+    // Every row is in the file, each with its bot's identity.
     expect(alpha.metricsCollector.getTradeMetrics({ limit: 10 })).toHaveLength(3);
+    const raw = new Database(path, { readonly: true });
+    try {
+      for (const table of TABLES) {
+        const identities = raw.prepare(`SELECT DISTINCT bot, strategy, exchange FROM ${table} ORDER BY bot`).all();
+        const expected = { trades: 2, growth_metrics: 2 }[table as string] ?? 0;
+        expect(identities.length, table).toBe(expected);
+      }
+      expect(raw.prepare('SELECT DISTINCT bot, strategy, exchange FROM trades ORDER BY bot').all()).toEqual([
+        { bot: 'alpha', strategy: 'mean-revert', exchange: 'binance' },
+        { bot: 'beta', strategy: '', exchange: '' },
+      ]);
+    } finally {
+      raw.close();
+    }
   });
 });
