@@ -217,6 +217,9 @@ export class MonitoringSystem {
     this.telemetry = new Telemetry(this.config, {
       accountBalance: () => this.balance,
       activeLoops: () => this.getActiveExecutions(),
+      unrealizedPnl: () => this.getUnrealizedPnl().bySymbol,
+      equity: () => this.equity,
+      notifications: () => this.notifier?.stats ?? null,
       diagnostics: this.diagnostics,
     });
     this.telemetry.observeStore(() => this.store.stats());

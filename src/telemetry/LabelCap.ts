@@ -32,6 +32,16 @@ export class LabelCap<T> {
     return this.other;
   }
 
+  /**
+   * What `value` maps to without binding it or counting an overflow: its own sets, `__other__`
+   * once the cap is reached, or null for a value not seen yet while there is room.
+   */
+  peek(value: string): T | null {
+    const found = this.bound.get(value);
+    if (found !== undefined) return found;
+    return this.bound.size < this.max ? null : this.other;
+  }
+
   /** Everything bound so far, `__other__` last once used. */
   *all(): IterableIterator<T> {
     yield* this.bound.values();

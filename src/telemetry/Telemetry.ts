@@ -10,6 +10,7 @@ import type { EventSink } from '../events/EventSink.js';
 import { ERROR_SEVERITIES, ErrorType, EventType, type MonitorEvent, TRADE_SIDES } from '../events/types.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
+import type { NotifierStats } from '../notify/WebhookNotifier.js';
 import { LabelCap } from './LabelCap.js';
 import {
   DROPPED_RUNTIME_METRICS,
@@ -32,6 +33,12 @@ export interface TelemetrySources {
   accountBalance(): number | null;
   /** Loop runs in progress. */
   activeLoops(): Iterable<{ readonly loopName: string }>;
+  /** Unrealized P&L of each open position at its last market price. @default no positions */
+  unrealizedPnl?(): Iterable<{ readonly symbol: string; readonly unrealizedPnl: number }>;
+  /** Account balance plus unrealized P&L, or null before the first balance. @default no equity series */
+  equity?(): number | null;
+  /** The webhook notifier's counts, or null when no webhook is configured. @default no notification series */
+  notifications?(): NotifierStats | null;
   /** The monitor's failure counters; telemetry reports its own failures here too. */
   readonly diagnostics: Diagnostics;
 }
@@ -262,6 +269,8 @@ export class Telemetry implements EventSink {
     this.observeStoreStats(meter);
     this.observeMonitor(meter);
     this.observeTotals(meter);
+    this.observeMarks(meter);
+    this.observeNotifications(meter);
     this.runtime = options.runtimeMetrics === false ? null : runtimeRegistry(identity);
   }
 
@@ -420,6 +429,52 @@ export class Telemetry implements EventSink {
         for (const e of this.eventCounts.values()) if (e.count > 0) result.observe(events, e.count, e.attributes);
       },
       [trades, volume, fees, events, pnl],
+    );
+  }
+
+  /**
+   * Unrealized P&L and equity, computed by the monitor at collection time. Every traded symbol
+   * reports, so a position that is closed shows 0 rather than its last value going stale.
+   */
+  private observeMarks(meter: Meter): void {
+    const unrealized = meter.createObservableGauge(METRICS.unrealizedPnl.name, { description: METRICS.unrealizedPnl.help });
+    const equity = meter.createObservableGauge(METRICS.equity.name, { description: METRICS.equity.help });
+    const bySeries = new Map<SymbolSeries, number>();
+    meter.addBatchObservableCallback(
+      (result) => {
+        const value = this.sources.equity?.() ?? null;
+        if (value !== null) result.observe(equity, value);
+        const positions = this.sources.unrealizedPnl?.();
+        if (positions === undefined) return;
+        bySeries.clear();
+        // peek, not get: a collection must not bind symbols or count overflows of its own.
+        for (const p of positions) {
+          const s = this.symbols.peek(p.symbol);
+          if (s !== null) bySeries.set(s, (bySeries.get(s) ?? 0) + p.unrealizedPnl);
+        }
+        for (const s of this.symbols.all()) {
+          if (s.buyTrades > 0 || s.sellTrades > 0) result.observe(unrealized, bySeries.get(s) ?? 0, s.plain);
+        }
+      },
+      [unrealized, equity],
+    );
+  }
+
+  /** The webhook notifier's counts; absent when no webhook is configured. */
+  private observeNotifications(meter: Meter): void {
+    const counter = (info: MetricInfo) => meter.createObservableCounter(info.name, { description: info.help });
+    const sent = counter(METRICS.notificationsSent);
+    const failed = counter(METRICS.notificationsFailed);
+    const dropped = counter(METRICS.notificationsDropped);
+    meter.addBatchObservableCallback(
+      (result) => {
+        const n = this.sources.notifications?.() ?? null;
+        if (n === null) return;
+        result.observe(sent, n.sent);
+        result.observe(failed, n.failed);
+        result.observe(dropped, n.dropped);
+      },
+      [sent, failed, dropped],
     );
   }
 

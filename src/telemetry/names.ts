@@ -76,6 +76,14 @@ export const METRICS = Object.freeze({
     'Realized profit and loss since the monitor started (a running sum that goes down on losses)',
   ),
   accountBalance: m('poseidon_account_balance', 'gauge', [], 'quote currency', 'Account balance last given to updateAccountBalance'),
+  unrealizedPnl: m(
+    'poseidon_unrealized_pnl',
+    'gauge',
+    [SYMBOL],
+    'quote currency',
+    'Unrealized profit and loss of the open position at its last market price (0 when flat or not yet priced)',
+  ),
+  equity: m('poseidon_equity', 'gauge', [], 'quote currency', 'Account balance plus the unrealized P&L of every open position'),
   growthRatio: m(
     'poseidon_growth_ratio',
     'gauge',
@@ -136,6 +144,27 @@ export const METRICS = Object.freeze({
   storeRowsWritten: m('poseidon_store_rows_written_total', 'counter', [], 'rows', 'History rows written to storage'),
   storeBufferedRows: m('poseidon_store_buffered_rows', 'gauge', [], 'rows', 'History rows waiting in the write buffer'),
   storeFlushDuration: m('poseidon_store_flush_duration_seconds', 'gauge', [], 'seconds', 'Duration of the last successful history flush'),
+  notificationsSent: m(
+    'poseidon_notifications_sent_total',
+    'counter',
+    [],
+    'notifications',
+    'Webhook notifications delivered (one per notification and webhook)',
+  ),
+  notificationsFailed: m(
+    'poseidon_notifications_failed_total',
+    'counter',
+    [],
+    'notifications',
+    'Webhook notifications given up after every attempt failed',
+  ),
+  notificationsDropped: m(
+    'poseidon_notifications_dropped_total',
+    'counter',
+    [],
+    'notifications',
+    'Webhook notifications never sent: queue full, rate limit or shutdown',
+  ),
 } as const);
 
 /** Key of a metric in {@link METRICS}. */
