@@ -354,16 +354,26 @@ function parseEnv(s: Setting, raw: string): unknown {
     }
     case 'enum': {
       const match = s.values!.find((v) => v.toLowerCase() === text.toLowerCase());
+      if (s.key === 'storage') refuseUnavailableStorage(s.env, raw, match ?? text.toLowerCase());
       if (match !== undefined) return match;
-      if (s.key === 'storage' && text.toLowerCase() === 'redis') {
-        throw new ConfigurationError(s.env, raw, `one of ${s.values!.join(', ')} (redis is not supported yet)`);
-      }
+      if (s.key === 'storage') refuseUnavailableStorage(s.env, raw, match ?? text.toLowerCase());
       throw new ConfigurationError(s.env, raw, `one of ${s.values!.join(', ')}`);
     }
     case 'nullableString':
       return text === '' ? null : text;
     default:
       return text;
+  }
+}
+
+/** Storage kinds named by the seed that this version cannot provide yet: refused where they are configured. */
+function refuseUnavailableStorage(field: string, given: unknown, kind: unknown): void {
+  if (kind === 'redis' || kind === 'file') {
+    throw new ConfigurationError(
+      field,
+      given,
+      `sqlite or memory (${kind === 'redis' ? 'redis' : 'file (JSON Lines)'} storage is not supported yet; sqlite keeps the same history in one file)`,
+    );
   }
 }
 
@@ -389,9 +399,7 @@ function check(s: Setting, value: unknown, field: string): unknown {
       return value;
     }
     case 'enum': {
-      if (s.key === 'storage' && value === 'redis') {
-        throw new ConfigurationError(field, value, `one of ${s.values!.join(', ')} (redis is not supported yet)`);
-      }
+      if (s.key === 'storage') refuseUnavailableStorage(field, value, value);
       if (typeof value !== 'string' || !s.values!.includes(value)) {
         throw new ConfigurationError(field, value, `one of ${s.values!.join(', ')}`);
       }

@@ -330,7 +330,7 @@ describe('history store on SQLite', () => {
     expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
     const { MonitoringSystem } = await import('../../src/MonitoringSystem.js');
     expect(() => new MonitoringSystem({ storage: 'file', enableMetricsServer: false, logFile: null })).toThrow(
-      /storage.*file storage is not available/,
+      /storage.*file \(JSON Lines\) storage is not supported yet/,
     );
   });
 
