@@ -2,8 +2,12 @@
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MonitorEvent } from '../events/types.js';
+import { encodeBatch } from './batchCodec.js';
 import type { SqliteBackend } from './SqliteBackend.js';
 import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
+
+/** Rows between WAL checkpoints on the thread's connection, unless the backend names its own figure. */
+const THREAD_CHECKPOINT_ROWS = 50_000;
 
 /** How long `start()` waits for the thread to open the database before the store writes on its own thread. */
 const OPEN_TIMEOUT_MS = 10_000;
@@ -25,7 +29,10 @@ export class SqliteWriterThread {
   private constructor(backend: SqliteBackend, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const data: WriterThreadData = { path: backend.filePath!, options: backend.options, port: port2, signal: this.signal };
+    // Checkpoints less often than on the caller's thread, where each one stops the event loop:
+    // here they only cost the thread, and a page rewritten by several batches is copied once.
+    const options = { ...backend.options, checkpointEveryRows: backend.options.checkpointEveryRows ?? THREAD_CHECKPOINT_ROWS };
+    const data: WriterThreadData = { path: backend.filePath!, options, port: port2, signal: this.signal };
     // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
     // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
     const fromSource = import.meta.url.endsWith('.ts');
@@ -89,7 +96,7 @@ ${load}.catch((e) => {
 
   /** Hands a batch to the thread; its result comes through `onResult`, or from {@link wait}. */
   write(events: readonly MonitorEvent[]): void {
-    this.post({ kind: 'write', events });
+    this.post({ kind: 'write', batch: encodeBatch(events, 0, events.length) });
   }
 
   /**

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { MonitorEvent } from '../events/types.js';
+import { decodeBatch } from './batchCodec.js';
 import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
 import { isPermanent } from './writeFaults.js';
 
@@ -17,7 +18,9 @@ export interface WriterThreadData {
 }
 
 /** Main thread → writer thread. */
-export type WriterRequest = { readonly kind: 'write'; readonly events: readonly MonitorEvent[] } | { readonly kind: 'close' };
+export type WriterRequest =
+  | { readonly kind: 'write' /** The flat form  makes. */; readonly batch: readonly unknown[] }
+  | { readonly kind: 'close' };
 
 /** A failure as it crosses the thread boundary (SQLite's `code` kept, for the fault classification). */
 export interface WriterFault {
@@ -104,7 +107,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
 
   parentPort.on('message', (request: WriterRequest) => {
     if (request.kind === 'write') {
-      reply(write(request.events));
+      reply(write(decodeBatch(request.batch)));
     } else {
       try {
         backend.close();
