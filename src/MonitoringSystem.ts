@@ -184,8 +184,10 @@ export class MonitoringSystem {
     }
     const webhooks = this.config.webhookTargets;
     if (webhooks.length > 0) {
-      this.notifier = new WebhookNotifier(webhooks, { hourlyReports: this.config.enableHourlyNotifications }, (target, message) =>
-        this.diagnostics.sinkFailed('notifier', new Error(`webhook ${target} failed: ${message}`), this.now()),
+      this.notifier = new WebhookNotifier(
+        webhooks,
+        { hourlyReports: this.config.enableHourlyNotifications, criticalErrors: this.config.enableCriticalAlerts },
+        (target, message) => this.diagnostics.sinkFailed('notifier', new Error(`webhook ${target} failed: ${message}`), this.now()),
       );
       this.addSink(this.notifier);
     }
@@ -210,7 +212,6 @@ export class MonitoringSystem {
     });
     this.api = new ApiHandlers({
       dashboards: this.dashboardData,
-      prepare: () => {},
       health: () => this.getSystemHealth(),
       recentEvents: (query) => this.getRecentEvents(query),
     });
@@ -265,6 +266,7 @@ export class MonitoringSystem {
     // First, so a port already in use fails start() before any sink has opened anything.
     await this.http?.start();
     for (const sink of this.sinks) await sink.start?.();
+    this.restorePositions();
     this.resumeGrowthHour();
     this.dashboardData.start();
     this.running = true;
@@ -501,6 +503,20 @@ export class MonitoringSystem {
   }
 
   /**
+   * Rebuilds open positions from this bot's stored trades, so a sell after a restart realizes
+   * against the cost of the buys made before it. Only trades still within the retention window
+   * count. Skipped when this run has already traded (trades logged before `start()`).
+   */
+  private restorePositions(): void {
+    if (!this.store.isRunning || this.ledger.positionsList().length > 0) return;
+    try {
+      this.store.replayTrades((trade) => this.ledger.apply(trade));
+    } catch (error) {
+      this.diagnostics.sinkFailed('ledger', error, this.now());
+    }
+  }
+
+  /**
    * Continues the UTC hour an earlier run left open: its trades, fees, volume and realized P&L are
    * read back from the history, and the balance carries over from the last stored hour. Skipped
    * when this run has already counted something (events logged before `start()`).
@@ -604,7 +620,7 @@ export class MonitoringSystem {
     return this.ledger.positionsList();
   }
 
-  /** Realized P&L of all trades logged since this monitor was created. */
+  /** Realized P&L of the trades in the ledger: those logged since start and, with SQLite history, this bot's stored trades. */
   get totalRealizedPnl(): number {
     return this.ledger.totalRealizedPnl;
   }

@@ -15,8 +15,6 @@ export interface ApiResponse {
 /** What the API reads besides the dashboards. */
 export interface ApiSources {
   readonly dashboards: DashboardData;
-  /** Everything logged so far made visible to queries (flushes buffered history). */
-  prepare(): void;
   health(): unknown;
   recentEvents(query: { limit: number; eventType?: EventType }): unknown[];
 }
@@ -77,7 +75,6 @@ export class ApiHandlers {
       if (query.getAll(key).length > 1) return badParameter(key, query.get(key) ?? '', 'the parameter once');
     }
     try {
-      this.sources.prepare();
       return route.run(query);
     } catch (error) {
       if (error instanceof ValidationError) {

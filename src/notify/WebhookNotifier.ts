@@ -18,6 +18,8 @@ export interface WebhookNotifierOptions {
   perMinute?: number;
   /** Send a report for every closed growth hour. @default false */
   hourlyReports?: boolean;
+  /** Send critical errors at once (POSEIDON_CRITICAL_ALERTS). @default true */
+  criticalErrors?: boolean;
   /** Wall time, for the rate limit. @default Date.now */
   now?: () => number;
 }
@@ -30,7 +32,15 @@ export interface NotifierStats {
   readonly queued: number;
 }
 
-const DEFAULTS = { maxQueue: 100, timeoutMillis: 5000, maxAttempts: 3, backoffMillis: 1000, perMinute: 20, hourlyReports: false };
+const DEFAULTS = {
+  maxQueue: 100,
+  timeoutMillis: 5000,
+  maxAttempts: 3,
+  backoffMillis: 1000,
+  perMinute: 20,
+  hourlyReports: false,
+  criticalErrors: true,
+};
 
 interface Job {
   readonly target: WebhookTarget;
@@ -70,7 +80,7 @@ export class WebhookNotifier implements EventSink {
   record(event: MonitorEvent): void {
     if (event.eventType === EventType.ERROR_EVENT) {
       this.errorsThisHour++;
-      if (event.severity === 'critical') this.notify(criticalMessage(event));
+      if (event.severity === 'critical' && this.opts.criticalErrors) this.notify(criticalMessage(event));
     } else if (event.eventType === EventType.GROWTH_TRACKING) {
       if (this.opts.hourlyReports) this.notify(hourlyMessage(event, this.errorsThisHour));
       this.errorsThisHour = 0;

@@ -11,7 +11,7 @@ import { ExitFlusher } from './ExitFlusher.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import { SqliteBackend } from './SqliteBackend.js';
 import { SqliteWriterThread } from './SqliteWriterThread.js';
-import type { StoreBackend, TableCounts } from './StoreBackend.js';
+import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
 import { isPermanent } from './writeFaults.js';
 import type { WriterResult } from './writerThread.js';
@@ -525,6 +525,16 @@ export class HistoryStore implements EventSink {
   analytics(): AnalyticsQueries {
     this.flushSync();
     return this.backend.analytics();
+  }
+
+  /**
+   * Calls `visit` with this bot's trades in the order they happened, everything logged so far
+   * included; returns how many (0 where history does not outlive the process).
+   */
+  replayTrades(visit: (trade: ReplayedTrade) => void): number {
+    if (this.backend.replayTrades === undefined) return 0;
+    this.flushSync();
+    return this.backend.replayTrades(visit);
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */

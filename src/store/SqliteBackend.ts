@@ -21,7 +21,7 @@ import {
 } from '../events/types.js';
 import { DEFAULT_QUERY_LIMIT, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
-import type { StoreBackend, TableCounts } from './StoreBackend.js';
+import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
 import { migrate, TABLES, type TableName } from './schema.js';
 
 /** How hard SQLite syncs to disk: `normal` (WAL default) or `full`. */
@@ -518,6 +518,22 @@ export class SqliteBackend implements StoreBackend {
       (since, until) => (this.growthByHour.all(this.bot, since, until) as Row[]).map(toGrowth),
     );
     return this.analytics_;
+  }
+
+  replayTrades(visit: (trade: ReplayedTrade) => void): number {
+    const db = this.requireOpen();
+    const rows = db
+      .prepare(
+        `SELECT symbol, side, quantity, price, fee, CASE WHEN pnl_source = 'caller' THEN realized_pnl END AS pnl
+         FROM trades WHERE ${OWN_ROWS} ORDER BY timestamp, id`,
+      )
+      .iterate(this.bot) as IterableIterator<ReplayedTrade>;
+    let n = 0;
+    for (const row of rows) {
+      visit(row);
+      n++;
+    }
+    return n;
   }
 
   lastGrowthBefore(hourStart: number): GrowthMetric | null {

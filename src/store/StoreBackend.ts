@@ -5,6 +5,17 @@ import type { GrowthMetric, MonitorEvent } from '../events/types.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { TableName } from './schema.js';
 
+/** What a replayed trade carries: enough for the P&L ledger. */
+export interface ReplayedTrade {
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: number;
+  readonly price: number;
+  readonly fee: number;
+  /** The caller's own P&L, when the trade was logged with one. */
+  readonly pnl: number | null;
+}
+
 /** Rows per table. */
 export type TableCounts = Record<TableName, number>;
 
@@ -27,6 +38,11 @@ export interface StoreBackend {
   query<K extends StoredKind>(kind: K, query: NormalizedQuery): StoredEventByKind[K][];
   /** The dashboards' aggregate queries over what has been written. Requires the store to be open. */
   analytics(): AnalyticsQueries;
+  /**
+   * Calls `visit` with this bot's stored trades, oldest first (for rebuilding positions after a
+   * restart). Absent where history does not outlive the process.
+   */
+  replayTrades?(visit: (trade: ReplayedTrade) => void): number;
   /** The newest growth row of an hour before `hourStart`, or null. */
   lastGrowthBefore(hourStart: number): GrowthMetric | null;
   /** Deletes at most `limit` rows of `table` stamped before `cutoff`; returns how many. */

@@ -76,6 +76,15 @@ describe('WebhookNotifier', () => {
     expect((byPath['/discord'] as { content: string }).content).toMatch(/^\*\*CRITICAL exchange_error\*\*/);
   });
 
+  it('sends no critical errors when critical alerts are off (POSEIDON_CRITICAL_ALERTS=false)', async () => {
+    const r = await receiver((_q, res) => res.end('ok'));
+    const n = new WebhookNotifier(parseWebhookUrls('x', r.base), { criticalErrors: false });
+    n.record(critical());
+    await n.flush();
+    expect(n.stats).toEqual({ sent: 0, failed: 0, dropped: 0, queued: 0 });
+    expect(r.received).toHaveLength(0);
+  });
+
   it('sends hourly reports only when enabled', async () => {
     const r = await receiver((_q, res) => res.end());
     const g = buildGrowth({
