@@ -1,5 +1,7 @@
 // The monitoring stack's settings in one place: scrape job, alert thresholds and `for` durations, runbook links, dashboard uids.
 
+import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
+
 /** Everything a user may want to tune before regenerating rules and dashboards with `npm run dashboards`. */
 export const STACK_CONFIG = Object.freeze({
   /** Prometheus job name of the bot's scrape config; `PoseidonBotDown` watches its `up` series. */
@@ -46,6 +48,6 @@ export const STACK_CONFIG = Object.freeze({
     trading: 'poseidon-trading',
     performance: 'poseidon-performance',
   },
-  /** Default refresh of the dashboards. */
-  dashboardRefresh: '30s',
+  /** Auto-refresh of the dashboards: POSEIDON_DASHBOARD_REFRESH seconds (default 30) when they are generated. */
+  dashboardRefresh: `${MonitoringConfig.fromEnv(process.env).dashboardRefreshSeconds}s`,
 } as const);

@@ -172,7 +172,7 @@ export const SETTINGS: readonly Setting[] = [
     def: 30,
     min: 1,
     max: 86_400,
-    description: 'Dashboard refresh hint, seconds',
+    description: 'Auto-refresh of the Grafana dashboards, seconds (applied by npm run dashboards)',
   },
   {
     key: 'maxDataPoints',
