@@ -6,6 +6,7 @@ import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { METRICS } from '../../src/telemetry/names.js';
 import { STACK_CONFIG as C } from './config.js';
 import { Q } from './queries.js';
 
@@ -13,9 +14,11 @@ import { Q } from './queries.js';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template
 const DS: common.DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
 
-/** Matchers of the job / instance variables, and with the symbol variable. */
-const TARGET = ['job=~"$job"', 'instance=~"$instance"'] as const;
+/** Matchers of the job / instance / bot variables, and with the symbol variable. */
+const TARGET = ['job=~"$job"', 'instance=~"$instance"', 'bot=~"$bot"'] as const;
 const TARGET_SYMBOL = [...TARGET, 'symbol=~"$symbol"'] as const;
+/** Every bot exports it, traded or not: the variables list bots, jobs and instances from it. */
+const BUILD_INFO = METRICS.buildInfo.name;
 
 /** A query with a legend; refIds are assigned per panel. */
 interface Target {
@@ -102,10 +105,14 @@ function variables(b: dashboard.DashboardBuilder, withSymbol: boolean): dashboar
       .includeAll(true)
       .allValue('.*')
       .current({ selected: true, text: 'All', value: '$__all' });
-  b.withVariable(query('job', 'Job', 'label_values(poseidon_build_info, job)'));
-  b.withVariable(query('instance', 'Instance', 'label_values(poseidon_build_info{job=~"$job"}, instance)'));
+  b.withVariable(query('job', 'Job', `label_values(${BUILD_INFO}, job)`));
+  // Bots by the name each gives itself (POSEIDON_BOT_NAME): several bots on one Prometheus are told apart here.
+  b.withVariable(query('bot', 'Bot', `label_values(${BUILD_INFO}{job=~"$job"}, bot)`));
+  b.withVariable(query('instance', 'Instance', `label_values(${BUILD_INFO}{job=~"$job", bot=~"$bot"}, instance)`));
   if (withSymbol)
-    b.withVariable(query('symbol', 'Symbol', 'label_values(poseidon_trades_total{job=~"$job", instance=~"$instance"}, symbol)'));
+    b.withVariable(
+      query('symbol', 'Symbol', `label_values(${METRICS.trades.name}{job=~"$job", instance=~"$instance", bot=~"$bot"}, symbol)`),
+    );
   return b;
 }
 
@@ -144,32 +151,55 @@ export function summaryDashboard(): dashboard.Dashboard {
   const b = base(C.dashboardUids.summary, 'Poseidon / Summary', 'Is the bot up, trading and making money, and is anything on fire?', false)
     .withRow(row('Status'))
     .withPanel(
-      statPanel('Status', [target(Q.up(m), '{{instance}}')], {
-        description: 'Whether Prometheus can scrape each bot (`up`).',
+      statPanel('Status', [target(Q.up(m), '{{bot}} {{instance}}')], {
+        width: 3,
+        description:
+          'Whether Prometheus can scrape each bot (`up`). A bot that is down keeps its name for a day; a target never scraped shows only its address, and only with every bot selected.',
         red: undefined,
       }).mappings([
         { type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', color: 'red' }, '1': { text: 'UP', color: 'green' } } },
       ]),
     )
     .withPanel(
-      statPanel('Uptime', [target(Q.uptimeSeconds(m), '{{instance}}')], { unit: 's', description: 'Time since the bot process started.' }),
+      statPanel('Uptime', [target(Q.uptimeSeconds(m), '{{bot}}')], {
+        unit: 's',
+        width: 3,
+        description: 'Time since the bot process started.',
+      }),
     )
     .withPanel(
       statPanel('Firing alerts', [target(Q.firingAlerts(m), 'alerts')], {
         red: 1,
+        width: 3,
         description: 'Poseidon alerts firing now for the selected bots (see the runbook in the README).',
       }),
     )
-    .withPanel(statPanel('Balance', [target(Q.balance(m), '{{instance}}')], { description: 'Account balance last reported by the bot.' }))
     .withPanel(
-      statPanel('Growth last hour', [target(Q.growthLastHour(m), '{{instance}}')], {
+      statPanel('Balance', [target(Q.balance(m), '{{bot}}')], { width: 3, description: 'Account balance last reported by the bot.' }),
+    )
+    .withPanel(
+      statPanel('Equity', [target(Q.equity(m), '{{bot}}')], {
+        width: 3,
+        description: 'Balance plus the unrealized P&L of open positions at their last market price.',
+      }),
+    )
+    .withPanel(
+      statPanel('Unrealized P&L', [target(Q.unrealizedPnl(m), '{{bot}}')], {
+        width: 3,
+        description: 'Profit or loss of the open positions if they were closed at their last market price.',
+      }),
+    )
+    .withPanel(
+      statPanel('Growth last hour', [target(Q.growthLastHour(m), '{{bot}}')], {
         unit: 'percentunit',
+        width: 3,
         description: 'Growth of the balance over the last full UTC hour.',
       }),
     )
     .withPanel(
       statPanel('Critical errors 24 h', [target(Q.criticalErrors24h(m), 'critical')], {
         red: 1,
+        width: 3,
         description: 'Critical errors reported in the last 24 h.',
       }),
     )
@@ -191,10 +221,21 @@ export function summaryDashboard(): dashboard.Dashboard {
     )
     .withPanel(statPanel('Errors 24 h', [target(Q.errors24h(m), 'errors')], { description: 'Errors of every severity in the last 24 h.' }))
     .withPanel(
-      statPanel('Error ratio', [target(Q.errorRatio(m), '{{instance}}')], {
+      statPanel('Error ratio', [target(Q.errorRatio(m), '{{bot}}')], {
         unit: 'percentunit',
         red: C.errorRatio,
         description: `Errors as a share of all events over ${C.rateWindow} (alert above ${C.errorRatio * 100} %).`,
+      }),
+    )
+    .withRow(row('Balance and equity'))
+    .withPanel(
+      graph('Balance and equity', [target(Q.balance(m), '{{bot}} balance'), target(Q.equity(m), '{{bot}} equity')], {
+        description: 'The balance and the equity curve (balance plus unrealized P&L) of each bot.',
+      }),
+    )
+    .withPanel(
+      graph('Unrealized P&L', [target(Q.unrealizedPnl(m), '{{bot}}')], {
+        description: 'Unrealized P&L of all open positions of each bot, marked to the last market price.',
       }),
     )
     .withRow(row('Activity'))
@@ -273,19 +314,29 @@ export function tradingDashboard(): dashboard.Dashboard {
         description: 'Realized P&L since the bot started, by symbol.',
       }),
     )
-    .withPanel(graph('Balance', [target(Q.balance(t), '{{instance}}')], { description: 'Account balance over time.' }))
     .withPanel(
-      graph('Hourly growth', [target(Q.growthLastHour(t), '{{instance}}')], {
+      graph('Unrealized P&L by symbol', [target(Q.unrealizedPnlBySymbol(m), '{{symbol}}')], {
+        description: 'Unrealized P&L of the open position in each symbol at its last market price (0 when flat).',
+      }),
+    )
+    .withPanel(
+      graph('Balance and equity', [target(Q.balance(t), '{{bot}} balance'), target(Q.equity(t), '{{bot}} equity')], {
+        width: 24,
+        description: 'Account balance and equity (balance plus unrealized P&L) over time.',
+      }),
+    )
+    .withPanel(
+      graph('Hourly growth', [target(Q.growthLastHour(t), '{{bot}}')], {
         unit: 'percentunit',
         bars: true,
         description: 'Growth of the balance in each full UTC hour.',
       }),
     )
     .withPanel(
-      graph('Drawdown from 24 h high', [target(Q.drawdown(t), '{{instance}}')], {
+      graph('Drawdown from 24 h high', [target(Q.drawdown(t), '{{bot}} balance'), target(Q.equityDrawdown(t), '{{bot}} equity')], {
         unit: 'percentunit',
         red: C.drawdownRatio,
-        description: 'How far the balance is below its 24 h high (PoseidonDrawdown above the red line).',
+        description: 'How far balance and equity are below their 24 h highs (PoseidonDrawdown, on the balance, above the red line).',
       }),
     )
     .withRow(row('Liquidity'))
@@ -376,7 +427,7 @@ export function performanceDashboard(): dashboard.Dashboard {
       }),
     )
     .withPanel(
-      graph('Error ratio', [target(Q.errorRatio(m), '{{instance}}')], {
+      graph('Error ratio', [target(Q.errorRatio(m), '{{bot}}')], {
         unit: 'percentunit',
         red: C.errorRatio,
         description: 'Errors as a share of all events (PoseidonHighErrorRate above the red line).',
@@ -384,21 +435,21 @@ export function performanceDashboard(): dashboard.Dashboard {
     )
     .withRow(row('Runtime'))
     .withPanel(
-      graph('CPU', [target(Q.cpuRatio(m), '{{instance}}')], {
+      graph('CPU', [target(Q.cpuRatio(m), '{{bot}}')], {
         unit: 'percentunit',
         width: 8,
         description: 'CPU time per second of the bot process.',
       }),
     )
     .withPanel(
-      graph('Memory', [target(Q.residentMemory(m), '{{instance}} resident'), target(Q.heapUsed(m), '{{instance}} heap used')], {
+      graph('Memory', [target(Q.residentMemory(m), '{{bot}} resident'), target(Q.heapUsed(m), '{{bot}} heap used')], {
         unit: 'bytes',
         width: 8,
         description: 'Resident set size and V8 heap in use.',
       }),
     )
     .withPanel(
-      graph('Event-loop lag p99', [target(Q.eventLoopLagP99(m), '{{instance}}')], {
+      graph('Event-loop lag p99', [target(Q.eventLoopLagP99(m), '{{bot}}')], {
         unit: 's',
         width: 8,
         description: 'p99 event-loop lag: high values delay every timer and request of the bot.',
@@ -406,26 +457,22 @@ export function performanceDashboard(): dashboard.Dashboard {
     )
     .withRow(row('Storage and internals'))
     .withPanel(
-      graph('Database size', [target(Q.dbSize(m), '{{instance}}')], {
+      graph('Database size', [target(Q.dbSize(m), '{{bot}}')], {
         unit: 'bytes',
         width: 8,
         description: 'History database size, WAL included.',
       }),
     )
     .withPanel(
-      graph(
-        'History rows',
-        [target(Q.rowsWrittenPerMinute(m), '{{instance}} written/min'), target(Q.bufferedRows(m), '{{instance}} buffered')],
-        {
-          width: 8,
-          description: 'Rows written per minute and rows waiting in the write buffer.',
-        },
-      ),
+      graph('History rows', [target(Q.rowsWrittenPerMinute(m), '{{bot}} written/min'), target(Q.bufferedRows(m), '{{bot}} buffered')], {
+        width: 8,
+        description: 'Rows written per minute and rows waiting in the write buffer.',
+      }),
     )
     .withPanel(
       graph(
         'Store failures in range',
-        [target(Q.storeFailuresInRange(m), '{{instance}} failed flushes'), target(Q.droppedRowsInRange(m), '{{instance}} dropped rows')],
+        [target(Q.storeFailuresInRange(m), '{{bot}} failed flushes'), target(Q.droppedRowsInRange(m), '{{bot}} dropped rows')],
         { bars: true, width: 8, description: 'Failed flushes (retried) and dropped rows (lost) over the time range.' },
       ),
     )

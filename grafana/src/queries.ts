@@ -1,6 +1,6 @@
 // Every PromQL expression the stack ships, in one place: recording rules, alert signals and dashboard queries are built here.
 
-import { LoopStatus, METRICS, RUNTIME_METRICS } from '../../src/telemetry/names.js';
+import { Label, LoopStatus, METRICS, RUNTIME_METRICS } from '../../src/telemetry/names.js';
 import { STACK_CONFIG } from './config.js';
 
 /** Labels that identify one bot process: alerts and recorded series keep exactly these (plus their own). */
@@ -26,7 +26,15 @@ export const RECORDED = Object.freeze({
   executionP95: `poseidon:trade_execution_seconds:p95_${W}`,
   slippageP95: `poseidon:trade_slippage_bps:p95_${W}`,
   drawdown: 'poseidon:account_drawdown:ratio24h',
+  equityDrawdown: 'poseidon:equity_drawdown:ratio24h',
+  targetBot: 'poseidon:target_bot:info',
 });
+
+/**
+ * How far back a scrape target's bot name is remembered once it stops answering, so a bot that is
+ * down is still named in its alert and on the status panel.
+ */
+export const TARGET_BOT_MEMORY = '1d';
 
 /** One recording rule. */
 export interface RecordingRule {
@@ -66,6 +74,18 @@ export const RECORDING_RULES: readonly RecordingRule[] = Object.freeze([
       `1 - max by (${TARGET_LABELS}) (${M.accountBalance.name})` +
       ` / max by (${TARGET_LABELS}) (max_over_time(${M.accountBalance.name}[24h]))`,
   },
+  {
+    // The same on equity (balance + unrealized P&L): an open position's paper loss shows before it is closed.
+    record: RECORDED.equityDrawdown,
+    expr: `1 - max by (${TARGET_LABELS}) (${M.equity.name})` + ` / max by (${TARGET_LABELS}) (max_over_time(${M.equity.name}[24h]))`,
+  },
+  {
+    // 1 for each target (job, instance) with the bot name of its newest process seen within TARGET_BOT_MEMORY.
+    // `up` has no bot label (Prometheus makes it, not the bot): joining this names a target that is down.
+    // The newest process wins, so a bot renamed on the same address does not make the join ambiguous.
+    record: RECORDED.targetBot,
+    expr: `topk by (job, instance) (1, max by (${TARGET_LABELS}) (last_over_time(${R.startTime}[${TARGET_BOT_MEMORY}]))) * 0 + 1`,
+  },
 ]);
 
 const C = STACK_CONFIG;
@@ -90,20 +110,29 @@ export const ALERT_EXPR = Object.freeze({
   highSlippage: `${RECORDED.slippageP95} > ${C.slippageP95Bps}`,
   slowExecution: `${RECORDED.executionP95} > ${C.executionP95Seconds}`,
   drawdown: `${RECORDED.drawdown} > ${C.drawdownRatio}`,
-  botDown: `${vec('up', [`job="${C.botJob}"`])} == 0`,
+  // Named by its bot when the target was ever scraped within TARGET_BOT_MEMORY; otherwise by instance alone.
+  botDown:
+    `(${vec('up', [`job="${C.botJob}"`])} == 0) * on (job, instance) group_left (bot) ${RECORDED.targetBot}` +
+    ` or on (job, instance) ${vec('up', [`job="${C.botJob}"`])} == 0`,
   storeWriteFailures: `sum by (${TARGET_LABELS}) (increase(${M.storeWriteFailures.name}[${C.storeWindow}])) > 0`,
   storeDroppedRows: `sum by (${TARGET_LABELS}) (increase(${M.storeDroppedRows.name}[${C.storeWindow}])) > 0`,
 });
 
-// ---- dashboard queries: `m` is the dashboard's matcher list (job, instance and maybe symbol) ----
+// ---- dashboard queries: `m` is the dashboard's matcher list (job, instance, bot and maybe symbol) ----
 
 type Matchers = readonly string[];
 const perMinute = (expr: string): string => `${expr} * 60`;
+/** The matchers without the one on `bot`, for series Prometheus makes itself (`up`), which have no bot label. */
+const withoutBot = (m: Matchers): Matchers => m.filter((x) => !x.startsWith(`${Label.BOT}=`));
 
 /** Dashboard queries, by panel. `$__rate_interval` and `$__range` are Grafana's; the rest are the dashboards' variables. */
 export const Q = Object.freeze({
-  up: (m: Matchers) => `max by (instance) (${vec('up', m)})`,
-  uptimeSeconds: (m: Matchers) => `time() - max by (instance) (${vec(R.startTime, m)})`,
+  // `up` has no bot label: it gets its bot from the recorded target names. A target never named
+  // (never scraped) matches only when every bot is selected, since an absent label matches `.*`.
+  up: (m: Matchers) =>
+    `max by (bot, instance) (${vec('up', withoutBot(m))} * on (job, instance) group_left (bot) ${vec(RECORDED.targetBot, m)}` +
+    ` or on (job, instance) ${vec('up', m)})`,
+  uptimeSeconds: (m: Matchers) => `time() - max by (bot, instance) (${vec(R.startTime, m)})`,
   firingAlerts: (m: Matchers) => `count(${vec('ALERTS', ['alertstate="firing"', ...m])}) or vector(0)`,
   trades24h: (m: Matchers) => `sum(increase(${vec(M.trades.name, m)}[24h]))`,
   volume24h: (m: Matchers) => `sum(increase(${vec(M.tradeVolume.name, m)}[24h]))`,
@@ -111,8 +140,10 @@ export const Q = Object.freeze({
   pnl24h: (m: Matchers) => `sum(delta(${vec(M.realizedPnl.name, m)}[24h]))`,
   growth24h: (m: Matchers) =>
     `sum(delta(${vec(M.accountBalance.name, m)}[24h])) / sum(${vec(M.accountBalance.name, m)} - delta(${vec(M.accountBalance.name, m)}[24h]))`,
-  balance: (m: Matchers) => `sum by (instance) (${vec(M.accountBalance.name, m)})`,
-  growthLastHour: (m: Matchers) => `max by (instance) (${vec(M.growthRatio.name, m)})`,
+  balance: (m: Matchers) => `sum by (bot, instance) (${vec(M.accountBalance.name, m)})`,
+  equity: (m: Matchers) => `sum by (bot, instance) (${vec(M.equity.name, m)})`,
+  unrealizedPnl: (m: Matchers) => `sum by (bot, instance) (${vec(M.unrealizedPnl.name, m)})`,
+  growthLastHour: (m: Matchers) => `max by (bot, instance) (${vec(M.growthRatio.name, m)})`,
   errors24h: (m: Matchers) => `sum(increase(${vec(M.errors.name, m)}[24h]))`,
   criticalErrors24h: (m: Matchers) => `sum(increase(${vec(M.errors.name, [...m, 'severity="critical"'])}[24h]))`,
   tradesPerMinuteBySymbol: (m: Matchers) => perMinute(`sum by (symbol) (rate(${vec(M.trades.name, m)}[$__rate_interval]))`),
@@ -127,7 +158,9 @@ export const Q = Object.freeze({
   executionP95Recorded: (m: Matchers) => `max by (symbol) (${vec(RECORDED.executionP95, m)})`,
   slippageP95Recorded: (m: Matchers) => `max by (symbol) (${vec(RECORDED.slippageP95, m)})`,
   pnlBySymbol: (m: Matchers) => `sum by (symbol) (${vec(M.realizedPnl.name, m)})`,
-  drawdown: (m: Matchers) => `max by (instance) (${vec(RECORDED.drawdown, m)})`,
+  unrealizedPnlBySymbol: (m: Matchers) => `sum by (symbol) (${vec(M.unrealizedPnl.name, m)})`,
+  drawdown: (m: Matchers) => `max by (bot, instance) (${vec(RECORDED.drawdown, m)})`,
+  equityDrawdown: (m: Matchers) => `max by (bot, instance) (${vec(RECORDED.equityDrawdown, m)})`,
   spreadBySymbol: (m: Matchers) => `max by (symbol) (${vec(M.liquiditySpread.name, m)})`,
   depthBySymbol: (m: Matchers) => `max by (symbol) (${vec(M.liquidityDepth.name, m)})`,
   bidSizeBySymbol: (m: Matchers) => `max by (symbol) (${vec(M.liquidityBidSize.name, m)})`,
@@ -142,16 +175,16 @@ export const Q = Object.freeze({
   loopSecondsSinceSuccess: (m: Matchers) => `max by (loop) (${vec(RECORDED.loopSecondsSinceSuccess, m)})`,
   loopsActive: (m: Matchers) => `sum by (loop) (${vec(M.loopsActive.name, m)})`,
   errorsPerMinuteByType: (m: Matchers) => perMinute(`sum by (error_type) (${vec(RECORDED.errorsRate, m)})`),
-  errorRatio: (m: Matchers) => `max by (instance) (${vec(RECORDED.errorRatio, m)})`,
-  cpuRatio: (m: Matchers) => `sum by (instance) (rate(${vec(R.cpuSeconds, m)}[$__rate_interval]))`,
-  residentMemory: (m: Matchers) => `sum by (instance) (${vec(R.residentMemory, m)})`,
-  heapUsed: (m: Matchers) => `sum by (instance) (${vec(R.heapUsed, m)})`,
-  eventLoopLagP99: (m: Matchers) => `max by (instance) (${vec(R.eventLoopLagP99, m)})`,
-  dbSize: (m: Matchers) => `max by (instance) (${vec(M.dbSize.name, m)})`,
-  rowsWrittenPerMinute: (m: Matchers) => perMinute(`sum by (instance) (rate(${vec(M.storeRowsWritten.name, m)}[$__rate_interval]))`),
-  bufferedRows: (m: Matchers) => `sum by (instance) (${vec(M.storeBufferedRows.name, m)})`,
-  storeFailuresInRange: (m: Matchers) => `sum by (instance) (increase(${vec(M.storeWriteFailures.name, m)}[$__range]))`,
-  droppedRowsInRange: (m: Matchers) => `sum by (instance) (increase(${vec(M.storeDroppedRows.name, m)}[$__range]))`,
+  errorRatio: (m: Matchers) => `max by (bot, instance) (${vec(RECORDED.errorRatio, m)})`,
+  cpuRatio: (m: Matchers) => `sum by (bot, instance) (rate(${vec(R.cpuSeconds, m)}[$__rate_interval]))`,
+  residentMemory: (m: Matchers) => `sum by (bot, instance) (${vec(R.residentMemory, m)})`,
+  heapUsed: (m: Matchers) => `sum by (bot, instance) (${vec(R.heapUsed, m)})`,
+  eventLoopLagP99: (m: Matchers) => `max by (bot, instance) (${vec(R.eventLoopLagP99, m)})`,
+  dbSize: (m: Matchers) => `max by (bot, instance) (${vec(M.dbSize.name, m)})`,
+  rowsWrittenPerMinute: (m: Matchers) => perMinute(`sum by (bot, instance) (rate(${vec(M.storeRowsWritten.name, m)}[$__rate_interval]))`),
+  bufferedRows: (m: Matchers) => `sum by (bot, instance) (${vec(M.storeBufferedRows.name, m)})`,
+  storeFailuresInRange: (m: Matchers) => `sum by (bot, instance) (increase(${vec(M.storeWriteFailures.name, m)}[$__range]))`,
+  droppedRowsInRange: (m: Matchers) => `sum by (bot, instance) (increase(${vec(M.storeDroppedRows.name, m)}[$__range]))`,
   performanceMetrics: (m: Matchers) => `max by (name, unit) (${vec(M.performance.name, m)})`,
   callbackFailuresInRange: (m: Matchers) => `sum by (kind) (increase(${vec(M.callbackFailures.name, m)}[$__range]))`,
   sinkFailuresInRange: (m: Matchers) => `sum by (sink) (increase(${vec(M.sinkFailures.name, m)}[$__range]))`,

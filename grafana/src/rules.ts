@@ -32,6 +32,8 @@ const alert = (
 
 const pct = (ratio: number): string => `${Number((ratio * 100).toFixed(4))}%`;
 const BOT = '{{ $labels.bot }} ({{ $labels.instance }})';
+/** {@link BOT}, or the instance alone for a target whose bot name was never scraped. */
+const BOT_OR_INSTANCE = '{{ with $labels.bot }}{{ . }} ({{ $labels.instance }}){{ else }}{{ $labels.instance }}{{ end }}';
 
 /** Every alert, in the order of the README's runbook. */
 export const ALERT_RULES: readonly AlertRule[] = Object.freeze([
@@ -104,8 +106,8 @@ export const ALERT_RULES: readonly AlertRule[] = Object.freeze([
     ALERT_EXPR.botDown,
     C.botDownFor,
     'critical',
-    'Bot {{ $labels.instance }} is down',
-    `Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}): the bot or its metrics server is down.`,
+    `Bot ${BOT_OR_INSTANCE} is down`,
+    `Prometheus cannot scrape ${BOT_OR_INSTANCE} (job {{ $labels.job }}): the bot or its metrics server is down.`,
   ),
   alert(
     'PoseidonStoreWriteFailures',

@@ -36,12 +36,12 @@ describe('dashboards', () => {
       templating: { list: { name: string }[] };
     };
 
-  it('have stable uids, the job/instance variables, and symbol on the trading dashboard', () => {
+  it('have stable uids, the job/bot/instance variables, and symbol on the trading dashboard', () => {
     for (const [key, uid] of Object.entries(STACK_CONFIG.dashboardUids)) {
       const d = load(`poseidon-${key}`);
       expect(d.uid).toBe(uid);
       const vars = d.templating.list.map((v) => v.name);
-      expect(vars).toEqual(expect.arrayContaining(['datasource', 'job', 'instance']));
+      expect(vars).toEqual(expect.arrayContaining(['datasource', 'job', 'bot', 'instance']));
       if (key === 'trading') expect(vars).toContain('symbol');
     }
   });
@@ -59,10 +59,25 @@ describe('dashboards', () => {
     }
   });
 
-  it('select every panel query by the job and instance variables', () => {
+  it('select every panel query by the job, instance and bot variables', () => {
     for (const e of dashboardExprs()) {
       expect(e.expr, e.where).toContain('job=~"$job"');
       expect(e.expr, e.where).toContain('instance=~"$instance"');
+      expect(e.expr, e.where).toContain('bot=~"$bot"');
+    }
+  });
+
+  it('offer a bot variable of every bot, all selected by default, several at a time', () => {
+    for (const key of Object.keys(STACK_CONFIG.dashboardUids)) {
+      const d = load(`poseidon-${key}`) as unknown as {
+        templating: { list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; definition?: string }[] };
+      };
+      const bot = d.templating.list.find((v) => v.name === 'bot');
+      expect(bot, key).toMatchObject({ multi: true, includeAll: true, current: { value: '$__all' } });
+      expect(bot?.definition, key).toBe('label_values(poseidon_build_info{job=~"$job"}, bot)');
+      // The variables after it narrow to the chosen bots.
+      for (const v of d.templating.list.filter((x) => x.name === 'instance' || x.name === 'symbol'))
+        expect(v.definition, `${key} › ${v.name}`).toContain('bot=~"$bot"');
     }
   });
 
@@ -78,6 +93,8 @@ describe('dashboards', () => {
       METRICS.tradeSlippage,
       METRICS.realizedPnl,
       METRICS.accountBalance,
+      METRICS.equity,
+      METRICS.unrealizedPnl,
       METRICS.growthRatio,
       METRICS.loopDuration,
       METRICS.loopsActive,

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ManualClock } from '../../src/clock.js';
-import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { createTestMonitor, TEST_START } from '../helpers/monitor.js';
+import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { QUIET_OPTIONS, TEST_START } from '../helpers/monitor.js';
 import { findPrometheus, freePort, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
 import { dashboardExprs, dashboardVariables, REPO, ruleExprs, ruleFiles, substitute, withoutThreshold } from './stackFiles.js';
 
@@ -17,6 +18,14 @@ if (binary === null)
 
 const JOB = 'poseidon-bot';
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
+const BOTS = ['alpha', 'bravo'] as const;
+
+/** A monitor serving /metrics on a free loopback port, named the way a deployment names it: by environment variables. */
+function botMonitor(env: Record<string, string>, clock: ManualClock): MonitoringSystem {
+  return new MonitoringSystem(
+    MonitoringConfig.fromEnv(env, { ...QUIET_OPTIONS, enableMetricsServer: true, metricsHost: '127.0.0.1', clock }),
+  );
+}
 
 /** The shipped prometheus.yml, pointed at the test's bots with a 1 s scrape and evaluation interval. */
 function testConfig(targets: readonly string[]): string {
@@ -60,6 +69,9 @@ function alphaRound(monitor: MonitoringSystem, clock: ManualClock, round: number
       marketDepth: 250_000,
       volatility24h: 0.03,
       volume24h: 9e6,
+      // The mid (price + 2) marks the open long position to market: unrealized P&L and equity move.
+      bidPrice: price + 1,
+      askPrice: price + 3,
     });
   }
   for (const loop of ['main', 'scanner']) {
@@ -97,6 +109,7 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
   let alphaClock: ManualClock;
   let bravoClock: ManualClock;
   let alphaInstance: string;
+  let bravoInstance: string;
 
   const scrapes = async (bot: string): Promise<number> => {
     const r = await prometheus.query(`count_over_time(poseidon_build_info{bot="${bot}"}[10m])`);
@@ -113,18 +126,19 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
   beforeAll(async () => {
     // alpha's clock starts an hour back so that advancing it closes a UTC hour: the growth gauge gets a value.
     alphaClock = new ManualClock(Date.now() - 3_600_000);
-    alpha = createTestMonitor({ enableMetricsServer: true, botName: 'alpha', strategy: 'grid', clock: alphaClock });
+    alpha = botMonitor({ POSEIDON_BOT_NAME: 'alpha', POSEIDON_STRATEGY: 'grid' }, alphaClock);
     // bravo's loops last succeeded at the fixed test start, long ago: the stalled-loop alert has a loop to fire on.
     bravoClock = new ManualClock(TEST_START);
-    bravo = createTestMonitor({ enableMetricsServer: true, botName: 'bravo', clock: bravoClock });
+    bravo = botMonitor({ POSEIDON_BOT_NAME: 'bravo' }, bravoClock);
     await alpha.start();
     await bravo.start();
     alpha.updateAccountBalance(10_000);
     alphaClock.advance(3_600_000);
     alphaInstance = new URL(alpha.metricsUrl!).host;
+    bravoInstance = new URL(bravo.metricsUrl!).host;
     // A target nobody listens on: a bot that is down.
     const dead = `127.0.0.1:${await freePort()}`;
-    prometheus = await startPrometheus(binary!, testConfig([alphaInstance, new URL(bravo.metricsUrl!).host, dead]));
+    prometheus = await startPrometheus(binary!, testConfig([alphaInstance, bravoInstance, dead]));
 
     alphaRound(alpha, alphaClock, 1);
     bravoRound(bravo, bravoClock, 1);
@@ -174,7 +188,15 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
   });
 
   it('returns data for every recording rule and every dashboard query', async () => {
-    const values = { job: JOB, instance: alphaInstance, symbol: 'ETHUSDT', __rate_interval: '30s', __interval: '5s', __range: '5m' };
+    const values = {
+      job: JOB,
+      instance: alphaInstance,
+      bot: 'alpha',
+      symbol: 'ETHUSDT',
+      __rate_interval: '30s',
+      __interval: '5s',
+      __range: '5m',
+    };
     const exprs = [...ruleExprs().filter((e) => e.kind === 'recording'), ...dashboardExprs()];
     expect(dashboardExprs().length).toBeGreaterThan(40);
     const empty: string[] = [];
@@ -216,13 +238,90 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
   });
 
   it('resolves every dashboard variable to at least one value', async () => {
-    const values: Record<string, string> = { job: JOB, instance: alphaInstance };
+    const values: Record<string, string> = { job: JOB, instance: alphaInstance, bot: '.*' };
     for (const v of dashboardVariables()) {
       const series = await prometheus.series(substitute(v.selector, values));
       const found = new Set(series.map((s) => s[v.label]).filter((x) => x !== undefined));
       expect(found.size, `${v.where}: ${v.selector}`).toBeGreaterThan(0);
       if (v.name === 'symbol') expect([...found].sort()).toEqual([...SYMBOLS]);
       if (v.name === 'instance') expect(found.has(alphaInstance)).toBe(true);
+      if (v.name === 'bot') expect([...found].sort()).toEqual([...BOTS]);
     }
+  });
+
+  it('keeps two bots apart: every series carries the POSEIDON_BOT_NAME of the monitor that exported it', async () => {
+    await nextScrapes(1);
+    const byInstance = await prometheus.query(`count by (instance, bot, strategy) ({__name__=~"poseidon_.+", job="${JOB}"})`);
+    if (!byInstance.ok) throw new Error(byInstance.error);
+    expect(byInstance.series.map((s) => s.metric).sort((x, y) => (x.bot ?? '').localeCompare(y.bot ?? ''))).toEqual([
+      { instance: alphaInstance, bot: 'alpha', strategy: 'grid' },
+      { instance: bravoInstance, bot: 'bravo' },
+    ]);
+    // Same names, separate series: one balance each, and trades only where there were trades.
+    const balances = await prometheus.query('poseidon_account_balance');
+    expect(balances.ok && balances.series.map((s) => [s.metric.bot, Number(s.value[1])]).sort()).toEqual([
+      ['alpha', 10_075],
+      ['bravo', 600],
+    ]);
+    const trades = await prometheus.query('count by (bot) (poseidon_trades_total)');
+    expect(trades.ok && trades.series.map((s) => [s.metric.bot, Number(s.value[1])])).toEqual([['alpha', SYMBOLS.length * 2]]);
+  });
+
+  it('answers a dashboard query filtered by bot with that bot only, every bot shown when all are selected', async () => {
+    const panel = dashboardExprs().find((e) => e.where === 'poseidon-trading.json › Balance and equity › A');
+    const equity = dashboardExprs().find((e) => e.where === 'poseidon-trading.json › Balance and equity › B');
+    if (panel === undefined || equity === undefined) throw new Error('the trading dashboard has no "Balance and equity" panel');
+    // Grafana's substitution: one bot as itself, several as a regex alternation, All as `.*`.
+    const run = async (expr: string, bot: string) => {
+      const r = await prometheus.query(substitute(expr, { job: JOB, instance: '.*', bot }));
+      if (!r.ok) throw new Error(r.error);
+      return r.series.map((s) => ({ bot: s.metric.bot, instance: s.metric.instance, value: Number(s.value[1]) }));
+    };
+    const alphaRow = { bot: 'alpha', instance: alphaInstance, value: 10_075 };
+    const bravoRow = { bot: 'bravo', instance: bravoInstance, value: 600 };
+    const byBot = (rows: { bot?: string }[]) => [...rows].sort((x, y) => (x.bot ?? '').localeCompare(y.bot ?? ''));
+    expect(await run(panel.expr, 'alpha')).toEqual([alphaRow]);
+    expect(await run(panel.expr, 'bravo')).toEqual([bravoRow]);
+    expect(byBot(await run(panel.expr, '(alpha|bravo)'))).toEqual([alphaRow, bravoRow]);
+    expect(byBot(await run(panel.expr, '.*'))).toEqual([alphaRow, bravoRow]);
+    // The equity curve beside it: each bot's own balance plus its own unrealized P&L, as the monitor computes it.
+    expect(await run(equity.expr, 'bravo')).toEqual([{ ...bravoRow, value: bravo.equity }]);
+    const [alphaEquity] = await run(equity.expr, 'alpha');
+    expect(alphaEquity?.value).toBeCloseTo(alpha.equity!, 6);
+    expect(alpha.equity).not.toBe(alpha.accountBalance);
+  });
+
+  it('filters every dashboard query by bot: only the selected bot in results, nothing for a bot that does not exist', async () => {
+    const base = { job: JOB, instance: '.*', symbol: '.*', __rate_interval: '30s', __interval: '5s', __range: '5m' };
+    const leaks: string[] = [];
+    for (const e of dashboardExprs()) {
+      for (const bot of BOTS) {
+        const r = await prometheus.query(substitute(e.expr, { ...base, bot }));
+        if (!r.ok) throw new Error(`${e.where}: ${r.error}`);
+        for (const s of r.series)
+          if (s.metric.bot !== undefined && s.metric.bot !== bot) leaks.push(`${e.where} for ${bot}: ${s.metric.bot}`);
+      }
+      // Only constants survive (`or vector(0)`): every series of every bot is filtered out.
+      const none = await prometheus.query(substitute(e.expr, { ...base, bot: 'no-such-bot' }));
+      if (!none.ok) throw new Error(`${e.where}: ${none.error}`);
+      for (const s of none.series) {
+        if (Object.keys(s.metric).length > 0 || Number(s.value[1]) !== 0) leaks.push(`${e.where} for no-such-bot: ${JSON.stringify(s)}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('names the bot in the labels, summary and description of its alerts', async () => {
+    const alerts = await prometheus.alerts();
+    const named = alerts.filter((a) => a.labels.bot !== undefined);
+    expect(new Set(named.map((a) => a.labels.bot))).toEqual(new Set(BOTS));
+    for (const a of named) {
+      expect(a.annotations.summary, a.labels.alertname).toContain(a.labels.bot);
+      expect(a.annotations.description, a.labels.alertname).toContain(a.labels.bot);
+    }
+    // Only the target that never answered has no bot name to give: its address stands in.
+    const unnamed = alerts.filter((a) => a.labels.bot === undefined);
+    expect(unnamed.map((a) => a.labels.alertname)).toEqual(['PoseidonBotDown']);
+    expect(unnamed[0]?.annotations.summary).toBe(`Bot ${unnamed[0]?.labels.instance} is down`);
   });
 });
