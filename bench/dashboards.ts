@@ -3,7 +3,7 @@
 import { runIfMain, type Suite } from './harness.js';
 
 export function dashboardsSuite(quick: boolean): Suite {
-  const n = quick ? 300_000 : 1_000_000;
+  const n = quick ? 200_000 : 1_000_000;
   const args = [`--n=${n}`, '--days=30', `--calls=${quick ? 10 : 20}`];
   return {
     id: 'dashboards',

@@ -3,7 +3,7 @@
 import { runIfMain, type Suite } from './harness.js';
 
 export function eventLoopSuite(quick: boolean): Suite {
-  const seconds = quick ? 5 : 60;
+  const seconds = quick ? 3 : 60;
   const common = ['--rate=20000', `--seconds=${seconds}`, '--symbols=20'];
   return {
     id: 'eventloop',

@@ -222,6 +222,7 @@ export async function runSuite(suite: Suite, log: (line: string) => void = conso
   const samples: Record<string, Record<string, number[]>> = {};
   const facts: Record<string, Record<string, unknown>> = {};
   const failures: { trial: string; round: number; message: string }[] = [];
+  const started = Date.now();
   for (const t of suite.trials) samples[t.label] = Object.fromEntries(suite.metrics.map((m) => [m.key, []]));
   for (let round = 1; round <= suite.rounds; round++) {
     const order = round % 2 === 1 ? suite.trials : [...suite.trials].reverse();
@@ -253,6 +254,7 @@ export async function runSuite(suite: Suite, log: (line: string) => void = conso
     }
   }
   const bounds = suite.bounds.map((b) => evaluate(b, figures));
+  log(`  (${Math.round((Date.now() - started) / 1000)} s)`);
   printSummary(suite, figures, facts, bounds, log);
   return { id: suite.id, title: suite.title, rounds: suite.rounds, notes: suite.notes ?? [], figures, facts, failures, bounds };
 }

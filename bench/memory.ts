@@ -3,7 +3,7 @@
 import { runIfMain, type Suite } from './harness.js';
 
 export function memorySuite(quick: boolean): Suite {
-  const n = quick ? 200_000 : 1_000_000;
+  const n = quick ? 100_000 : 1_000_000;
   const args = [`--n=${n}`, '--symbols=20'];
   return {
     id: 'memory',

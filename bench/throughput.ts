@@ -3,8 +3,8 @@
 import { runIfMain, type Suite } from './harness.js';
 
 export function throughputSuite(quick: boolean): Suite {
-  const n = quick ? 100_000 : 1_000_000;
-  const common = [`--n=${n}`, '--warm=20000', '--symbols=20'];
+  const n = quick ? 60_000 : 1_000_000;
+  const common = [`--n=${n}`, `--warm=${quick ? 10_000 : 20_000}`, '--symbols=20'];
   return {
     id: 'throughput',
     title: `2. Sustained throughput, ${n.toLocaleString('en-US')} trades, every sink on`,
