@@ -1,6 +1,7 @@
 // Trial (ours): logTrade with every sink on, N trades then flush(), timed; checks the DB count.
 
-import { existsSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { countTradeRows, startOurMonitor } from './ourMonitor.js';
 import { drive, fail, numArg, report, settle, tempDir, tradePool } from './shared.js';
@@ -41,7 +42,10 @@ try {
     expectedRows: expected,
     droppedRows: stats.droppedRows,
     sinkFailures,
-    logBytes: existsSync(ours.logPath) ? statSync(ours.logPath).size : 0,
+    // The file and its rotated predecessors (the default rotation size is reached in a long run).
+    logBytes: readdirSync(tmp.dir)
+      .filter((f) => f.startsWith(basename(ours.logPath)))
+      .reduce((sum, f) => sum + statSync(join(tmp.dir, f)).size, 0),
     sinks: ours.sinks.join('+'),
     metricsServer: ours.metricsUrl !== null,
   };
