@@ -33,8 +33,8 @@ export class LabelCap<T> {
   }
 
   /**
-   * What `value` maps to without binding it or counting an overflow: its own sets, `__other__`
-   * once the cap is reached, or null for a value not seen yet while there is room.
+   * What `value` maps to without binding it or counting an overflow: its own sets, or the
+   * `__other__` sets once the cap is reached and they exist; null when `get` would bind or overflow.
    */
   peek(value: string): T | null {
     const found = this.bound.get(value);

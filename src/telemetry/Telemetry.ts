@@ -433,13 +433,15 @@ export class Telemetry implements EventSink {
   }
 
   /**
-   * Unrealized P&L and equity, computed by the monitor at collection time. Every traded symbol
-   * reports, so a position that is closed shows 0 rather than its last value going stale.
+   * Unrealized P&L and equity, computed by the monitor at collection time. A symbol reports once
+   * traded or holding a position (one restored from history at start included), and keeps
+   * reporting, so a closed position shows 0 rather than its last value going stale.
    */
   private observeMarks(meter: Meter): void {
     const unrealized = meter.createObservableGauge(METRICS.unrealizedPnl.name, { description: METRICS.unrealizedPnl.help });
     const equity = meter.createObservableGauge(METRICS.equity.name, { description: METRICS.equity.help });
     const bySeries = new Map<SymbolSeries, number>();
+    const reported = new Set<SymbolSeries>();
     meter.addBatchObservableCallback(
       (result) => {
         const value = this.sources.equity?.() ?? null;
@@ -447,14 +449,14 @@ export class Telemetry implements EventSink {
         const positions = this.sources.unrealizedPnl?.();
         if (positions === undefined) return;
         bySeries.clear();
-        // peek, not get: a collection must not bind symbols or count overflows of its own.
         for (const p of positions) {
-          const s = this.symbols.peek(p.symbol);
-          if (s !== null) bySeries.set(s, (bySeries.get(s) ?? 0) + p.unrealizedPnl);
+          // peek first: a symbol already bound (or summed under __other__) is not counted as an overflow again.
+          const s = this.symbols.peek(p.symbol) ?? this.symbols.get(p.symbol);
+          bySeries.set(s, (bySeries.get(s) ?? 0) + p.unrealizedPnl);
+          reported.add(s);
         }
-        for (const s of this.symbols.all()) {
-          if (s.buyTrades > 0 || s.sellTrades > 0) result.observe(unrealized, bySeries.get(s) ?? 0, s.plain);
-        }
+        for (const s of this.symbols.all()) if (s.buyTrades > 0 || s.sellTrades > 0) reported.add(s);
+        for (const s of reported) result.observe(unrealized, bySeries.get(s) ?? 0, s.plain);
       },
       [unrealized, equity],
     );

@@ -1,7 +1,10 @@
 // Unrealized P&L, equity and webhook notification counters as scraped, with worked numbers, and promtool on the result.
 
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { ErrorType } from '../../src/events/types.js';
@@ -111,6 +114,25 @@ describe('poseidon_unrealized_pnl and poseidon_equity', () => {
     expect(value(first, METRICS.labelOverflow.name, { label: 'symbol' })).toBe(2);
     const second = await monitor.telemetry.scrape();
     expect(value(second, METRICS.labelOverflow.name, { label: 'symbol' })).toBe(2);
+  });
+
+  it('report a position restored from history at start, though this process has not traded it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poseidon-equity-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const options: MonitoringConfigOptions = { storage: 'sqlite', dbUrl: `sqlite:///${join(dir, 'history.db')}` };
+    const before = createTestMonitor({ botName: 'equity-bot', ...options });
+    await before.start();
+    before.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 100 });
+    await before.stop();
+
+    const monitor = await started(options);
+    monitor.updateAccountBalance(1000);
+    monitor.updateMarketPrice('BTCUSDT', 110);
+    const text = await monitor.telemetry.scrape();
+    expect(value(text, METRICS.trades.name, { symbol: 'BTCUSDT', side: 'buy' })).toBeUndefined();
+    expect(unrealized(text, 'BTCUSDT')).toBe(10);
+    expect(value(text, METRICS.equity.name)).toBe(1010);
+    expect(value(text, METRICS.labelOverflow.name, { label: 'symbol' })).toBeUndefined();
   });
 });
 
