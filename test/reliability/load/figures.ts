@@ -53,8 +53,9 @@ export interface ScrapeFigures {
 }
 
 /**
- * The documented bounds (README "Guarantees"). They hold for the CI size (100,000 trades) and the
- * soak size (1,000,000): memory must not grow with the number of trades.
+ * The documented bounds (README "Guarantees"), asserted at the CI size (100,000 trades) and checked
+ * by `npm run soak`. The memory bounds hold at 1,000,000 too: memory does not grow with the number
+ * of trades. The event-loop bound does not: see {@link BOUNDS.eventLoopDelayP99Ms}.
  */
 export const BOUNDS = Object.freeze({
   /** Peak RSS above the post-warm-up baseline (V8 and SQLite caches settling; the same at 100,000 and 1,000,000 trades). */
@@ -62,10 +63,12 @@ export const BOUNDS = Object.freeze({
   /** Heap in use after a full GC, end of run over half-way: what would grow with the number of trades if anything leaked. */
   heapGrowthSecondHalfBytes: 8 * 1024 * 1024,
   /**
-   * p99 of the event-loop delay while logging flat out and being scraped. Set by /api/summary, whose
-   * 24-hour queries take about 1 ms per 1,000 trades in the window, on the bot's thread.
+   * p99 of the event-loop delay while logging flat out and being scraped, at 100,000 trades in the
+   * last 24 hours (measured 130–220 ms on two shared cores). Set by /api/summary, whose 24-hour
+   * queries take about 1 ms per 1,000 trades in the window on the bot's thread: it grows with the
+   * trades of the last day (p99 about 1.3 s at 1,000,000 with /api/summary every second).
    */
-  eventLoopDelayP99Ms: 250,
+  eventLoopDelayP99Ms: 400,
   /** A scrape is a request every 100 ms; each must be answered 200. */
   scrapeIntervalMs: 100,
 });
