@@ -2,6 +2,7 @@
 
 import { ApiHandlers } from './analytics/ApiHandlers.js';
 import { DashboardData } from './analytics/DashboardData.js';
+import { DayWindow } from './analytics/DayWindow.js';
 import type {
   DashboardSummary,
   HourlyReport,
@@ -155,6 +156,9 @@ export class MonitoringSystem {
   readonly http: HttpServer | null = null;
   /** @internal events, trades and errors per minute over the last hour */
   readonly rates = new RateCounter();
+  /** @internal trade and error totals per minute of the last day */
+  readonly day = new DayWindow();
+  private daySeeded = false;
   /** The dashboard views (summary, trading, performance, real time, hourly report, export). */
   readonly dashboardData: DashboardData;
   /** @internal the JSON API served under /api/ */
@@ -192,6 +196,7 @@ export class MonitoringSystem {
       this.addSink(this.notifier);
     }
     this.addSink(this.rates);
+    this.addSink(this.day);
     this.dashboardData = new DashboardData({
       clock: this.config.clock,
       queries: () => {
@@ -199,6 +204,8 @@ export class MonitoringSystem {
         return this.store.analytics();
       },
       rates: this.rates,
+      day: this.day,
+      seedDay: () => this.seedDayWindow(),
       growth: this.growth,
       state: () => ({
         running: this.running,
@@ -513,6 +520,22 @@ export class MonitoringSystem {
       this.store.replayTrades((trade) => this.ledger.apply(trade));
     } catch (error) {
       this.diagnostics.sinkFailed('ledger', error, this.now());
+    }
+  }
+
+  /**
+   * Reads the last day's per-minute totals back from history, up to the first event this run
+   * counted itself. Done once, at the first summary: a history command sets its clock after start().
+   */
+  private seedDayWindow(): void {
+    if (this.daySeeded || !this.store.isRunning) return;
+    this.daySeeded = true;
+    try {
+      const now = this.now();
+      const until = Math.min(this.day.firstRecorded, now + 1);
+      this.day.seed(this.store.analytics().minuteTotals({ since: now - 24 * 3_600_000, until }));
+    } catch (error) {
+      this.diagnostics.sinkFailed('dashboards', error, this.now());
     }
   }
 

@@ -45,6 +45,16 @@ export interface LoopAggregate {
   readonly lastSuccessAt: number | null;
 }
 
+/** Trade and error totals of one UTC minute. */
+export interface MinuteTotals {
+  readonly minuteStart: number;
+  readonly tradeCount: number;
+  readonly volume: number;
+  readonly fees: number;
+  readonly realizedPnl: number;
+  readonly errorCount: number;
+}
+
 export interface ErrorCount {
   readonly errorType: string;
   readonly severity: string;
@@ -67,4 +77,6 @@ export interface AnalyticsQueries {
   /** Duration at a percentile per loop, nearest rank. */
   loopDurationPercentile(range: TimeRange, loopName: string, percentile: number): number | null;
   errorCounts(range: TimeRange): ErrorCount[];
+  /** Per-minute trade and error totals of the range, oldest first; minutes with neither are left out. */
+  minuteTotals(range: TimeRange): MinuteTotals[];
 }

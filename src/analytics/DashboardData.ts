@@ -7,6 +7,7 @@ import type { TradeMetric } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
 import type { AnalyticsQueries, ErrorCount, LoopAggregate, TimeRange, TradeAggregate } from './AnalyticsQueries.js';
+import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
 import {
   type DashboardExport,
   type DashboardSummary,
@@ -34,6 +35,10 @@ export interface DashboardSources {
   /** History, with everything logged so far visible. */
   queries(): AnalyticsQueries;
   readonly rates: RateCounter;
+  /** Trade and error totals per minute of the last day, for the summary. */
+  readonly day: DayWindow;
+  /** Fills the day window from history the first time it is read. */
+  seedDay?(): void;
   readonly growth: GrowthTracker | null;
   state(): {
     running: boolean;
@@ -123,8 +128,7 @@ export class DashboardData {
     const now = this.now();
     const range = { since: now - DAY_HOURS * HOUR_MS, until: now + 1 };
     const q = this.sources.queries();
-    const trades = q.tradeAggregate(range);
-    const errors = q.errorCounts(range);
+    const day = this.lastDay(range, q);
     const state = this.sources.state();
     const { status, reasons } = this.status(now, q);
     return {
@@ -132,11 +136,11 @@ export class DashboardData {
       systemStatus: status,
       statusReasons: reasons,
       uptimeSeconds: state.uptimeSeconds,
-      totalTrades24h: trades.tradeCount,
-      totalVolume24h: round9(trades.volume),
-      totalPnl24h: round9(trades.realizedPnl),
+      totalTrades24h: day.tradeCount,
+      totalVolume24h: round9(day.volume),
+      totalPnl24h: round9(day.realizedPnl),
       growth24h: this.growthOver(range, state.accountBalance, q, 'balance'),
-      errorCount24h: errors.reduce((s, e) => s + e.count, 0),
+      errorCount24h: day.errorCount,
       accountBalance: state.accountBalance,
       unrealizedPnl: round9(state.unrealizedPnl),
       equity: state.equity === null ? null : round9(state.equity),
@@ -231,6 +235,26 @@ export class DashboardData {
   }
 
   // ── parts ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Totals of `range` (the last 24 h): whole minutes from the in-memory day window, and the part of
+   * the oldest minute that falls inside the range from history (a few rows through the time index).
+   */
+  private lastDay(range: TimeRange, q: AnalyticsQueries): WindowTotals {
+    this.sources.seedDay?.();
+    const firstWhole = Math.ceil(range.since / MINUTE_MS) * MINUTE_MS;
+    const totals = this.sources.day.sum(firstWhole, range.until - 1);
+    if (firstWhole > range.since) {
+      const edge = { since: range.since, until: firstWhole };
+      const a = q.tradeAggregate(edge);
+      totals.tradeCount += a.tradeCount;
+      totals.volume += a.volume;
+      totals.fees += a.fees;
+      totals.realizedPnl += a.realizedPnl;
+      for (const e of q.errorCounts(edge)) totals.errorCount += e.count;
+    }
+    return totals;
+  }
 
   private status(now: number, q: AnalyticsQueries): { status: SystemStatus; reasons: string[] } {
     const critical: string[] = [];

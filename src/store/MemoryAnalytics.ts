@@ -4,6 +4,7 @@ import type {
   AnalyticsQueries,
   ErrorCount,
   LoopAggregate,
+  MinuteTotals,
   RecentTrade,
   SymbolTradeAggregate,
   TimeRange,
@@ -155,6 +156,29 @@ export class MemoryAnalytics implements AnalyticsQueries {
       else by.set(key, { errorType: e.errorType, severity: e.severity, hourStart, count: 1 });
     }
     return [...by.values()].sort((a, b) => a.hourStart - b.hourStart || cmp(a.errorType, b.errorType) || cmp(a.severity, b.severity));
+  }
+
+  minuteTotals(range: TimeRange): MinuteTotals[] {
+    const by = new Map<number, { -readonly [K in keyof MinuteTotals]: number }>();
+    const slot = (t: number) => {
+      const minuteStart = Math.trunc(t / 60_000) * 60_000;
+      let m = by.get(minuteStart);
+      if (m === undefined) {
+        m = { minuteStart, tradeCount: 0, volume: 0, fees: 0, realizedPnl: 0, errorCount: 0 };
+        by.set(minuteStart, m);
+      }
+      return m;
+    };
+    for (const t of this.tables.trades()) {
+      if (!inRange(range, t.timestamp)) continue;
+      const m = slot(t.timestamp);
+      m.tradeCount++;
+      m.volume += t.notionalValue;
+      m.fees += t.fee;
+      m.realizedPnl += this.tables.realizedPnlOf(t) ?? 0;
+    }
+    for (const e of this.tables.errors()) if (inRange(range, e.timestamp)) slot(e.timestamp).errorCount++;
+    return [...by.values()].sort((a, b) => a.minuteStart - b.minuteStart);
   }
 }
 

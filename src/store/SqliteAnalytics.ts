@@ -5,6 +5,7 @@ import type {
   AnalyticsQueries,
   ErrorCount,
   LoopAggregate,
+  MinuteTotals,
   RecentTrade,
   SymbolTradeAggregate,
   TimeRange,
@@ -49,6 +50,8 @@ export class SqliteAnalytics implements AnalyticsQueries {
   private readonly loopCount: Database.Statement;
   private readonly loopDurationAt: Database.Statement;
   private readonly errors: Database.Statement;
+  private readonly tradeMinutes: Database.Statement;
+  private readonly errorMinutes: Database.Statement;
 
   constructor(
     db: Database.Database,
@@ -77,6 +80,32 @@ export class SqliteAnalytics implements AnalyticsQueries {
       `SELECT error_type AS errorType, severity, CAST(timestamp / 3600000 AS INTEGER) * 3600000 AS hourStart, count(*) AS count
        FROM errors WHERE ${range} GROUP BY error_type, severity, hourStart ORDER BY hourStart, error_type, severity`,
     );
+    this.tradeMinutes = db.prepare(
+      `SELECT CAST(timestamp / 60000 AS INTEGER) * 60000 AS minuteStart, count(*) AS tradeCount,
+        coalesce(sum(notional_value), 0) AS volume, coalesce(sum(fee), 0) AS fees, coalesce(sum(realized_pnl), 0) AS realizedPnl
+       FROM trades WHERE ${range} GROUP BY minuteStart`,
+    );
+    this.errorMinutes = db.prepare(
+      `SELECT CAST(timestamp / 60000 AS INTEGER) * 60000 AS minuteStart, count(*) AS errorCount FROM errors WHERE ${range} GROUP BY minuteStart`,
+    );
+  }
+
+  minuteTotals(range: TimeRange): MinuteTotals[] {
+    const byMinute = new Map<number, { -readonly [K in keyof MinuteTotals]: number }>();
+    const slot = (minuteStart: number) => {
+      let m = byMinute.get(minuteStart);
+      if (m === undefined) {
+        m = { minuteStart, tradeCount: 0, volume: 0, fees: 0, realizedPnl: 0, errorCount: 0 };
+        byMinute.set(minuteStart, m);
+      }
+      return m;
+    };
+    for (const r of this.tradeMinutes.all(...this.params(range)) as MinuteTotals[])
+      Object.assign(slot(r.minuteStart), r, { errorCount: 0 });
+    for (const r of this.errorMinutes.all(...this.params(range)) as { minuteStart: number; errorCount: number }[]) {
+      slot(r.minuteStart).errorCount = r.errorCount;
+    }
+    return [...byMinute.values()].sort((a, b) => a.minuteStart - b.minuteStart);
   }
 
   private params(range: TimeRange): [string, number, number] {

@@ -417,6 +417,14 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
     await monitor.stop();
     monitor = open(at('02:40'));
     await monitor.start();
+    // The last day's totals come back from the database (the summary keeps them in memory).
+    expect(monitor.getDashboardSummary()).toMatchObject({
+      totalTrades24h: 6,
+      totalVolume24h: 31_550,
+      totalPnl24h: 223.55,
+      errorCount24h: 2,
+      unrealizedPnl: 0, // positions are back, but no price has been seen since the restart
+    });
     const open02 = monitor.getTradingDashboard({ hours: 1 }).hourlyGrowth.at(-1)!;
     // Trades, P&L, fees and volume come back from the trades table; the balance from the last stored hour.
     expect(open02).toMatchObject({
@@ -432,6 +440,8 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
     monitor.updateAccountBalance(10_030);
     trade('02:55', 'ETHUSDT', 'buy', 1, 3_000, 3, 100, 1);
     clock.advanceTo(at('03:00'));
+    // 24 h back from 03:00 is 03:00 yesterday: the whole scripted day and the new buy.
+    expect(monitor.getDashboardSummary()).toMatchObject({ totalTrades24h: 7, totalVolume24h: 34_550, errorCount24h: 2 });
     const closed = monitor.getHourlyReport('2026-11-24T02').growthData;
     expect(closed).toMatchObject({
       inProgress: false,
@@ -450,5 +460,10 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
       '2026-11-23T23:00:00.000Z',
       '2026-11-23T22:00:00.000Z',
     ]);
+    // A day later the 22:06 buy has left the window, minute by minute, and the 22:20 error with it.
+    clock.advanceTo(at('22:06', 24) + 1);
+    expect(monitor.getDashboardSummary()).toMatchObject({ totalTrades24h: 6, totalVolume24h: 29_550, errorCount24h: 2 });
+    clock.advanceTo(at('22:20', 24) + 30_000);
+    expect(monitor.getDashboardSummary()).toMatchObject({ totalTrades24h: 5, errorCount24h: 1 });
   });
 });

@@ -79,6 +79,16 @@ describe.each([
     ]);
     expect(q.executionTimePercentiles(all, [0, 50, 95, 100])).toEqual([10, 20, 40, 40]);
     expect(q.executionTimePercentiles({ since: 0, until: 1 }, [50])).toEqual([null]);
+    // Per-minute totals add up to the range's aggregates, minute by minute in time order.
+    const minutes = q.minuteTotals(all);
+    expect(minutes.map((m) => m.minuteStart)).toEqual([...minutes.map((m) => m.minuteStart)].sort((a, b) => a - b));
+    expect(minutes.every((m) => m.minuteStart % 60_000 === 0)).toBe(true);
+    const total = q.tradeAggregate(all);
+    expect(minutes.reduce((n, m) => n + m.tradeCount, 0)).toBe(total.tradeCount);
+    expect(minutes.reduce((n, m) => n + m.volume, 0)).toBeCloseTo(total.volume, 9);
+    expect(minutes.reduce((n, m) => n + m.realizedPnl, 0)).toBeCloseTo(total.realizedPnl, 9);
+    expect(minutes.reduce((n, m) => n + m.errorCount, 0)).toBe(q.errorCounts(all).reduce((n, e) => n + e.count, 0));
+    expect(minutes.reduce((n, m) => n + m.errorCount, 0)).toBeGreaterThan(0);
     expect(q.recentTrades(2)).toEqual([
       { trade: eth, realizedPnl: 5 },
       { trade: last, realizedPnl: -10.25 },
