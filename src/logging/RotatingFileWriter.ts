@@ -55,10 +55,10 @@ export class RotatingFileWriter {
     return this.pending.length;
   }
 
-  /** Creates the folder and opens the file for appending (mode 0640); the size of an existing file counts towards rotation. */
+  /** Creates the folder (mode 0750) and opens the file for appending (mode 0640); the size of an existing file counts towards rotation. */
   open(): void {
     if (this.fd !== null || this.closed) return;
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o750 });
     this.openFile();
     this.opened = true;
   }

@@ -109,6 +109,7 @@ describe('RotatingFileWriter', () => {
     for (let i = 0; i < 100; i++) writer.append(`${'z'.repeat(50)}\n`);
     writer.close();
     for (const f of [file, `${file}.1`, `${file}.2`]) expect(statSync(f).mode & 0o777 & ~0o640).toBe(0);
+    for (const d of [join(tmp.dir, 'a'), join(tmp.dir, 'a', 'b')]) expect(statSync(d).mode & 0o777 & ~0o750, d).toBe(0);
   });
 
   it('tightens the mode of an existing world-readable file', () => {
