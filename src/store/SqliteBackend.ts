@@ -316,9 +316,11 @@ export class SqliteBackend implements StoreBackend {
         strategy, exchange) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     // The newest trade with that id whose P&L the caller did not give (ids may repeat across runs).
+    // A P&L event carries its trade's symbol and timestamp, so the (symbol, timestamp) index finds it.
     this.updatePnl = db.prepare(
       `UPDATE trades SET realized_pnl = ?, pnl_source = 'ledger'
-        WHERE id = (SELECT id FROM trades WHERE execution_id = ? AND pnl_source IS NULL ORDER BY id DESC LIMIT 1)`,
+        WHERE id = (SELECT id FROM trades WHERE symbol = ? AND timestamp = ? AND execution_id = ? AND pnl_source IS NULL
+          ORDER BY id DESC LIMIT 1)`,
     );
     this.lastGrowth = db.prepare(
       `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1`,
@@ -392,7 +394,7 @@ export class SqliteBackend implements StoreBackend {
           // Still in the map: its trade was flushed in an earlier batch.
           if (pnl!.has(e.executionId)) {
             pnl!.delete(e.executionId);
-            this.updatePnl.run(e.realizedPnl, e.executionId);
+            this.updatePnl.run(e.realizedPnl, e.symbol, e.timestamp, e.executionId);
           }
           break;
         case EventType.PERFORMANCE_METRIC:
