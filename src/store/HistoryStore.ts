@@ -74,8 +74,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /**
  * Rows per writer-thread transaction. Larger than on the caller's thread, where a transaction
- * stops the event loop: off it, fewer commits write fewer WAL pages (the random execution_id
- * index dirties a page per row). Bigger batches save a little more CPU but hold more memory.
+ * stops the event loop: off it, fewer commits write fewer WAL pages. Bigger batches save a little
+ * more CPU but hold more memory.
  */
 const THREAD_BATCH_ROWS = 10_000;
 
@@ -105,7 +105,10 @@ export class HistoryStore implements EventSink {
   private thread: SqliteWriterThread | null = null;
   /** Rows handed to the writer thread and not yet answered for; written before anything in `buffer`. */
   private inflight: MonitorEvent[] | null = null;
-  /** Buffered rows past which the hot path waits for the writer thread (a few batches' worth). */
+  /**
+   * Buffered rows past which the hot path waits for the writer thread: half the buffer limit, so a
+   * checkpoint or a slow disk holding the thread for a second or two does not stop the bot.
+   */
   private readonly backlogRows: number;
   private readonly threadBatchRows: number;
   private flushTimer: TimerHandle | null = null;
@@ -138,7 +141,7 @@ export class HistoryStore implements EventSink {
     this.retentionChunkRows = options.retentionChunkRows ?? 5000;
     this.onFailure = options.onFailure;
     this.threadBatchRows = Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS);
-    this.backlogRows = Math.min(this.threadBatchRows, Math.floor(options.maxBufferRows / 2));
+    this.backlogRows = Math.max(1, Math.floor(options.maxBufferRows / 2));
     this.useThread = (options.writerThread ?? false) && backend instanceof SqliteBackend && backend.filePath !== null;
     const hooks = options.exitHooks ?? true;
     this.exitFlusher = hooks || options.signalHandlers ? new ExitFlusher(() => this.flushSync(), options.signalHandlers ?? false) : null;
