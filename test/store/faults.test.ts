@@ -8,7 +8,7 @@ import type { TradeMetric } from '../../src/events/types.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { HistoryStore } from '../../src/store/HistoryStore.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
-import { monitorAt, openRaw, T0, tempDirs } from './helpers.js';
+import { executionIds, monitorAt, openRaw, T0, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
 const open: MonitoringSystem[] = [];
@@ -16,15 +16,6 @@ afterEach(async () => {
   for (const m of open.splice(0)) await m.stop();
   dirs.cleanup();
 });
-
-function executionIds(path: string): string[] {
-  const raw = openRaw(path);
-  try {
-    return (raw.prepare('SELECT execution_id FROM trades ORDER BY id').all() as { execution_id: string }[]).map((r) => r.execution_id);
-  } finally {
-    raw.close();
-  }
-}
 
 describe('storage faults', () => {
   it('a database locked by another connection: rows stay buffered, are counted, reported, retried, and arrive once', async () => {

@@ -47,3 +47,13 @@ export function monitorAt(
 export function openRaw(path: string): Database.Database {
   return new Database(path);
 }
+
+/** The execution ids of the trades in the file, in the order they were written. */
+export function executionIds(path: string): string[] {
+  const raw = openRaw(path);
+  try {
+    return (raw.prepare('SELECT execution_id FROM trades ORDER BY id').all() as { execution_id: string }[]).map((r) => r.execution_id);
+  } finally {
+    raw.close();
+  }
+}

@@ -7,7 +7,7 @@ import { buildTrade } from '../../src/events/build.js';
 import type { TradeMetric } from '../../src/events/types.js';
 import { HistoryStore, type HistoryStoreOptions } from '../../src/store/HistoryStore.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
-import { openRaw, T0, tempDirs } from './helpers.js';
+import { executionIds, openRaw, T0, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
 const stores: HistoryStore[] = [];
@@ -35,15 +35,6 @@ function threadStore(options: Partial<HistoryStoreOptions> = {}) {
 }
 
 const trade = (id: string) => buildTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 1, executionId: id }, T0);
-
-function executionIds(path: string): string[] {
-  const raw = openRaw(path);
-  try {
-    return (raw.prepare('SELECT execution_id FROM trades ORDER BY id').all() as { execution_id: string }[]).map((r) => r.execution_id);
-  } finally {
-    raw.close();
-  }
-}
 
 describe('writer thread', () => {
   it('starts, and flushSync() commits every row in order before it returns (read-your-writes)', () => {
