@@ -337,7 +337,9 @@ export class DashboardData {
   }
 
   private tradingStats(range: TimeRange, q: AnalyticsQueries, hourly: readonly HourlyGrowthPoint[]): TradingStats {
-    const a = q.tradeAggregate(range);
+    // One pass over the window: the totals are the sums of the per-symbol rows.
+    const symbols = q.tradeAggregateBySymbol(range);
+    const a = sumAggregates(symbols);
     const [p50, p95, p99] = q.executionTimePercentiles(range, [50, 95, 99]);
     const balancePoints = this.series(hourly, 'openingBalance', 'closingBalance');
     const equityPoints = this.series(hourly, 'openingEquity', 'closingEquity');
@@ -365,7 +367,7 @@ export class DashboardData {
         first !== undefined && last !== undefined && last.t - first.t >= DAY_HOURS * HOUR_MS
           ? roundOrNull(cagr(first.v, last.v, last.t - first.t))
           : null,
-      bySymbol: q.tradeAggregateBySymbol(range).map((s) => ({
+      bySymbol: symbols.map((s) => ({
         symbol: s.symbol,
         tradeCount: s.tradeCount,
         volume: round9(s.volume),
@@ -438,6 +440,29 @@ function drawdownJson(d: ReturnType<typeof maxDrawdown>): Drawdown | null {
 
 function roundOrNull(x: number | null): number | null {
   return x === null || !Number.isFinite(x) ? null : round9(x);
+}
+
+const AGGREGATE_KEYS = [
+  'tradeCount',
+  'buyCount',
+  'sellCount',
+  'volume',
+  'fees',
+  'realizedPnl',
+  'closedTrades',
+  'wins',
+  'losses',
+  'grossProfit',
+  'grossLoss',
+  'executionTimeMsSum',
+  'slippageBpsSum',
+] as const satisfies readonly (keyof TradeAggregate)[];
+
+/** Field-by-field sum of aggregates (all of a {@link TradeAggregate}'s fields are sums or counts). */
+export function sumAggregates(parts: readonly TradeAggregate[]): TradeAggregate {
+  const total = Object.fromEntries(AGGREGATE_KEYS.map((k) => [k, 0])) as Record<keyof TradeAggregate, number>;
+  for (const part of parts) for (const k of AGGREGATE_KEYS) total[k] += part[k];
+  return total;
 }
 
 function aggregateFigures(a: TradeAggregate) {

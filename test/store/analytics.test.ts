@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sumAggregates } from '../../src/analytics/DashboardData.js';
 import { ManualClock } from '../../src/clock.js';
 import { ErrorType } from '../../src/events/types.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
@@ -89,6 +90,10 @@ describe.each([
     expect(minutes.reduce((n, m) => n + m.realizedPnl, 0)).toBeCloseTo(total.realizedPnl, 9);
     expect(minutes.reduce((n, m) => n + m.errorCount, 0)).toBe(q.errorCounts(all).reduce((n, e) => n + e.count, 0));
     expect(minutes.reduce((n, m) => n + m.errorCount, 0)).toBeGreaterThan(0);
+    // The trading dashboard's totals are the sums of its per-symbol rows: every field is covered.
+    const summed = sumAggregates(q.tradeAggregateBySymbol(all));
+    expect(Object.keys(summed).sort()).toEqual(Object.keys(total).sort());
+    for (const [k, v] of Object.entries(total)) expect(summed[k as keyof typeof summed], k).toBeCloseTo(v, 9);
     expect(q.recentTrades(2)).toEqual([
       { trade: eth, realizedPnl: 5 },
       { trade: last, realizedPnl: -10.25 },
