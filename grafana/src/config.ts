@@ -38,6 +38,9 @@ export const STACK_CONFIG = Object.freeze({
   /** Fall of the balance from its 24 h high, as a ratio (0.1 = 10 %). */
   drawdownRatio: 0.1,
   drawdownFor: '5m',
+  /** Fall of equity (balance + unrealized P&L) from its 24 h high, as a ratio. */
+  equityDrawdownRatio: 0.1,
+  equityDrawdownFor: '5m',
   botDownFor: '2m',
   /** Window in which any failed history flush or dropped row alerts. */
   storeWindow: '10m',

@@ -110,6 +110,7 @@ export const ALERT_EXPR = Object.freeze({
   highSlippage: `${RECORDED.slippageP95} > ${C.slippageP95Bps}`,
   slowExecution: `${RECORDED.executionP95} > ${C.executionP95Seconds}`,
   drawdown: `${RECORDED.drawdown} > ${C.drawdownRatio}`,
+  equityDrawdown: `${RECORDED.equityDrawdown} > ${C.equityDrawdownRatio}`,
   // Named by its bot when the target was ever scraped within TARGET_BOT_MEMORY; otherwise by instance alone.
   botDown:
     `(${vec('up', [`job="${C.botJob}"`])} == 0) * on (job, instance) group_left (bot) ${RECORDED.targetBot}` +

@@ -102,6 +102,14 @@ export const ALERT_RULES: readonly AlertRule[] = Object.freeze([
     `The account balance of ${BOT} fell {{ $value | humanizePercentage }} from its 24 h high (threshold ${pct(C.drawdownRatio)}).`,
   ),
   alert(
+    'PoseidonEquityDrawdown',
+    ALERT_EXPR.equityDrawdown,
+    C.equityDrawdownFor,
+    'warning',
+    'Equity of {{ $labels.bot }} is {{ $value | humanizePercentage }} below its 24 h high',
+    `The equity (balance + unrealized P&L) of ${BOT} fell {{ $value | humanizePercentage }} from its 24 h high (threshold ${pct(C.equityDrawdownRatio)}): open positions are losing.`,
+  ),
+  alert(
     'PoseidonBotDown',
     ALERT_EXPR.botDown,
     C.botDownFor,

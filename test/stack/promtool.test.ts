@@ -79,7 +79,7 @@ describe('alert unit test coverage', () => {
     const alerts = ruleExprs()
       .filter((r) => r.kind === 'alert')
       .map((r) => r.where.split(' › ')[1]!);
-    expect(alerts.length).toBeGreaterThanOrEqual(11);
+    expect(alerts.length).toBeGreaterThanOrEqual(12);
     for (const alert of alerts) {
       const mine = cases.filter((c) => c.alertname === alert);
       expect(
