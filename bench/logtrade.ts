@@ -20,7 +20,7 @@ export function logTradeSuite(quick: boolean): Suite {
     trials: [...trials, ...parts],
     notes: [
       'Both: the same pool of trades (8 symbols, buys and sells alternating), a turn of the event loop every 1,000 calls, timed from the first call to the end of flush() (every row committed, every log line written); CPU time counts every thread.',
-      'ours: `monitor.logTrade()` with the /metrics server up, JSON log lines to a file, SQLite history (WAL), the default event ring; per trade: validation, an execution id, 3 running-total counters and 2 OTel histograms, one JSON line of 17 fields, one row of 15 columns (its writer thread commits 10,000 rows per transaction); a sell that closes a position adds a P&L event (a second log line, the P&L written into the trade row).',
+      'ours: `monitor.logTrade()` with the /metrics server up, JSON log lines to a file, SQLite history (WAL), the default event ring; per trade: validation, an execution id, 3 running-total counters and 2 fixed-bucket histograms (kept per symbol series, read by the OTel readers through a MetricProducer), one JSON line of 17 fields, one row of 15 columns (its writer thread commits 10,000 rows per transaction); a sell that closes a position adds a P&L event (a second log line, the P&L written into the trade row).',
       'raw: OTel MeterProvider with a Prometheus reader, 3 counters and 2 histograms updated with a `{symbol, side}` object per call; pino to the file (`sync: false`), one line of the same 10 trade fields; better-sqlite3 in WAL mode, `synchronous=NORMAL`, our schema and indexes (our migrations), the same 15 columns, 1,000 rows per transaction, default auto-checkpoint; a `randomUUID()` per trade.',
     ],
     metrics: [

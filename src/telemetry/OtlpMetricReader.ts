@@ -1,7 +1,7 @@
 // Pushes the monitor's metrics to an OpenTelemetry Collector over OTLP/HTTP on a timer of the monitor's clock.
 
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { MetricReader } from '@opentelemetry/sdk-metrics';
+import { type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { OtlpEndpoint } from './otlpEndpoint.js';
 
@@ -16,6 +16,8 @@ export interface OtlpMetricReaderOptions {
   readonly intervalMillis: number;
   /** Most distinct attribute sets per instrument before OpenTelemetry folds the rest into one overflow series. */
   readonly cardinalityLimit: number;
+  /** Metrics kept outside the SDK, exported with the SDK's. @default none */
+  readonly metricProducers?: readonly MetricProducer[];
   /** Told about every failed export; never throws. */
   readonly onError: (error: Error) => void;
 }
@@ -43,6 +45,7 @@ export class OtlpMetricReader extends MetricReader {
       aggregationTemporalitySelector: (type) => exporter.selectAggregationTemporality(type),
       aggregationSelector: (type) => exporter.selectAggregation(type),
       cardinalitySelector: () => options.cardinalityLimit,
+      metricProducers: [...(options.metricProducers ?? [])],
     });
     this.exporter = exporter;
     this.options = options;

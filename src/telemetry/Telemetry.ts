@@ -11,6 +11,7 @@ import { ERROR_SEVERITIES, ErrorType, EventType, type MonitorEvent, TRADE_SIDES 
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import type { NotifierStats } from '../notify/WebhookNotifier.js';
+import { BucketHistogram, HistogramProducer } from './BucketHistogram.js';
 import { LabelCap } from './LabelCap.js';
 import {
   DROPPED_RUNTIME_METRICS,
@@ -63,9 +64,11 @@ const OTLP_SINK = 'otlp';
 const BUILT_IN_SINKS = ['store', 'telemetry', 'http'];
 
 /**
- * One symbol's attribute sets and running totals. Counters are plain numbers bumped on the hot
- * path and reported by observable instruments at collection: a synchronous OpenTelemetry `add`
- * hashes its attributes on every call, which would cost the bot several times more per trade.
+ * One symbol's attribute sets, running totals and trade histograms. Counters are plain numbers
+ * bumped on the hot path and reported by observable instruments at collection; the histograms'
+ * buckets are kept here too and reported through a {@link HistogramProducer}: a synchronous
+ * OpenTelemetry `add` or `record` hashes its attributes on every call, which would cost the bot
+ * several times more per trade.
  */
 interface SymbolSeries {
   /** `{symbol}` */
@@ -80,6 +83,11 @@ interface SymbolSeries {
   fees: number;
   realizedPnl: number;
   hasPnl: boolean;
+  /** `poseidon_trade_execution_seconds{symbol}` */
+  readonly execution: BucketHistogram;
+  /** `poseidon_trade_slippage_bps{symbol, side}` by side */
+  readonly buySlippage: BucketHistogram;
+  readonly sellSlippage: BucketHistogram;
 }
 
 interface EventCount {
@@ -108,8 +116,9 @@ const histogramView = (info: MetricInfo, boundaries: readonly number[], limit: n
  *
  * `record` is the bot's hot path: attribute objects are built once per symbol, side, loop, error
  * type and event type, and reused, so a known label set allocates nothing here. Counters are
- * running totals reported by observable instruments (see SymbolSeries); histograms and gauges are
- * synchronous instruments.
+ * running totals reported by observable instruments, and the trade histograms are buckets kept
+ * per symbol and handed to both readers by a {@link HistogramProducer} (see SymbolSeries); the
+ * loop duration histogram and the gauges are synchronous instruments.
  */
 export class Telemetry implements EventSink {
   readonly name = 'telemetry';
@@ -131,8 +140,6 @@ export class Telemetry implements EventSink {
   private readonly sinkAttributes = new Map<string, Attributes>();
   private readonly seededSinks: readonly string[];
 
-  private readonly tradeExecution: Histogram;
-  private readonly tradeSlippage: Histogram;
   private readonly growthRatio: Gauge;
   private readonly loopExecutions: Counter;
   private readonly loopDuration: Histogram;
@@ -163,9 +170,39 @@ export class Telemetry implements EventSink {
     if (config.strategy !== '') identity.strategy = config.strategy;
     if (config.exchange !== '') identity.exchange = config.exchange;
 
+    const resource = resourceFromAttributes({
+      'service.name': METER_NAME,
+      'service.version': PACKAGE_VERSION,
+      'service.instance.id': config.botName,
+      ...identity,
+    });
+    // The trade histograms, read from the symbol series at collection; both readers see them
+    // next to the SDK's own metrics (the SDK's resource is the one kept).
+    const histograms = new HistogramProducer(resource, { name: METER_NAME, version: PACKAGE_VERSION }, [
+      {
+        info: METRICS.tradeExecution,
+        boundaries: EXECUTION_SECONDS_BUCKETS,
+        series: () => this.symbolHistograms((s) => [[s.plain, s.execution]]),
+      },
+      {
+        info: METRICS.tradeSlippage,
+        boundaries: SLIPPAGE_BPS_BUCKETS,
+        series: () =>
+          this.symbolHistograms((s) => [
+            [s.buy, s.buySlippage],
+            [s.sell, s.sellSlippage],
+          ]),
+      },
+    ]);
+
     // The pull reader only: its server stays off (the monitor's own server serves /metrics) and
     // its text comes from PrometheusText, so no target_info or otel_scope_* labels appear.
-    this.prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
+    this.prometheus = new PrometheusExporter({
+      preventServerStart: true,
+      withoutScopeInfo: true,
+      withoutTargetInfo: true,
+      metricProducers: [histograms],
+    });
     // Bot identity labels are constant labels of the exposition (and resource attributes over
     // OTLP), so they are on every series without being in every attribute set on the hot path.
     this.serializer = new PrometheusText(identity as Record<string, string>);
@@ -178,6 +215,7 @@ export class Telemetry implements EventSink {
             clock: config.clock,
             intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
             cardinalityLimit: limit,
+            metricProducers: [histograms],
             onError: (error) => this.fail(OTLP_SINK, error),
           });
     if (this.otlp) readers.push(this.otlp);
@@ -185,25 +223,12 @@ export class Telemetry implements EventSink {
 
     const views: ViewOptions[] = Object.values(METRICS).map((info) => ({ instrumentName: info.name, aggregationCardinalityLimit: limit }));
     const byName = (info: MetricInfo) => views.findIndex((v) => v.instrumentName === info.name);
-    views[byName(METRICS.tradeExecution)] = histogramView(METRICS.tradeExecution, EXECUTION_SECONDS_BUCKETS, limit);
-    views[byName(METRICS.tradeSlippage)] = histogramView(METRICS.tradeSlippage, SLIPPAGE_BPS_BUCKETS, limit);
     views[byName(METRICS.loopDuration)] = histogramView(METRICS.loopDuration, LOOP_SECONDS_BUCKETS, limit);
 
-    this.provider = new MeterProvider({
-      resource: resourceFromAttributes({
-        'service.name': METER_NAME,
-        'service.version': PACKAGE_VERSION,
-        'service.instance.id': config.botName,
-        ...identity,
-      }),
-      views,
-      readers,
-    });
+    this.provider = new MeterProvider({ resource, views, readers });
     const meter = this.provider.getMeter(METER_NAME, PACKAGE_VERSION);
     const opts = (info: MetricInfo) => ({ description: info.help });
 
-    this.tradeExecution = meter.createHistogram(METRICS.tradeExecution.name, opts(METRICS.tradeExecution));
-    this.tradeSlippage = meter.createHistogram(METRICS.tradeSlippage.name, opts(METRICS.tradeSlippage));
     this.growthRatio = meter.createGauge(METRICS.growthRatio.name, opts(METRICS.growthRatio));
     this.loopExecutions = meter.createCounter(METRICS.loopExecutions.name, opts(METRICS.loopExecutions));
     this.loopDuration = meter.createHistogram(METRICS.loopDuration.name, opts(METRICS.loopDuration));
@@ -235,6 +260,9 @@ export class Telemetry implements EventSink {
         fees: 0,
         realizedPnl: 0,
         hasPnl: false,
+        execution: new BucketHistogram(EXECUTION_SECONDS_BUCKETS),
+        buySlippage: new BucketHistogram(SLIPPAGE_BPS_BUCKETS),
+        sellSlippage: new BucketHistogram(SLIPPAGE_BPS_BUCKETS),
       }),
       overflow(Label.SYMBOL),
     );
@@ -294,20 +322,20 @@ export class Telemetry implements EventSink {
     switch (event.eventType) {
       case EventType.TRADE_EXECUTION: {
         const s = this.symbols.get(event.symbol);
-        let sided: Attributes;
+        let slippage: BucketHistogram;
         if (event.side === 'buy') {
           s.buyTrades++;
           s.buyVolume += event.notionalValue;
-          sided = s.buy;
+          slippage = s.buySlippage;
         } else {
           s.sellTrades++;
           s.sellVolume += event.notionalValue;
-          sided = s.sell;
+          slippage = s.sellSlippage;
         }
         s.fees += event.fee;
-        this.tradeExecution.record(event.executionTimeMs / 1000, s.plain);
-        // OpenTelemetry histograms drop negative values: favourable slippage counts as none.
-        this.tradeSlippage.record(Math.max(event.slippageBps, 0), sided);
+        s.execution.record(event.executionTimeMs / 1000);
+        // Favourable (negative) slippage counts as none, in the first bucket (le="0").
+        slippage.record(Math.max(event.slippageBps, 0));
         break;
       }
       case EventType.PROFIT_LOSS: {
@@ -478,6 +506,13 @@ export class Telemetry implements EventSink {
       },
       [sent, failed, dropped],
     );
+  }
+
+  /** The histogram series `pick` names for every symbol, `__other__` last. */
+  private *symbolHistograms(
+    pick: (s: SymbolSeries) => readonly (readonly [Attributes, BucketHistogram])[],
+  ): IterableIterator<readonly [Attributes, BucketHistogram]> {
+    for (const s of this.symbols.all()) yield* pick(s);
   }
 
   private sinkLabel(sink: string): Attributes {
