@@ -11,7 +11,7 @@ import type {
   TimeRange,
   TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
-import type { GrowthMetric, TradeMetric } from '../events/types.js';
+import type { GrowthMetric } from '../events/types.js';
 
 // One expression list for both the total and the per-symbol aggregate, so they cannot disagree.
 const TRADE_SUMS = `count(*) AS tradeCount,

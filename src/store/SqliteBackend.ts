@@ -19,7 +19,7 @@ import {
   type TradeMetric,
   type TradeSide,
 } from '../events/types.js';
-import { DEFAULT_QUERY_LIMIT, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
+import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
 import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
 import { migrate, TABLES, type TableName } from './schema.js';
@@ -172,18 +172,6 @@ function toError(r: Row): ErrorEvent {
     context: parseJson(r.context),
   });
 }
-
-const NO_FILTERS: NormalizedQuery = {
-  since: null,
-  until: null,
-  limit: DEFAULT_QUERY_LIMIT,
-  symbol: null,
-  metricName: null,
-  loopName: null,
-  success: null,
-  errorType: null,
-  severity: null,
-};
 
 const QUERIES: { readonly [K in StoredKind]: QuerySpec } = {
   trades: { table: 'trades', filters: [['symbol', 'symbol']], map: toTrade },
