@@ -96,7 +96,8 @@ ${load}.catch((e) => {
 
   /** Hands a batch to the thread; its result comes through `onResult`, or from {@link wait}. */
   write(events: readonly MonitorEvent[]): void {
-    this.post({ kind: 'write', batch: encodeBatch(events, 0, events.length) });
+    const batch = encodeBatch(events, 0, events.length);
+    this.post({ kind: 'write', batch }, [batch.nums.buffer as ArrayBuffer]);
   }
 
   /**
@@ -115,9 +116,9 @@ ${load}.catch((e) => {
     this.terminate();
   }
 
-  private post(request: WriterRequest): void {
+  private post(request: WriterRequest, transfer: ArrayBuffer[] = []): void {
     if (this.closed) throw new Error('history writer thread is closed');
-    this.worker.postMessage(request);
+    this.worker.postMessage(request, transfer);
   }
 
   private take(timeoutMs: number): WriterResult | null {

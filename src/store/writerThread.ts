@@ -2,8 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import type { MonitorEvent } from '../events/types.js';
-import { decodeBatch } from './batchCodec.js';
+import { DecodedBatch, type EncodedBatch } from './batchCodec.js';
 import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
 import { isPermanent } from './writeFaults.js';
 
@@ -19,7 +18,7 @@ export interface WriterThreadData {
 
 /** Main thread → writer thread. */
 export type WriterRequest =
-  | { readonly kind: 'write' /** The flat form  makes. */; readonly batch: readonly unknown[] }
+  | { readonly kind: 'write' /** The form `encodeBatch` makes, its buffer transferred. */; readonly batch: EncodedBatch }
   | { readonly kind: 'close' };
 
 /** A failure as it crosses the thread boundary (SQLite's `code` kept, for the fault classification). */
@@ -70,7 +69,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   }
   Atomics.notify(signal, 1);
 
-  const write = (events: readonly MonitorEvent[]): WriterResult => {
+  const write = (events: DecodedBatch): WriterResult => {
     const started = performance.now();
     try {
       backend.writeBatch(events, 0, events.length);
@@ -97,7 +96,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
           const written = i - refused.length;
           return { kind: 'write', consumed: i, written, refused, error: fault(error), durationMs: performance.now() - started };
         }
-        refused.push({ eventType: events[i]!.eventType, message: String(error) });
+        refused.push({ eventType: events.at(i).eventType, message: String(error) });
       }
     }
     backend.afterFlush();
@@ -107,7 +106,15 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
 
   parentPort.on('message', (request: WriterRequest) => {
     if (request.kind === 'write') {
-      reply(write(decodeBatch(request.batch)));
+      let events: DecodedBatch;
+      try {
+        events = new DecodedBatch(request.batch);
+      } catch (error) {
+        // Cannot happen with encodeBatch's output; answered as a failure so the rows are kept, not lost.
+        reply({ kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 });
+        return;
+      }
+      reply(write(events));
     } else {
       try {
         backend.close();
