@@ -50,8 +50,12 @@ export class PnlLedger {
    * (sums beyond the range of a double) throws {@link ValidationError} and changes nothing.
    */
   apply(trade: Pick<TradeMetric, 'symbol' | 'side' | 'quantity' | 'price' | 'fee' | 'pnl'>): LedgerResult {
+    // Worked on in locals and stored only once every figure is known finite: on the hot path, with
+    // no copy of the position per trade.
     const existing = this.positions.get(trade.symbol);
-    const p = existing === undefined ? { quantity: 0, averageCost: 0, realizedPnl: 0 } : { ...existing };
+    let quantity = existing === undefined ? 0 : existing.quantity;
+    let averageCost = existing === undefined ? 0 : existing.averageCost;
+    let realizedPnl = existing === undefined ? 0 : existing.realizedPnl;
     const direction = trade.side === 'buy' ? 1 : -1;
     const qty = trade.quantity;
     const feePerUnit = trade.fee / qty;
@@ -59,14 +63,14 @@ export class PnlLedger {
     let closed = 0;
 
     // The part of the trade that closes an opposite position.
-    if (p.quantity * direction < 0) {
-      closed = Math.min(qty, Math.abs(p.quantity));
+    if (quantity * direction < 0) {
+      closed = Math.min(qty, Math.abs(quantity));
       // Long closed by a sell: (price − cost) per unit; short closed by a buy: (proceeds − price).
-      realized = (direction < 0 ? trade.price - p.averageCost : p.averageCost - trade.price) * closed - feePerUnit * closed;
-      p.quantity += direction * closed;
-      if (Math.abs(p.quantity) < EPSILON) {
-        p.quantity = 0;
-        p.averageCost = 0;
+      realized = (direction < 0 ? trade.price - averageCost : averageCost - trade.price) * closed - feePerUnit * closed;
+      quantity += direction * closed;
+      if (Math.abs(quantity) < EPSILON) {
+        quantity = 0;
+        averageCost = 0;
       }
     }
 
@@ -75,20 +79,31 @@ export class PnlLedger {
     if (opening > EPSILON) {
       // Per-unit basis of the new part: a buy pays price + fee, a short receives price − fee.
       const unitBasis = direction > 0 ? trade.price + feePerUnit : trade.price - feePerUnit;
-      const held = Math.abs(p.quantity);
-      p.averageCost = (held * p.averageCost + opening * unitBasis) / (held + opening);
-      p.quantity += direction * opening;
+      const held = Math.abs(quantity);
+      averageCost = (held * averageCost + opening * unitBasis) / (held + opening);
+      quantity += direction * opening;
     }
 
     if (trade.pnl !== null) realized = trade.pnl;
-    p.realizedPnl += realized;
+    realizedPnl += realized;
     const total = this.total + realized;
-    if (![p.quantity, p.averageCost, p.realizedPnl, realized, total].every(Number.isFinite)) {
+    if (
+      !Number.isFinite(quantity) ||
+      !Number.isFinite(averageCost) ||
+      !Number.isFinite(realizedPnl) ||
+      !Number.isFinite(realized) ||
+      !Number.isFinite(total)
+    ) {
       throw new ValidationError('quantity', trade.quantity, 'a trade that keeps the position and realized P&L finite');
     }
-    this.positions.set(trade.symbol, p);
+    if (existing === undefined) this.positions.set(trade.symbol, { quantity, averageCost, realizedPnl });
+    else {
+      existing.quantity = quantity;
+      existing.averageCost = averageCost;
+      existing.realizedPnl = realizedPnl;
+    }
     this.total = total;
-    return { realizedPnl: realized, closedQuantity: closed, position: { symbol: trade.symbol, ...p } };
+    return { realizedPnl: realized, closedQuantity: closed, position: { symbol: trade.symbol, quantity, averageCost, realizedPnl } };
   }
 
   /** The position of one symbol (quantity 0 when flat or never traded). */

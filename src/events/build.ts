@@ -1,6 +1,6 @@
 // Builds each event once from caller input: validates every field, stamps time and ids, freezes.
 
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { describeValue, ValidationError } from '../errors.js';
 import {
   copyAdditionalData,
@@ -100,8 +100,35 @@ export interface LoopEndOptions {
 
 const ERROR_TYPES = Object.values(ErrorType);
 
+// Ids are random (version 4) UUIDs, written from a pool of random bytes into one buffer and read
+// out as a single string: `crypto.randomUUID()` draws from a pool the same way, but builds its
+// string from 20 pieces, about 580 bytes of garbage per id on the hot path.
+const ID_POOL_BYTES = 4096;
+const idPool = Buffer.allocUnsafe(ID_POOL_BYTES);
+let idOffset = ID_POOL_BYTES;
+const idText = Buffer.from('00000000-0000-4000-8000-000000000000', 'latin1');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Where each of the 16 bytes' two hex digits go in the 36-character form. */
+const ID_DIGIT_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/** A new random (version 4) UUID, lower-case hex. */
 export function newId(): string {
-  return randomUUID();
+  if (idOffset > ID_POOL_BYTES - 16) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const from = idOffset;
+  idOffset += 16;
+  for (let i = 0; i < 16; i++) {
+    let byte = idPool[from + i]!;
+    // The version (4) and variant (10xx) bits.
+    if (i === 6) byte = (byte & 0x0f) | 0x40;
+    else if (i === 8) byte = (byte & 0x3f) | 0x80;
+    const at = ID_DIGIT_AT[i]!;
+    idText[at] = HEX_DIGITS[byte >> 4]!;
+    idText[at + 1] = HEX_DIGITS[byte & 15]!;
+  }
+  return idText.toString('latin1', 0, 36);
 }
 
 export function buildTrade(input: unknown, timestamp: number): TradeMetric {
