@@ -167,3 +167,61 @@ describe('two bots sharing one database file', () => {
     }
   });
 });
+
+describe('per-symbol trade aggregates on a file', () => {
+  it('match a tally by hand: symbols in binary order, only the range, only this bot, none without trades in the range', async () => {
+    const path = join(dirs.make(), 'symbols.db');
+    const clock = new ManualClock(T0);
+    const mine = monitorAt(path, clock, { botName: 'mine' });
+    const other = monitorAt(path, clock, { botName: 'other' });
+    open.push(mine, other);
+    await mine.start();
+    await other.start();
+    // Upper and lower case and a prefix: binary order is 'AB', 'ABC', 'B', 'ab'.
+    const names = ['ab', 'B', 'ABC', 'AB'];
+    const tally = new Map<string, { tradeCount: number; buyCount: number; volume: number; fees: number; executionTimeMsSum: number }>();
+    // Before the range: a symbol traded only then must not appear.
+    mine.logTrade({ symbol: 'OLD', side: 'buy', quantity: 1, price: 10, fee: 0.1, executionTimeMs: 5 });
+    clock.advance(H);
+    const since = clock.now();
+    for (let i = 0; i < 40; i++) {
+      const symbol = names[i % names.length]!;
+      const side = i % 3 === 0 ? 'sell' : 'buy';
+      const t = { symbol, side, quantity: 1 + (i % 5), price: 100 + i, fee: 0.01 * i, executionTimeMs: i } as const;
+      mine.logTrade(t);
+      const s = tally.get(symbol) ?? { tradeCount: 0, buyCount: 0, volume: 0, fees: 0, executionTimeMsSum: 0 };
+      s.tradeCount++;
+      if (side === 'buy') s.buyCount++;
+      s.volume += t.quantity * t.price;
+      s.fees += t.fee;
+      s.executionTimeMsSum += t.executionTimeMs;
+      tally.set(symbol, s);
+      // The other bot trades the same symbols and one of its own, in the same range.
+      other.logTrade({ symbol: i % 2 === 0 ? symbol : 'THEIRS', side: 'buy', quantity: 7, price: 1000, executionTimeMs: 999 });
+      clock.advance(1000);
+    }
+    const until = clock.now();
+    clock.advance(H);
+    mine.logTrade({ symbol: 'LATE', side: 'buy', quantity: 1, price: 10 });
+    await mine.flush();
+    await other.flush();
+
+    const rows = mine.store.analytics().tradeAggregateBySymbol({ since, until });
+    expect(rows.map((r) => r.symbol)).toEqual(['AB', 'ABC', 'B', 'ab']);
+    for (const r of rows) {
+      const want = tally.get(r.symbol)!;
+      expect(r.tradeCount, r.symbol).toBe(want.tradeCount);
+      expect(r.buyCount, r.symbol).toBe(want.buyCount);
+      expect(r.sellCount, r.symbol).toBe(want.tradeCount - want.buyCount);
+      expect(r.volume, r.symbol).toBeCloseTo(want.volume, 9);
+      expect(r.fees, r.symbol).toBeCloseTo(want.fees, 9);
+      expect(r.executionTimeMsSum, r.symbol).toBe(want.executionTimeMsSum);
+    }
+    // The other bot sees its own symbols only.
+    const theirs = other.store.analytics().tradeAggregateBySymbol({ since, until });
+    expect(theirs.map((r) => r.symbol)).toEqual(['ABC', 'THEIRS', 'ab']);
+    expect(theirs.reduce((n, r) => n + r.tradeCount, 0)).toBe(40);
+    // A range with no trades.
+    expect(mine.store.analytics().tradeAggregateBySymbol({ since: until + 10 * H, until: until + 11 * H })).toEqual([]);
+  });
+});
