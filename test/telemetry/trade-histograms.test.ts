@@ -8,8 +8,8 @@ import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { buildLiquidity, buildTrade } from '../../src/events/build.js';
 import { Diagnostics } from '../../src/internal/Diagnostics.js';
-import { BucketHistogram, HistogramProducer } from '../../src/telemetry/BucketHistogram.js';
 import { EXECUTION_SECONDS_BUCKETS, METRICS, OTHER_LABEL_VALUE, SLIPPAGE_BPS_BUCKETS } from '../../src/telemetry/names.js';
+import { BucketHistogram, SeriesProducer } from '../../src/telemetry/SeriesProducer.js';
 import { Telemetry } from '../../src/telemetry/Telemetry.js';
 import { checkMetrics, findBinary } from '../helpers/promtool.js';
 import { families, value } from './exposition.js';
@@ -116,22 +116,28 @@ describe('trade histograms', () => {
   });
 });
 
-describe('HistogramProducer', () => {
+describe('SeriesProducer', () => {
   it('reports cumulative explicit-bucket points shaped like the SDK histogram', async () => {
     const resource = resourceFromAttributes({ 'service.name': 'test' });
     const h = new BucketHistogram([1, 2]);
     const empty = new BucketHistogram([1, 2]);
     const attributes = Object.freeze({ symbol: 'S' });
-    const producer = new HistogramProducer(resource, { name: 'scope', version: '1.2.3' }, [
+    const producer = new SeriesProducer(
+      resource,
+      { name: 'scope', version: '1.2.3' },
       {
-        info: METRICS.tradeExecution,
-        boundaries: [1, 2],
-        series: () => [
-          [attributes, h],
-          [{ symbol: 'none' }, empty],
+        histograms: [
+          {
+            info: METRICS.tradeExecution,
+            boundaries: [1, 2],
+            series: () => [
+              [attributes, h],
+              [{ symbol: 'none' }, empty],
+            ],
+          },
         ],
       },
-    ]);
+    );
     expect((await producer.collect()).resourceMetrics.scopeMetrics).toEqual([]);
 
     const before = Date.now();
@@ -155,5 +161,51 @@ describe('HistogramProducer', () => {
     const millis = ([s, ns]: readonly [number, number]) => s * 1000 + ns / 1e6;
     expect(millis(point!.startTime)).toBeGreaterThanOrEqual(before - 1);
     expect(millis(point!.endTime)).toBeGreaterThanOrEqual(millis(point!.startTime) - 1);
+  });
+
+  it('reports running totals as cumulative sums, counters monotonic and P&L not, each from its start time', async () => {
+    const resource = resourceFromAttributes({ 'service.name': 'test' });
+    const buy = Object.freeze({ symbol: 'S', side: 'buy' });
+    const plain = Object.freeze({ symbol: 'S' });
+    const totals = { trades: 0, pnl: 0 };
+    const started = Date.UTC(2026, 0, 1, 12);
+    const producer = new SeriesProducer(
+      resource,
+      { name: 'scope', version: '1.2.3' },
+      {
+        sums: [
+          {
+            info: METRICS.trades,
+            monotonic: true,
+            forEach: (emit) => {
+              if (totals.trades > 0) emit(buy, totals.trades, started);
+            },
+          },
+          {
+            info: METRICS.realizedPnl,
+            monotonic: false,
+            forEach: (emit) => {
+              if (totals.pnl !== 0) emit(plain, totals.pnl, started + 1500);
+            },
+          },
+        ],
+      },
+    );
+    // No series yet: nothing reported, as the SDK reports nothing for an unused instrument.
+    expect((await producer.collect()).resourceMetrics.scopeMetrics).toEqual([]);
+    totals.trades = 3;
+    totals.pnl = -2.5;
+    const [scope] = (await producer.collect()).resourceMetrics.scopeMetrics;
+    const [trades, pnl] = scope?.metrics ?? [];
+    expect(trades).toMatchObject({
+      descriptor: { name: METRICS.trades.name, description: METRICS.trades.help, unit: '', valueType: ValueType.DOUBLE },
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+    });
+    expect(trades?.dataPoints.map((p) => [p.attributes, p.value, p.startTime])).toEqual([[buy, 3, [started / 1000, 0]]]);
+    expect(trades?.dataPoints[0]?.attributes).toBe(buy);
+    expect(pnl).toMatchObject({ dataPointType: DataPointType.SUM, isMonotonic: false });
+    expect(pnl?.dataPoints.map((p) => [p.value, p.startTime])).toEqual([[-2.5, [started / 1000 + 1, 500_000_000]]]);
   });
 });

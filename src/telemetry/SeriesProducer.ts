@@ -1,4 +1,4 @@
-// Fixed-bucket histograms kept by the monitor itself and handed to the OpenTelemetry readers as a MetricProducer.
+// Series kept by the monitor itself (running totals and fixed-bucket histograms) handed to the OpenTelemetry readers as a MetricProducer.
 
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
@@ -7,7 +7,9 @@ import {
   type CollectionResult,
   DataPointType,
   type HistogramMetricData,
+  type MetricData,
   type MetricProducer,
+  type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import type { MetricInfo } from './names.js';
 
@@ -60,27 +62,61 @@ export interface HistogramFamily {
 }
 
 /**
- * Hands {@link BucketHistogram} series to OpenTelemetry readers (pass it in `metricProducers`),
- * shaped as the SDK reports a synchronous histogram with an explicit-bucket view: cumulative,
- * no min or max, the instrument's name and description, no unit, double values. A family with no
- * values yet is left out, as the SDK leaves out an instrument nothing was recorded on.
+ * One sum metric kept as running totals: a counter (monotonic; a Prometheus counter) or a sum
+ * that can go down (a Prometheus gauge).
  */
-export class HistogramProducer implements MetricProducer {
-  private readonly families: readonly { readonly family: HistogramFamily; readonly boundaries: number[] }[];
+export interface SumFamily {
+  readonly info: MetricInfo;
+  readonly monotonic: boolean;
+  /**
+   * Calls `emit` for every series that has a value, with the instant (epoch milliseconds, wall
+   * clock) its total began; a callback rather than an iterator, so a collection allocates nothing
+   * per series beyond its data point.
+   */
+  forEach(emit: (attributes: Attributes, value: number, startMillis: number) => void): void;
+}
+
+/**
+ * Hands series the monitor keeps itself to OpenTelemetry readers (pass it in `metricProducers`):
+ * running totals shaped as the SDK reports an observable counter or up-down counter, and
+ * {@link BucketHistogram} series shaped as it reports a synchronous histogram with an
+ * explicit-bucket view (no min or max). All cumulative, named and described as the instrument
+ * would be, no unit, double values. A family with no series yet is left out, as the SDK leaves
+ * out an instrument nothing was recorded on. Nothing here hashes an attribute set: the series
+ * carry their attribute objects, built once, so the Prometheus serializer's label cache holds.
+ */
+export class SeriesProducer implements MetricProducer {
+  private readonly sums: readonly SumFamily[];
+  private readonly histograms: readonly { readonly family: HistogramFamily; readonly boundaries: number[] }[];
 
   constructor(
     private readonly resource: Resource,
     private readonly scope: { readonly name: string; readonly version: string },
-    families: readonly HistogramFamily[],
+    families: { readonly sums?: readonly SumFamily[]; readonly histograms?: readonly HistogramFamily[] },
   ) {
+    this.sums = families.sums ?? [];
     // One array per family, shared by its points (the Prometheus serializer renders `le` once per array).
-    this.families = families.map((family) => ({ family, boundaries: [...family.boundaries] }));
+    this.histograms = (families.histograms ?? []).map((family) => ({ family, boundaries: [...family.boundaries] }));
   }
 
   async collect(): Promise<CollectionResult> {
     const endTime = toHrTime(Date.now());
-    const metrics: HistogramMetricData[] = [];
-    for (const { family, boundaries } of this.families) {
+    const metrics: MetricData[] = [];
+    for (const family of this.sums) {
+      const dataPoints: SumMetricData['dataPoints'] = [];
+      family.forEach((attributes, value, startMillis) => {
+        dataPoints.push({ attributes, startTime: toHrTime(startMillis), endTime, value });
+      });
+      if (dataPoints.length === 0) continue;
+      metrics.push({
+        descriptor: descriptorOf(family.info),
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.SUM,
+        isMonotonic: family.monotonic,
+        dataPoints,
+      });
+    }
+    for (const { family, boundaries } of this.histograms) {
       const dataPoints: HistogramMetricData['dataPoints'] = [];
       for (const [attributes, h] of family.series()) {
         if (h.count === 0) continue;
@@ -93,15 +129,19 @@ export class HistogramProducer implements MetricProducer {
       }
       if (dataPoints.length === 0) continue;
       metrics.push({
-        descriptor: { name: family.info.name, description: family.info.help, unit: '', valueType: ValueType.DOUBLE },
+        descriptor: descriptorOf(family.info),
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.HISTOGRAM,
         dataPoints,
-      });
+      } satisfies HistogramMetricData);
     }
     return {
       resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope: { ...this.scope }, metrics }] },
       errors: [],
     };
   }
+}
+
+function descriptorOf(info: MetricInfo): MetricData['descriptor'] {
+  return { name: info.name, description: info.help, unit: '', valueType: ValueType.DOUBLE };
 }
