@@ -688,7 +688,7 @@ export class MonitoringSystem {
 
   /** @internal Hands one frozen event to the ring and every sink. Never throws. */
   emit(event: MonitorEvent): void {
-    this.eventLog.append(event);
+    this.eventLog.appendBuilt(event);
     const sinks = this.sinks;
     for (let i = 0; i < sinks.length; i++) {
       try {

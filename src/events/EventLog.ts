@@ -1,6 +1,6 @@
 // EventLog: a bounded ring of the most recent events, O(1) append, newest-first queries.
 
-import type { EventByType, EventType, MonitorEvent } from './types.js';
+import { type AdditionalData, type EventByType, EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from './types.js';
 
 /** Filter for {@link EventLog.query}. */
 export interface EventQuery<T extends EventType = EventType> {
@@ -14,13 +14,67 @@ export interface EventQuery<T extends EventType = EventType> {
   limit?: number;
 }
 
+// Trades and their P&L events, the events a busy bot records by the thousand a second, are kept as
+// columns: numbers in a Float64Array, strings in an array, so the ring holds no object per trade.
+// As objects they lived about as long as the ring takes to turn over (10,000 events by default):
+// long enough to be copied by two young-generation collections and promoted, so they were most of
+// what each scavenge copied and of the garbage the old generation gathered between full
+// collections. A query rebuilds the events it returns, equal field for field to those appended.
+const OBJECT = 0;
+const TRADE = 1;
+const PNL = 2;
+/** Numbers per slot. A trade: quantity, price, notional, fee, execution time, slippage, P&L (NaN for none), side (1 buy, 0 sell). */
+const WIDTH = 8;
+/** Strings per slot: symbol, execution id, order id. */
+const TEXTS = 3;
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Whether the columns hold the trade exactly (a trade from `buildTrade` always fits). */
+function fitsTrade(e: TradeMetric): boolean {
+  return (
+    isNumber(e.timestamp) &&
+    isNumber(e.quantity) &&
+    isNumber(e.price) &&
+    isNumber(e.notionalValue) &&
+    isNumber(e.fee) &&
+    isNumber(e.executionTimeMs) &&
+    isNumber(e.slippageBps) &&
+    (e.pnl === null || (isNumber(e.pnl) && !Number.isNaN(e.pnl))) &&
+    (e.side === 'buy' || e.side === 'sell') &&
+    isString(e.symbol) &&
+    isString(e.executionId) &&
+    (e.orderId === null || isString(e.orderId))
+  );
+}
+
+function fitsProfitLoss(e: ProfitLossEvent): boolean {
+  return (
+    isNumber(e.timestamp) &&
+    isNumber(e.realizedPnl) &&
+    isNumber(e.positionQuantity) &&
+    isNumber(e.averageCost) &&
+    isNumber(e.cumulativeRealizedPnl) &&
+    isString(e.symbol) &&
+    isString(e.executionId)
+  );
+}
+
 /**
  * Holds the last `capacity` events. When full, each append overwrites the oldest event, so memory
  * stays bounded whatever the event rate. Counts per type are kept for everything ever appended.
+ * {@link EventLog.appendBuilt} keeps the monitor's own trades and P&L events as columns, which
+ * queries rebuild: what they return is equal to (not the same object as) what was appended.
  */
 export class EventLog {
   readonly capacity: number;
-  private readonly slots: (MonitorEvent | undefined)[];
+  private readonly kinds: Uint8Array;
+  private readonly times: Float64Array;
+  private readonly numbers: Float64Array;
+  private readonly texts: (string | null)[];
+  /** The event itself (OBJECT slots), or a trade's `additionalData` (TRADE slots). */
+  private readonly objects: unknown[];
   private head = 0; // index of the next write
   private length = 0;
   private appendedTotal = 0;
@@ -29,14 +83,63 @@ export class EventLog {
     if (!Number.isSafeInteger(capacity) || capacity < 1)
       throw new RangeError(`EventLog capacity must be a whole number >= 1, got ${capacity}`);
     this.capacity = capacity;
-    this.slots = new Array(capacity);
+    this.kinds = new Uint8Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.numbers = new Float64Array(capacity * WIDTH);
+    this.texts = new Array<string | null>(capacity * TEXTS).fill(null);
+    this.objects = new Array<unknown>(capacity).fill(null);
   }
 
+  /** Keeps `event` as it is: queries return this very object. */
   append(event: MonitorEvent): void {
-    this.slots[this.head] = event;
-    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
-    if (this.length < this.capacity) this.length++;
-    this.appendedTotal++;
+    const i = this.head;
+    const t = i * TEXTS;
+    this.kinds[i] = OBJECT;
+    this.times[i] = event.timestamp;
+    this.objects[i] = event;
+    this.texts[t] = null;
+    this.texts[t + 1] = null;
+    this.texts[t + 2] = null;
+    this.advance();
+  }
+
+  /**
+   * Keeps an event made by the monitor's builders (exactly their fields, frozen): trades and P&L
+   * events as columns, anything else as {@link EventLog.append} does. The hot path's call.
+   */
+  appendBuilt(event: MonitorEvent): void {
+    const i = this.head;
+    const n = i * WIDTH;
+    const t = i * TEXTS;
+    const v = this.numbers;
+    if (event.eventType === EventType.TRADE_EXECUTION && fitsTrade(event)) {
+      this.kinds[i] = TRADE;
+      v[n] = event.quantity;
+      v[n + 1] = event.price;
+      v[n + 2] = event.notionalValue;
+      v[n + 3] = event.fee;
+      v[n + 4] = event.executionTimeMs;
+      v[n + 5] = event.slippageBps;
+      v[n + 6] = event.pnl === null ? Number.NaN : event.pnl;
+      v[n + 7] = event.side === 'buy' ? 1 : 0;
+      this.texts[t + 2] = event.orderId;
+      this.objects[i] = event.additionalData;
+    } else if (event.eventType === EventType.PROFIT_LOSS && fitsProfitLoss(event)) {
+      this.kinds[i] = PNL;
+      v[n] = event.realizedPnl;
+      v[n + 1] = event.positionQuantity;
+      v[n + 2] = event.averageCost;
+      v[n + 3] = event.cumulativeRealizedPnl;
+      this.texts[t + 2] = null;
+      this.objects[i] = null;
+    } else {
+      this.append(event);
+      return;
+    }
+    this.times[i] = event.timestamp;
+    this.texts[t] = event.symbol;
+    this.texts[t + 1] = event.executionId;
+    this.advance();
   }
 
   /** Events currently held. */
@@ -50,7 +153,8 @@ export class EventLog {
   }
 
   clear(): void {
-    this.slots.fill(undefined);
+    this.texts.fill(null);
+    this.objects.fill(null);
     this.head = 0;
     this.length = 0;
   }
@@ -65,23 +169,76 @@ export class EventLog {
     let idx = this.head;
     for (let i = 0; i < this.length; i++) {
       idx = idx === 0 ? this.capacity - 1 : idx - 1;
-      const e = this.slots[idx]!;
+      const time = this.times[idx]!;
       // No early exit on `since`: a wall clock may step backwards, so order is not guaranteed.
-      if (q.since !== undefined && e.timestamp < q.since) continue;
-      if (q.until !== undefined && e.timestamp >= q.until) continue;
-      if (q.eventType !== undefined && e.eventType !== q.eventType) continue;
-      out.push(e);
+      if (q.since !== undefined && time < q.since) continue;
+      if (q.until !== undefined && time >= q.until) continue;
+      if (q.eventType !== undefined && this.typeAt(idx) !== q.eventType) continue;
+      out.push(this.eventAt(idx));
       if (out.length >= limit) break;
     }
     return out;
   }
 
-  /** Calls `visit` for each held event, oldest first, without copying. */
+  /** Calls `visit` for each held event, oldest first. */
   forEach(visit: (event: MonitorEvent) => void): void {
     let idx = this.length < this.capacity ? 0 : this.head;
     for (let i = 0; i < this.length; i++) {
-      visit(this.slots[idx]!);
+      visit(this.eventAt(idx));
       idx = idx + 1 === this.capacity ? 0 : idx + 1;
     }
+  }
+
+  private advance(): void {
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    if (this.length < this.capacity) this.length++;
+    this.appendedTotal++;
+  }
+
+  private typeAt(i: number): EventType {
+    const kind = this.kinds[i];
+    if (kind === TRADE) return EventType.TRADE_EXECUTION;
+    if (kind === PNL) return EventType.PROFIT_LOSS;
+    return (this.objects[i] as MonitorEvent).eventType;
+  }
+
+  /** The event of slot `i`, rebuilt with the builders' field order when kept as columns. */
+  private eventAt(i: number): MonitorEvent {
+    const kind = this.kinds[i];
+    if (kind === OBJECT) return this.objects[i] as MonitorEvent;
+    const n = i * WIDTH;
+    const t = i * TEXTS;
+    const v = this.numbers;
+    if (kind === TRADE) {
+      const pnl = v[n + 6]!;
+      const trade: TradeMetric = {
+        eventType: EventType.TRADE_EXECUTION,
+        timestamp: this.times[i]!,
+        symbol: this.texts[t]!,
+        side: v[n + 7] === 1 ? 'buy' : 'sell',
+        quantity: v[n]!,
+        price: v[n + 1]!,
+        notionalValue: v[n + 2]!,
+        fee: v[n + 3]!,
+        executionTimeMs: v[n + 4]!,
+        slippageBps: v[n + 5]!,
+        executionId: this.texts[t + 1]!,
+        orderId: this.texts[t + 2]!,
+        pnl: Number.isNaN(pnl) ? null : pnl,
+        additionalData: this.objects[i] as AdditionalData | null,
+      };
+      return Object.freeze(trade);
+    }
+    const pnlEvent: ProfitLossEvent = {
+      eventType: EventType.PROFIT_LOSS,
+      timestamp: this.times[i]!,
+      symbol: this.texts[t]!,
+      executionId: this.texts[t + 1]!,
+      realizedPnl: v[n]!,
+      positionQuantity: v[n + 1]!,
+      averageCost: v[n + 2]!,
+      cumulativeRealizedPnl: v[n + 3]!,
+    };
+    return Object.freeze(pnlEvent);
   }
 }

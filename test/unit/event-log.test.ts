@@ -1,9 +1,9 @@
 // EventLog: the ring stays bounded, drops the oldest, and answers newest first by type, time and limit.
 
 import { describe, expect, it } from 'vitest';
-import { buildError, buildPerformance } from '../../src/events/build.js';
+import { buildError, buildPerformance, buildProfitLoss, buildTrade } from '../../src/events/build.js';
 import { EventLog } from '../../src/events/EventLog.js';
-import { EventType, type MonitorEvent } from '../../src/events/types.js';
+import { EventType, type MonitorEvent, type TradeMetric } from '../../src/events/types.js';
 import { createTestMonitor } from '../helpers/monitor.js';
 
 /** Event `i` at time `i * 1000`: a performance metric whose value is `i`, every third one an error. */
@@ -100,5 +100,103 @@ describe('the monitor ring (POSEIDON_MAX_DATA_POINTS)', () => {
     } finally {
       await monitor.stop();
     }
+  });
+});
+
+describe('EventLog columns for trades and P&L events', () => {
+  const trade = (i: number, extra: Record<string, unknown> = {}) =>
+    buildTrade(
+      {
+        symbol: i % 2 === 0 ? 'BTCUSDT' : 'ETHUSDT',
+        side: i % 3 === 0 ? 'sell' : 'buy',
+        quantity: 0.1 + i,
+        price: 45_000.5 + i,
+        fee: i / 7,
+        executionTimeMs: i,
+        slippageBps: -i / 3,
+        ...extra,
+      },
+      i * 1000,
+    );
+  const pnl = (i: number) =>
+    buildProfitLoss({
+      timestamp: i * 1000,
+      symbol: 'BTCUSDT',
+      executionId: `e${i}`,
+      realizedPnl: -i / 3,
+      positionQuantity: -0,
+      averageCost: 1 / 3,
+      cumulativeRealizedPnl: i * 1e300,
+    });
+  const same = (got: MonitorEvent, want: MonitorEvent) => {
+    expect(got).toEqual(want);
+    expect(Object.keys(got)).toEqual(Object.keys(want));
+    expect(Object.isFrozen(got)).toBe(true);
+    for (const [k, v] of Object.entries(want)) expect(Object.is((got as unknown as Record<string, unknown>)[k], v), k).toBe(true);
+  };
+
+  it('gives back every field of a trade and a P&L event exactly (nulls, -0, caller data), newest first, mixed with other events', () => {
+    const log = new EventLog(10);
+    const events: MonitorEvent[] = [
+      trade(1),
+      trade(2, { orderId: 'o-2', pnl: -0, additionalData: { note: 'x', n: [1, 2] } }),
+      pnl(3),
+      event(4),
+      trade(5, { pnl: 12.5, executionId: 'given-id' }),
+    ];
+    for (const e of events) log.appendBuilt(e);
+    const got = log.query();
+    expect(got).toHaveLength(5);
+    for (const [i, e] of got.entries()) same(e, events[4 - i]!);
+    // Other events are kept as they are: the same object.
+    expect(got[1]).toBe(events[3]);
+    // The caller's data object is kept, not copied.
+    expect((got[3] as TradeMetric).additionalData).toBe((events[1] as TradeMetric).additionalData);
+    const seen: MonitorEvent[] = [];
+    log.forEach((e) => {
+      seen.push(e);
+    });
+    for (const [i, e] of seen.entries()) same(e, events[i]!);
+  });
+
+  it('filters kept columns by type, time and limit, and wraps around', () => {
+    const log = new EventLog(4);
+    const all: MonitorEvent[] = [];
+    for (let i = 0; i < 11; i++) {
+      const e = i % 3 === 0 ? pnl(i) : i % 3 === 1 ? trade(i) : event(i);
+      all.push(e);
+      log.appendBuilt(e);
+    }
+    expect(log.size).toBe(4);
+    expect(log.totalAppended).toBe(11);
+    const held = all.slice(-4).reverse();
+    for (const [i, e] of log.query().entries()) same(e, held[i]!);
+    expect(ids(log.query({ eventType: EventType.TRADE_EXECUTION }))).toEqual([10, 7]);
+    expect(ids(log.query({ eventType: EventType.PROFIT_LOSS }))).toEqual([9]);
+    expect(ids(log.query({ since: 8000, until: 10_000 }))).toEqual([9, 8]);
+    expect(ids(log.query({ limit: 1 }))).toEqual([10]);
+    log.clear();
+    expect(log.query()).toEqual([]);
+    const last = trade(20);
+    log.appendBuilt(last);
+    same(log.query()[0]!, last);
+  });
+
+  it('keeps a hand-made trade that the columns cannot hold as the object itself', () => {
+    const log = new EventLog(3);
+    const odd = Object.freeze({ ...trade(1), side: 'short' }) as unknown as MonitorEvent;
+    const noNumber = Object.freeze({ ...trade(2), price: '1' }) as unknown as MonitorEvent;
+    log.appendBuilt(odd);
+    log.appendBuilt(noNumber);
+    const [second, first] = log.query();
+    expect(first).toBe(odd);
+    expect(second).toBe(noNumber);
+  });
+
+  it('append() keeps even a trade as the object itself', () => {
+    const log = new EventLog(2);
+    const t = trade(1);
+    log.append(t);
+    expect(log.query()[0]).toBe(t);
   });
 });

@@ -60,7 +60,11 @@ describe('MonitoringSystem', () => {
       // Every sink gets the same object; nothing re-derives it.
       expect(ofType(probe.seen, EventType.TRADE_EXECUTION)).toEqual([trade]);
       expect(ofType(probe.seen, EventType.TRADE_EXECUTION)[0]).toBe(trade);
-      expect(monitor.getRecentEvents({ eventType: EventType.TRADE_EXECUTION })[0]).toBe(trade);
+      // The ring keeps trades as columns and rebuilds them: equal, frozen, fields in the same order.
+      const recent = monitor.getRecentEvents({ eventType: EventType.TRADE_EXECUTION })[0]!;
+      expect(recent).toEqual(trade);
+      expect(Object.keys(recent)).toEqual(Object.keys(trade));
+      expect(Object.isFrozen(recent)).toBe(true);
     });
 
     it('defaults fee, execution time and slippage to 0 and generates a new id each time', () => {
