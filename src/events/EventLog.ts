@@ -1,5 +1,6 @@
 // EventLog: a bounded ring of the most recent events, O(1) append, newest-first queries.
 
+import { hasProfitLossShape, hasTradeShape } from './shape.js';
 import { type AdditionalData, type EventByType, EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from './types.js';
 
 /** Filter for {@link EventLog.query}. */
@@ -28,37 +29,9 @@ const WIDTH = 8;
 /** Strings per slot: symbol, execution id, order id. */
 const TEXTS = 3;
 
-const isNumber = (v: unknown): v is number => typeof v === 'number';
-const isString = (v: unknown): v is string => typeof v === 'string';
-
-/** Whether the columns hold the trade exactly (a trade from `buildTrade` always fits). */
+/** Whether the columns hold the trade exactly: a side of the two, a P&L that is a number or none. */
 function fitsTrade(e: TradeMetric): boolean {
-  return (
-    isNumber(e.timestamp) &&
-    isNumber(e.quantity) &&
-    isNumber(e.price) &&
-    isNumber(e.notionalValue) &&
-    isNumber(e.fee) &&
-    isNumber(e.executionTimeMs) &&
-    isNumber(e.slippageBps) &&
-    (e.pnl === null || (isNumber(e.pnl) && !Number.isNaN(e.pnl))) &&
-    (e.side === 'buy' || e.side === 'sell') &&
-    isString(e.symbol) &&
-    isString(e.executionId) &&
-    (e.orderId === null || isString(e.orderId))
-  );
-}
-
-function fitsProfitLoss(e: ProfitLossEvent): boolean {
-  return (
-    isNumber(e.timestamp) &&
-    isNumber(e.realizedPnl) &&
-    isNumber(e.positionQuantity) &&
-    isNumber(e.averageCost) &&
-    isNumber(e.cumulativeRealizedPnl) &&
-    isString(e.symbol) &&
-    isString(e.executionId)
-  );
+  return hasTradeShape(e) && (e.side === 'buy' || e.side === 'sell') && !Number.isNaN(e.pnl);
 }
 
 /**
@@ -124,7 +97,7 @@ export class EventLog {
       v[n + 7] = event.side === 'buy' ? 1 : 0;
       this.texts[t + 2] = event.orderId;
       this.objects[i] = event.additionalData;
-    } else if (event.eventType === EventType.PROFIT_LOSS && fitsProfitLoss(event)) {
+    } else if (event.eventType === EventType.PROFIT_LOSS && hasProfitLossShape(event)) {
       this.kinds[i] = PNL;
       v[n] = event.realizedPnl;
       v[n + 1] = event.positionQuantity;

@@ -1,5 +1,6 @@
 // How a batch of events crosses to the writer thread: trades and P&L events as numbers in a transferred buffer plus one string, anything else as it is.
 
+import { hasProfitLossShape, hasTradeShape } from '../events/shape.js';
 import { EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from '../events/types.js';
 
 // Structured clone of the events (or of a flat array of their values) makes the writer thread
@@ -27,42 +28,6 @@ export interface EncodedBatch {
   readonly objects: readonly unknown[];
 }
 
-const isNumber = (v: unknown): v is number => typeof v === 'number';
-const isString = (v: unknown): v is string => typeof v === 'string';
-
-/**
- * Whether the fixed layout holds the trade exactly. Only a hand-made event can fail this (a built
- * one is validated); it goes as it is, so the database sees, and refuses, exactly what it holds.
- */
-function fitsTrade(e: TradeMetric): boolean {
-  return (
-    isNumber(e.timestamp) &&
-    isNumber(e.quantity) &&
-    isNumber(e.price) &&
-    isNumber(e.notionalValue) &&
-    isNumber(e.fee) &&
-    isNumber(e.executionTimeMs) &&
-    isNumber(e.slippageBps) &&
-    (e.pnl === null || isNumber(e.pnl)) &&
-    isString(e.symbol) &&
-    isString(e.side) &&
-    isString(e.executionId) &&
-    (e.orderId === null || isString(e.orderId))
-  );
-}
-
-function fitsProfitLoss(e: ProfitLossEvent): boolean {
-  return (
-    isNumber(e.timestamp) &&
-    isNumber(e.realizedPnl) &&
-    isNumber(e.positionQuantity) &&
-    isNumber(e.averageCost) &&
-    isNumber(e.cumulativeRealizedPnl) &&
-    isString(e.symbol) &&
-    isString(e.executionId)
-  );
-}
-
 /** The encoded form of `events[start..end)`, for {@link DecodedBatch}. */
 export function encodeBatch(events: readonly MonitorEvent[], start: number, end: number): EncodedBatch {
   const nums = new Float64Array(Math.max(1, end - start) * MAX_ROW_WIDTH);
@@ -71,7 +36,7 @@ export function encodeBatch(events: readonly MonitorEvent[], start: number, end:
   let p = 0;
   for (let i = start; i < end; i++) {
     const e = events[i]!;
-    if (e.eventType === EventType.TRADE_EXECUTION && fitsTrade(e)) {
+    if (e.eventType === EventType.TRADE_EXECUTION && hasTradeShape(e)) {
       nums[p] = TRADE;
       nums[p + 1] = e.timestamp;
       nums[p + 2] = e.quantity;
@@ -90,7 +55,7 @@ export function encodeBatch(events: readonly MonitorEvent[], start: number, end:
       p += 15;
       parts.push(e.symbol, e.side, e.executionId);
       if (e.orderId !== null) parts.push(e.orderId);
-    } else if (e.eventType === EventType.PROFIT_LOSS && fitsProfitLoss(e)) {
+    } else if (e.eventType === EventType.PROFIT_LOSS && hasProfitLossShape(e)) {
       nums[p] = PNL;
       nums[p + 1] = e.timestamp;
       nums[p + 2] = e.realizedPnl;
