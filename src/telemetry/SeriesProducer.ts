@@ -57,8 +57,8 @@ export class BucketHistogram {
 export interface HistogramFamily {
   readonly info: MetricInfo;
   readonly boundaries: readonly number[];
-  /** Every series with its attribute set; series with no values yet are skipped. */
-  series(): Iterable<readonly [Attributes, BucketHistogram]>;
+  /** Calls `emit` for every series with its attribute set; series with no values yet are skipped. */
+  forEach(emit: (attributes: Attributes, histogram: BucketHistogram) => void): void;
 }
 
 /**
@@ -70,8 +70,8 @@ export interface SumFamily {
   readonly monotonic: boolean;
   /**
    * Calls `emit` for every series that has a value, with the instant (epoch milliseconds, wall
-   * clock) its total began; a callback rather than an iterator, so a collection allocates nothing
-   * per series beyond its data point.
+   * clock) its total began. Both kinds of family are visited by callback rather than iterated, so
+   * a collection allocates nothing per series beyond its data point.
    */
   forEach(emit: (attributes: Attributes, value: number, startMillis: number) => void): void;
 }
@@ -118,15 +118,15 @@ export class SeriesProducer implements MetricProducer {
     }
     for (const { family, boundaries } of this.histograms) {
       const dataPoints: HistogramMetricData['dataPoints'] = [];
-      for (const [attributes, h] of family.series()) {
-        if (h.count === 0) continue;
+      family.forEach((attributes, h) => {
+        if (h.count === 0) return;
         dataPoints.push({
           attributes,
           startTime: toHrTime(h.startMillis),
           endTime,
           value: { buckets: { boundaries, counts: Array.from(h.counts) }, sum: h.sum, count: h.count },
         });
-      }
+      });
       if (dataPoints.length === 0) continue;
       metrics.push({
         descriptor: descriptorOf(family.info),

@@ -130,10 +130,10 @@ describe('SeriesProducer', () => {
           {
             info: METRICS.tradeExecution,
             boundaries: [1, 2],
-            series: () => [
-              [attributes, h],
-              [{ symbol: 'none' }, empty],
-            ],
+            forEach: (emit) => {
+              emit(attributes, h);
+              emit({ symbol: 'none' }, empty);
+            },
           },
         ],
       },
