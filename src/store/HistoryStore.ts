@@ -7,8 +7,10 @@ import { ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
 import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
+import type { RowBatch } from './batchCodec.js';
 import { ExitFlusher } from './ExitFlusher.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import { RowQueue } from './RowQueue.js';
 import { SqliteBackend } from './SqliteBackend.js';
 import { SqliteWriterThread } from './SqliteWriterThread.js';
 import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
@@ -91,7 +93,7 @@ const THREAD_WAIT_MS = 30_000;
  */
 export class HistoryStore implements EventSink {
   readonly name = 'store';
-  private buffer: MonitorEvent[] = [];
+  private readonly buffer: RowQueue;
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
   private readonly maxBufferRows: number;
@@ -104,7 +106,7 @@ export class HistoryStore implements EventSink {
   private readonly useThread: boolean;
   private thread: SqliteWriterThread | null = null;
   /** Rows handed to the writer thread and not yet answered for; written before anything in `buffer`. */
-  private inflight: MonitorEvent[] | null = null;
+  private inflight: RowBatch | null = null;
   /**
    * Buffered rows past which the hot path waits for the writer thread: half the buffer limit, so a
    * checkpoint or a slow disk holding the thread for a second or two does not stop the bot.
@@ -142,6 +144,7 @@ export class HistoryStore implements EventSink {
     this.onFailure = options.onFailure;
     this.threadBatchRows = Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS);
     this.backlogRows = Math.max(1, Math.floor(options.maxBufferRows / 2));
+    this.buffer = new RowQueue(this.threadBatchRows);
     this.useThread = (options.writerThread ?? false) && backend instanceof SqliteBackend && backend.filePath !== null;
     const hooks = options.exitHooks ?? true;
     this.exitFlusher = hooks || options.signalHandlers ? new ExitFlusher(() => this.flushSync(), options.signalHandlers ?? false) : null;
@@ -245,18 +248,19 @@ export class HistoryStore implements EventSink {
   }
 
   private writeChunk(): boolean {
-    const n = Math.min(this.buffer.length, this.rowsPerTransaction);
+    const rows = this.buffer.peek()!;
+    const n = Math.min(rows.length, this.rowsPerTransaction);
     const started = performance.now();
     try {
-      this.backend.writeBatch(this.buffer, 0, n);
+      this.backend.writeBatch(rows, 0, n);
     } catch (error) {
       if (!isPermanent(error)) {
         this.failed(error);
         return false;
       }
-      return this.writeRowByRow(n);
+      return this.writeRowByRow(rows, n);
     }
-    this.buffer.splice(0, n);
+    this.buffer.dropFirst(n);
     this.succeeded(n, performance.now() - started);
     return true;
   }
@@ -265,26 +269,26 @@ export class HistoryStore implements EventSink {
    * A batch refused for its content (a row SQLite cannot take): write the rows one by one so only
    * the bad ones are dropped, each counted and reported. Stops at a fault that is not the rows'.
    */
-  private writeRowByRow(n: number): boolean {
+  private writeRowByRow(rows: RowBatch, n: number): boolean {
     const started = performance.now();
     let done = 0;
     let dropped = 0;
     while (done < n) {
       try {
-        this.backend.writeBatch(this.buffer, done, done + 1);
+        this.backend.writeBatch(rows, done, done + 1);
       } catch (error) {
         if (!isPermanent(error)) {
-          this.buffer.splice(0, done);
+          this.buffer.dropFirst(done);
           this.failed(error);
           return false;
         }
         dropped++;
         this.droppedRows++;
-        this.report(new Error(`history row refused by the database and dropped (${this.buffer[done]!.eventType}): ${String(error)}`), true);
+        this.report(new Error(`history row refused by the database and dropped (${rows.at(done).eventType}): ${String(error)}`), true);
       }
       done++;
     }
-    this.buffer.splice(0, n);
+    this.buffer.dropFirst(n);
     this.succeeded(n - dropped, performance.now() - started);
     return true;
   }
@@ -360,21 +364,21 @@ export class HistoryStore implements EventSink {
 
   /** Buffered and in-flight rows, oldest first (what a query adds to the database's answer). */
   private pending(): readonly MonitorEvent[] {
-    return this.inflight === null ? this.buffer : this.inflight.concat(this.buffer);
+    const buffered = this.buffer.toArray();
+    return this.inflight === null ? buffered : this.inflight.toArray().concat(buffered);
   }
 
-  /** Hands the oldest `threadBatchRows` buffered rows to the thread. */
+  /** Hands the oldest buffered rows (at most `threadBatchRows`) to the thread. */
   private postBatch(): void {
-    const n = Math.min(this.buffer.length, this.threadBatchRows);
-    const batch = n === this.buffer.length ? this.buffer : this.buffer.slice(0, n);
-    this.buffer = n === this.buffer.length ? [] : this.buffer.slice(n);
+    const batch = this.buffer.shift();
+    if (batch === undefined) return;
     this.inflight = batch;
     try {
       this.thread!.write(batch);
     } catch (error) {
       // Not cloneable (only a hand-made event can be) or the thread is gone: keep the rows, report.
       this.inflight = null;
-      this.buffer = batch.concat(this.buffer);
+      this.buffer.unshift(batch);
       this.failed(error);
     }
   }
@@ -384,7 +388,7 @@ export class HistoryStore implements EventSink {
     if (this.thread !== thread) return;
     this.thread = null;
     if (this.inflight !== null) {
-      this.buffer = this.inflight.concat(this.buffer);
+      this.buffer.unshift(this.inflight);
       this.inflight = null;
     }
     this.report(new Error('history writer thread ended unexpectedly; writing from the main thread from now on'), true);
@@ -405,7 +409,12 @@ export class HistoryStore implements EventSink {
       this.droppedRows++;
       this.report(new Error(`history row refused by the database and dropped (${r.eventType}): ${r.message}`), true);
     }
-    if (result.consumed < batch.length) this.buffer = batch.slice(result.consumed).concat(this.buffer);
+    if (result.consumed < batch.length) {
+      batch.dropFirst(result.consumed);
+      this.buffer.unshift(batch);
+    } else {
+      this.buffer.recycle(batch);
+    }
     if (result.error !== null) {
       if (result.written > 0) this.rowsWritten += result.written;
       this.failed(Object.assign(new Error(result.error.message), { code: result.error.code ?? undefined }));
@@ -451,7 +460,7 @@ export class HistoryStore implements EventSink {
     thread.close(THREAD_WAIT_MS);
     // Only after a thread that did not answer: the rows stay pending, and a restart writes them.
     if (this.inflight !== null) {
-      this.buffer = this.inflight.concat(this.buffer);
+      this.buffer.unshift(this.inflight);
       this.inflight = null;
     }
   }

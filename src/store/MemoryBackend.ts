@@ -9,6 +9,7 @@ import {
   type MonitorEvent,
   type TradeMetric,
 } from '../events/types.js';
+import type { RowBatch } from './batchCodec.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import type { StoreBackend, TableCounts } from './StoreBackend.js';
@@ -58,11 +59,12 @@ export class MemoryBackend implements StoreBackend {
     this.open_ = true;
   }
 
-  writeBatch(events: readonly MonitorEvent[], start: number, end: number): void {
+  writeBatch(rows: RowBatch, start: number, end: number): void {
     if (!this.open_) throw new Error('history store is not open');
     const trades = this.tables.get('trades')!;
     for (let i = start; i < end; i++) {
-      const e = events[i]!;
+      // Rows are built anew from the buffer's encoding; stored, they are as read-only as SQLite's.
+      const e = Object.freeze(rows.at(i));
       if (e.eventType === EventType.PROFIT_LOSS) {
         // The newest trade with that id whose P&L the caller did not give, as in SQLite.
         for (let j = trades.length - 1; j >= 0; j--) {

@@ -19,7 +19,7 @@ import {
   type TradeMetric,
   type TradeSide,
 } from '../events/types.js';
-import type { DecodedBatch } from './batchCodec.js';
+import type { RowBatch } from './batchCodec.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
 import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
@@ -51,9 +51,6 @@ export interface SqliteBackendOptions {
 }
 
 type Row = Record<string, unknown>;
-
-/** Rows to write: the events themselves, or a batch decoded on the writer thread (each row built when read). */
-export type EventRows = readonly MonitorEvent[] | DecodedBatch;
 
 interface QuerySpec {
   readonly table: TableName;
@@ -232,7 +229,7 @@ export class SqliteBackend implements StoreBackend {
   private recentTradeRows!: Database.Statement;
   private analytics_: SqliteAnalytics | null = null;
   private countAll!: Database.Statement;
-  private writeTx!: (events: EventRows, start: number, end: number) => void;
+  private writeTx!: (rows: RowBatch, start: number, end: number) => void;
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly deleteCache = new Map<TableName, Database.Statement>();
 
@@ -323,26 +320,24 @@ export class SqliteBackend implements StoreBackend {
     );
     this.analytics_ = null;
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
-    this.writeTx = db.transaction((events: EventRows, start: number, end: number) => this.writeRows(events, start, end));
+    this.writeTx = db.transaction((rows: RowBatch, start: number, end: number) => this.writeRows(rows, start, end));
     this.queryCache.clear();
     this.deleteCache.clear();
   }
 
-  writeBatch(events: EventRows, start: number, end: number): void {
+  writeBatch(rows: RowBatch, start: number, end: number): void {
     if (this.db === null) throw new Error('history database is not open');
-    this.writeTx(events, start, end);
+    this.writeTx(rows, start, end);
     this.rowsSinceCheckpoint += end - start;
   }
 
-  private writeRows(rows: EventRows, start: number, end: number): void {
-    const events = Array.isArray(rows) ? (rows as readonly MonitorEvent[]) : null;
-    const decoded = rows as DecodedBatch;
+  private writeRows(rows: RowBatch, start: number, end: number): void {
     // P&L events follow their trade; when both are in this batch the trade row is written with its
     // P&L at once instead of inserted and then updated.
     let pnl: Map<string, number> | null = null;
     for (let i = start; i < end; i++) {
-      if (events === null && !decoded.isProfitLoss(i)) continue;
-      const e = events !== null ? events[i]! : decoded.at(i);
+      if (!rows.isProfitLoss(i)) continue;
+      const e = rows.at(i);
       if (e.eventType !== EventType.PROFIT_LOSS) continue;
       pnl ??= new Map();
       pnl.set(e.executionId, e.realizedPnl);
@@ -351,7 +346,7 @@ export class SqliteBackend implements StoreBackend {
     const strategy = this.strategy;
     const exchange = this.exchange;
     for (let i = start; i < end; i++) {
-      const e = events !== null ? events[i]! : decoded.at(i);
+      const e = rows.at(i);
       switch (e.eventType) {
         case EventType.TRADE_EXECUTION: {
           let realized = e.pnl;

@@ -1,8 +1,7 @@
 // SqliteWriterThread: the main thread's handle on the history writer thread — post a batch, take its result, or wait for it.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { MonitorEvent } from '../events/types.js';
-import { encodeBatch } from './batchCodec.js';
+import type { RowBatch } from './batchCodec.js';
 import type { SqliteBackend } from './SqliteBackend.js';
 import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
 
@@ -95,9 +94,9 @@ ${load}.catch((e) => {
   }
 
   /** Hands a batch to the thread; its result comes through `onResult`, or from {@link wait}. */
-  write(events: readonly MonitorEvent[]): void {
-    const batch = encodeBatch(events, 0, events.length);
-    this.post({ kind: 'write', batch }, [batch.nums.buffer as ArrayBuffer]);
+  write(rows: RowBatch): void {
+    const batch = rows.encode();
+    this.post({ kind: 'write', batch }, [batch.nums.buffer as ArrayBuffer, batch.bytes.buffer as ArrayBuffer]);
   }
 
   /**

@@ -1,7 +1,8 @@
 // The contract every history backend (SQLite, memory) fulfils, so the store and facade need not care which.
 
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
-import type { GrowthMetric, MonitorEvent } from '../events/types.js';
+import type { GrowthMetric } from '../events/types.js';
+import type { RowBatch } from './batchCodec.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { TableName } from './schema.js';
 
@@ -30,10 +31,10 @@ export interface StoreBackend {
   open(): void;
   readonly isOpen: boolean;
   /**
-   * Writes `events[start..end)` atomically: all of them or, on a throw, none. Events without a
-   * table (system events) are skipped; a `profit_loss` event fills `realized_pnl` of its trade.
+   * Writes rows `start..end` of `rows` atomically: all of them or, on a throw, none. Events without
+   * a table (system events) are skipped; a `profit_loss` event fills `realized_pnl` of its trade.
    */
-  writeBatch(events: readonly MonitorEvent[], start: number, end: number): void;
+  writeBatch(rows: RowBatch, start: number, end: number): void;
   /** Newest first. */
   query<K extends StoredKind>(kind: K, query: NormalizedQuery): StoredEventByKind[K][];
   /** The dashboards' aggregate queries over what has been written. Requires the store to be open. */

@@ -1,136 +1,146 @@
-// How a batch of events crosses to the writer thread: trades and P&L events as numbers in a transferred buffer plus one string, anything else as it is.
+// RowBatch: history rows waiting to be written, trades and P&L events kept as numbers and UTF-8 bytes rather than objects; the same form crosses to the writer thread.
 
 import { hasProfitLossShape, hasTradeShape } from '../events/shape.js';
 import { EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from '../events/types.js';
 
-// Structured clone of the events (or of a flat array of their values) makes the writer thread
-// rebuild every row as heap objects at once; they outlive several of its small young-generation
-// collections while the batch is written and are promoted, so the thread's old space grew by
-// about 350 bytes per trade between full collections. Here the numbers of trades and their P&L
-// events go in a Float64Array whose buffer is transferred (no copy), and their strings in one
-// string; the thread builds each row's event only when it writes that row, so rows die young.
-// Trades and their P&L events are nearly every row of a busy bot, so only they get this layout.
+// Why not an array of the events: a bot that logs faster than the writer thread commits keeps
+// tens of thousands of rows waiting (the buffer, and the batch in flight). As objects (a trade, its
+// boxed numbers, its ids, its P&L event: about 550 bytes) every young-generation collection copies
+// them, then promotes them, and the old generation grows until a full collection stops the bot.
+// Here a trade is 15 float64 values and its strings' bytes outside the JavaScript heap, written
+// when it is recorded; only the rare other kinds (and a trade's `additionalData`) stay objects.
+// Posting a batch copies two typed arrays; the thread rebuilds each row only when it writes it.
 const TRADE = 1;
 const PNL = 2;
 const OTHER = 3;
 
-/** Numbers per row at most (a trade's), to size the buffer. */
-const MAX_ROW_WIDTH = 15;
+const TRADE_WIDTH = 15;
+const PNL_WIDTH = 8;
+const OTHER_WIDTH = 2;
+const INITIAL_ROWS = 64;
+const INITIAL_BYTES = 4096;
 
-/** A batch as posted to the writer thread; `nums.buffer` goes in the transfer list. */
+// String.prototype.isWellFormed (Node 20) is not in the ES2023 library the build targets.
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** A batch as posted to the writer thread; both buffers are fresh copies, for the transfer list. */
 export interface EncodedBatch {
-  /** Row tags and figures; only the first `size` values are used. */
+  /** Row tags and figures, exactly the values used. */
   readonly nums: Float64Array;
-  readonly size: number;
-  /** The strings of trades and P&L events, back to back; their lengths are in `nums`. */
-  readonly text: string;
+  /** The UTF-8 bytes of trades' and P&L events' strings, back to back; their byte lengths are in `nums`. */
+  readonly bytes: Uint8Array;
   /** Events of other kinds, and trades' `additionalData`, by index from `nums`. */
   readonly objects: readonly unknown[];
 }
 
-/** The encoded form of `events[start..end)`, for {@link DecodedBatch}. */
-export function encodeBatch(events: readonly MonitorEvent[], start: number, end: number): EncodedBatch {
-  const nums = new Float64Array(Math.max(1, end - start) * MAX_ROW_WIDTH);
-  const parts: string[] = [];
-  const objects: unknown[] = [];
-  let p = 0;
-  for (let i = start; i < end; i++) {
-    const e = events[i]!;
-    if (e.eventType === EventType.TRADE_EXECUTION && hasTradeShape(e)) {
-      nums[p] = TRADE;
-      nums[p + 1] = e.timestamp;
-      nums[p + 2] = e.quantity;
-      nums[p + 3] = e.price;
-      nums[p + 4] = e.notionalValue;
-      nums[p + 5] = e.fee;
-      nums[p + 6] = e.executionTimeMs;
-      nums[p + 7] = e.slippageBps;
-      nums[p + 8] = e.pnl === null ? 0 : 1;
-      nums[p + 9] = e.pnl ?? 0;
-      nums[p + 10] = e.symbol.length;
-      nums[p + 11] = e.side.length;
-      nums[p + 12] = e.executionId.length;
-      nums[p + 13] = e.orderId === null ? -1 : e.orderId.length;
-      nums[p + 14] = e.additionalData === null ? -1 : objects.push(e.additionalData) - 1;
-      p += 15;
-      parts.push(e.symbol, e.side, e.executionId);
-      if (e.orderId !== null) parts.push(e.orderId);
-    } else if (e.eventType === EventType.PROFIT_LOSS && hasProfitLossShape(e)) {
-      nums[p] = PNL;
-      nums[p + 1] = e.timestamp;
-      nums[p + 2] = e.realizedPnl;
-      nums[p + 3] = e.positionQuantity;
-      nums[p + 4] = e.averageCost;
-      nums[p + 5] = e.cumulativeRealizedPnl;
-      nums[p + 6] = e.symbol.length;
-      nums[p + 7] = e.executionId.length;
-      p += 8;
-      parts.push(e.symbol, e.executionId);
-    } else {
-      nums[p] = OTHER;
-      nums[p + 1] = objects.push(e) - 1;
-      p += 2;
-    }
-  }
-  return { nums, size: p, text: parts.join(''), objects };
-}
-
 /**
- * The rows of an {@link EncodedBatch}. `at(i)` builds row i's event (a plain, unfrozen object) each
- * time it is called, so nothing but the encoded form lives as long as the batch.
+ * Rows in the order recorded. `push` encodes an event; `at(i)` builds row i's event (a plain,
+ * unfrozen object, equal to what was pushed) each time it is called. Rows leave from the front
+ * (`dropFirst`), never from the middle.
  */
-export class DecodedBatch {
-  readonly length: number;
-  private readonly nums: Float64Array;
-  private readonly text: string;
-  private readonly objects: readonly unknown[];
-  /** Per row: where its numbers start in `nums`, and its strings in `text`. */
-  private readonly numAt: Int32Array;
-  private readonly textAt: Int32Array;
+export class RowBatch {
+  private nums: Float64Array;
+  private numSize = 0;
+  private bytes: Buffer;
+  private byteSize = 0;
+  /** Per row: where its numbers start in `nums`, and its strings in `bytes`. */
+  private numAt: Int32Array;
+  private textAt: Int32Array;
+  private rows = 0;
+  /** Rows before this one are gone (`dropFirst`). */
+  private first = 0;
+  private objects: unknown[];
 
-  constructor(batch: EncodedBatch) {
-    const { nums, size, text } = batch;
-    this.nums = nums;
-    this.text = text;
-    this.objects = batch.objects;
-    const numAt: number[] = [];
-    const textAt: number[] = [];
-    let p = 0;
-    let t = 0;
-    while (p < size) {
-      numAt.push(p);
-      textAt.push(t);
-      const tag = nums[p];
-      if (tag === TRADE) {
-        t += nums[p + 10]! + nums[p + 11]! + nums[p + 12]! + Math.max(0, nums[p + 13]!);
-        p += 15;
-      } else if (tag === PNL) {
-        t += nums[p + 6]! + nums[p + 7]!;
-        p += 8;
-      } else if (tag === OTHER) {
-        p += 2;
-      } else {
-        throw new Error(`history batch is malformed at value ${p}`);
+  constructor(capacityRows = INITIAL_ROWS) {
+    const rows = Math.max(1, capacityRows);
+    this.nums = new Float64Array(rows * TRADE_WIDTH);
+    this.bytes = Buffer.alloc(INITIAL_BYTES);
+    this.numAt = new Int32Array(rows);
+    this.textAt = new Int32Array(rows);
+    this.objects = [];
+  }
+
+  /** Rows held. */
+  get length(): number {
+    return this.rows - this.first;
+  }
+
+  /** Bytes of typed arrays held (outside the JavaScript heap), for tests and figures. */
+  get capacityBytes(): number {
+    return this.nums.byteLength + this.bytes.length + this.numAt.byteLength + this.textAt.byteLength;
+  }
+
+  /** Appends `e`. Trades and P&L events of the built shape are encoded; anything else is kept as it is. */
+  push(e: MonitorEvent): void {
+    if (this.rows === this.numAt.length) this.growRows();
+    if (this.numSize + TRADE_WIDTH > this.nums.length) this.growNums(this.numSize + TRADE_WIDTH);
+    const nums = this.nums;
+    const p = this.numSize;
+    const t = this.byteSize;
+    let width = OTHER_WIDTH;
+    if (e.eventType === EventType.TRADE_EXECUTION && hasTradeShape(e)) {
+      const symbol = this.writeString(e.symbol);
+      const side = symbol < 0 ? -1 : this.writeString(e.side);
+      const id = side < 0 ? -1 : this.writeString(e.executionId);
+      const order = id < 0 || e.orderId === null ? -1 : this.writeString(e.orderId);
+      if (id >= 0 && (order >= 0 || e.orderId === null)) {
+        nums[p] = TRADE;
+        nums[p + 1] = e.timestamp;
+        nums[p + 2] = e.quantity;
+        nums[p + 3] = e.price;
+        nums[p + 4] = e.notionalValue;
+        nums[p + 5] = e.fee;
+        nums[p + 6] = e.executionTimeMs;
+        nums[p + 7] = e.slippageBps;
+        nums[p + 8] = e.pnl === null ? 0 : 1;
+        nums[p + 9] = e.pnl ?? 0;
+        nums[p + 10] = symbol;
+        nums[p + 11] = side;
+        nums[p + 12] = id;
+        nums[p + 13] = order;
+        nums[p + 14] = e.additionalData === null ? -1 : this.objects.push(e.additionalData) - 1;
+        width = TRADE_WIDTH;
+      }
+    } else if (e.eventType === EventType.PROFIT_LOSS && hasProfitLossShape(e)) {
+      const symbol = this.writeString(e.symbol);
+      const id = symbol < 0 ? -1 : this.writeString(e.executionId);
+      if (id >= 0) {
+        nums[p] = PNL;
+        nums[p + 1] = e.timestamp;
+        nums[p + 2] = e.realizedPnl;
+        nums[p + 3] = e.positionQuantity;
+        nums[p + 4] = e.averageCost;
+        nums[p + 5] = e.cumulativeRealizedPnl;
+        nums[p + 6] = symbol;
+        nums[p + 7] = id;
+        width = PNL_WIDTH;
       }
     }
-    if (p !== size || t !== text.length || size > nums.length) throw new Error('history batch is malformed: lengths do not add up');
-    this.numAt = Int32Array.from(numAt);
-    this.textAt = Int32Array.from(textAt);
-    this.length = numAt.length;
+    if (width === OTHER_WIDTH) {
+      // Also a trade whose strings UTF-8 cannot carry (a lone surrogate): its bytes are abandoned.
+      this.byteSize = t;
+      nums[p] = OTHER;
+      nums[p + 1] = this.objects.push(e) - 1;
+    }
+    this.numAt[this.rows] = p;
+    this.textAt[this.rows] = t;
+    this.numSize = p + width;
+    this.rows++;
   }
 
   /** Whether row i is a P&L event, without building it. */
   isProfitLoss(i: number): boolean {
-    return this.nums[this.numAt[i]!] === PNL;
+    return this.nums[this.numAt[this.first + i]!] === PNL;
   }
 
+  /** Row i's event, built anew. */
   at(i: number): MonitorEvent {
     const nums = this.nums;
-    const p = this.numAt[i]!;
+    const p = this.numAt[this.first + i]!;
     const tag = nums[p];
     if (tag === OTHER) return this.objects[nums[p + 1]!] as MonitorEvent;
-    const t = this.textAt[i]!;
-    const text = this.text;
+    const bytes = this.bytes;
+    const t = this.textAt[this.first + i]!;
     if (tag === TRADE) {
       const symbolEnd = t + nums[p + 10]!;
       const sideEnd = symbolEnd + nums[p + 11]!;
@@ -140,16 +150,16 @@ export class DecodedBatch {
       const trade: TradeMetric = {
         eventType: EventType.TRADE_EXECUTION,
         timestamp: nums[p + 1]!,
-        symbol: text.slice(t, symbolEnd),
-        side: text.slice(symbolEnd, sideEnd) as TradeMetric['side'],
+        symbol: bytes.toString('utf8', t, symbolEnd),
+        side: bytes.toString('utf8', symbolEnd, sideEnd) as TradeMetric['side'],
         quantity: nums[p + 2]!,
         price: nums[p + 3]!,
         notionalValue: nums[p + 4]!,
         fee: nums[p + 5]!,
         executionTimeMs: nums[p + 6]!,
         slippageBps: nums[p + 7]!,
-        executionId: text.slice(sideEnd, idEnd),
-        orderId: orderLength < 0 ? null : text.slice(idEnd, idEnd + orderLength),
+        executionId: bytes.toString('utf8', sideEnd, idEnd),
+        orderId: orderLength < 0 ? null : bytes.toString('utf8', idEnd, idEnd + orderLength),
         pnl: nums[p + 8] === 0 ? null : nums[p + 9]!,
         additionalData: extra < 0 ? null : (this.objects[extra] as TradeMetric['additionalData']),
       };
@@ -159,13 +169,142 @@ export class DecodedBatch {
     const pnl: ProfitLossEvent = {
       eventType: EventType.PROFIT_LOSS,
       timestamp: nums[p + 1]!,
-      symbol: text.slice(t, symbolEnd),
-      executionId: text.slice(symbolEnd, symbolEnd + nums[p + 7]!),
+      symbol: bytes.toString('utf8', t, symbolEnd),
+      executionId: bytes.toString('utf8', symbolEnd, symbolEnd + nums[p + 7]!),
       realizedPnl: nums[p + 2]!,
       positionQuantity: nums[p + 3]!,
       averageCost: nums[p + 4]!,
       cumulativeRealizedPnl: nums[p + 5]!,
     };
     return pnl;
+  }
+
+  /** Every row's event, oldest first. */
+  toArray(): MonitorEvent[] {
+    const out = new Array<MonitorEvent>(this.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.at(i);
+    return out;
+  }
+
+  /** Forgets the oldest `n` rows (written, or refused and counted). */
+  dropFirst(n: number): void {
+    this.first = Math.min(this.rows, this.first + n);
+    if (this.first === this.rows) this.clear();
+  }
+
+  /**
+   * The rows as copies for the writer thread. Objects are those the rows refer to; indexes in the
+   * copy are renumbered when rows have been dropped from the front.
+   */
+  encode(): EncodedBatch {
+    const from = this.first;
+    if (from === this.rows) return { nums: new Float64Array(0), bytes: new Uint8Array(0), objects: [] };
+    const p0 = this.numAt[from]!;
+    const t0 = this.textAt[from]!;
+    const nums = this.nums.slice(p0, this.numSize);
+    const bytes = new Uint8Array(this.byteSize - t0);
+    bytes.set(this.bytes.subarray(t0, this.byteSize));
+    if (from === 0) return { nums, bytes, objects: this.objects.slice() };
+    const objects: unknown[] = [];
+    for (let i = from; i < this.rows; i++) {
+      const p = this.numAt[i]! - p0;
+      const tag = nums[p];
+      const at = tag === OTHER ? p + 1 : tag === TRADE ? p + 14 : -1;
+      if (at >= 0 && nums[at]! >= 0) nums[at] = objects.push(this.objects[nums[at]!]) - 1;
+    }
+    return { nums, bytes, objects };
+  }
+
+  /**
+   * The rows of a batch that crossed from another thread. Throws when the layout does not add up
+   * (it cannot, from {@link encode}).
+   */
+  static decode(batch: EncodedBatch): RowBatch {
+    const { nums, bytes, objects } = batch;
+    const numAt: number[] = [];
+    const textAt: number[] = [];
+    let p = 0;
+    let t = 0;
+    while (p < nums.length) {
+      numAt.push(p);
+      textAt.push(t);
+      const tag = nums[p];
+      if (tag === TRADE && p + TRADE_WIDTH <= nums.length) {
+        t += nums[p + 10]! + nums[p + 11]! + nums[p + 12]! + Math.max(0, nums[p + 13]!);
+        if (nums[p + 14]! >= objects.length) break;
+        p += TRADE_WIDTH;
+      } else if (tag === PNL && p + PNL_WIDTH <= nums.length) {
+        t += nums[p + 6]! + nums[p + 7]!;
+        p += PNL_WIDTH;
+      } else if (tag === OTHER && p + OTHER_WIDTH <= nums.length && nums[p + 1]! < objects.length) {
+        p += OTHER_WIDTH;
+      } else {
+        break;
+      }
+    }
+    if (p !== nums.length || t !== bytes.length) throw new Error(`history batch is malformed at value ${p}`);
+    const out = new RowBatch(0);
+    out.nums = nums;
+    out.numSize = nums.length;
+    out.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    out.byteSize = bytes.length;
+    out.numAt = Int32Array.from(numAt);
+    out.textAt = Int32Array.from(textAt);
+    out.rows = numAt.length;
+    out.objects = objects as unknown[];
+    return out;
+  }
+
+  private clear(): void {
+    this.rows = 0;
+    this.first = 0;
+    this.numSize = 0;
+    this.byteSize = 0;
+    this.objects = [];
+  }
+
+  /**
+   * Writes `s` as UTF-8 after the bytes held and returns its byte length, or -1 when UTF-8 cannot
+   * carry it unchanged (a lone surrogate). ASCII, nearly every symbol and id, is copied by hand.
+   */
+  private writeString(s: string): number {
+    const n = s.length;
+    const at = this.byteSize;
+    if (at + n * 3 > this.bytes.length) this.growBytes(at + n * 3);
+    const bytes = this.bytes;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        if (!isWellFormed(s)) return -1;
+        const written = bytes.write(s, at, 'utf8');
+        this.byteSize = at + written;
+        return written;
+      }
+      bytes[at + i] = c;
+    }
+    this.byteSize = at + n;
+    return n;
+  }
+
+  private growRows(): void {
+    const size = Math.max(INITIAL_ROWS, this.numAt.length * 2);
+    const numAt = new Int32Array(size);
+    numAt.set(this.numAt);
+    this.numAt = numAt;
+    const textAt = new Int32Array(size);
+    textAt.set(this.textAt);
+    this.textAt = textAt;
+  }
+
+  private growNums(needed: number): void {
+    const nums = new Float64Array(Math.max(needed, this.nums.length * 2));
+    nums.set(this.nums.subarray(0, this.numSize));
+    this.nums = nums;
+  }
+
+  private growBytes(needed: number): void {
+    const bytes = Buffer.alloc(Math.max(needed, this.bytes.length * 2));
+    this.bytes.copy(bytes, 0, 0, this.byteSize);
+    this.bytes = bytes;
   }
 }

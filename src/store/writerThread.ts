@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { DecodedBatch, type EncodedBatch } from './batchCodec.js';
+import { type EncodedBatch, RowBatch } from './batchCodec.js';
 import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
 import { isPermanent } from './writeFaults.js';
 
@@ -18,7 +18,7 @@ export interface WriterThreadData {
 
 /** Main thread → writer thread. */
 export type WriterRequest =
-  | { readonly kind: 'write' /** The form `encodeBatch` makes, its buffer transferred. */; readonly batch: EncodedBatch }
+  | { readonly kind: 'write' /** `RowBatch.encode()`, its buffers transferred. */; readonly batch: EncodedBatch }
   | { readonly kind: 'close' };
 
 /** A failure as it crosses the thread boundary (SQLite's `code` kept, for the fault classification). */
@@ -69,7 +69,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   }
   Atomics.notify(signal, 1);
 
-  const write = (events: DecodedBatch): WriterResult => {
+  const write = (events: RowBatch): WriterResult => {
     const started = performance.now();
     try {
       backend.writeBatch(events, 0, events.length);
@@ -106,11 +106,11 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
 
   parentPort.on('message', (request: WriterRequest) => {
     if (request.kind === 'write') {
-      let events: DecodedBatch;
+      let events: RowBatch;
       try {
-        events = new DecodedBatch(request.batch);
+        events = RowBatch.decode(request.batch);
       } catch (error) {
-        // Cannot happen with encodeBatch's output; answered as a failure so the rows are kept, not lost.
+        // Cannot happen with RowBatch.encode's output; answered as a failure so the rows are kept, not lost.
         reply({ kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 });
         return;
       }

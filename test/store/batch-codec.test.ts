@@ -1,17 +1,29 @@
-// The writer thread's batch form: every row comes back exactly as it went, whatever its kind or shape.
+// The history buffer's encoded rows, and the batches the writer thread gets: every row comes back exactly as it went, whatever its kind or shape.
 
 import { describe, expect, it } from 'vitest';
 import { buildProfitLoss, buildTrade } from '../../src/events/build.js';
 import { EventType, type MonitorEvent, type TradeMetric } from '../../src/events/types.js';
-import { DecodedBatch, encodeBatch } from '../../src/store/batchCodec.js';
+import { RowBatch } from '../../src/store/batchCodec.js';
+import { RowQueue } from '../../src/store/RowQueue.js';
 import { T0 } from './helpers.js';
 
+function rowsOf(events: readonly MonitorEvent[]): RowBatch {
+  const rows = new RowBatch(2);
+  for (const e of events) rows.push(e);
+  return rows;
+}
+
+/** Through structured clone, as postMessage does, transferring both buffers. */
+function acrossThreads(rows: RowBatch): RowBatch {
+  const batch = rows.encode();
+  return RowBatch.decode(structuredClone(batch, { transfer: [batch.nums.buffer as ArrayBuffer, batch.bytes.buffer as ArrayBuffer] }));
+}
+
 function roundTrip(events: readonly MonitorEvent[], start = 0, end = events.length): MonitorEvent[] {
-  // Through structured clone, as postMessage would, transferring the buffer.
-  const batch = encodeBatch(events, start, end);
-  const copy = structuredClone(batch, { transfer: [batch.nums.buffer as ArrayBuffer] });
-  const decoded = new DecodedBatch(copy);
-  return Array.from({ length: decoded.length }, (_, i) => decoded.at(i));
+  const rows = rowsOf(events.slice(0, end));
+  rows.dropFirst(start);
+  expect(rows.toArray()).toEqual(events.slice(start, end));
+  return acrossThreads(rows).toArray();
 }
 
 describe('batch codec', () => {
@@ -59,11 +71,92 @@ describe('batch codec', () => {
     expect((back[1] as unknown as { symbol: unknown }).symbol).toBeNull();
   });
 
+  it('a string UTF-8 cannot carry unchanged (a lone surrogate) keeps its row as the object it is', () => {
+    // Hand-made: the builder refuses it.
+    const lone = { ...buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0), executionId: 'x\ud800y' };
+    const after = buildTrade({ symbol: 'B', side: 'sell', quantity: 2, price: 3, executionId: 'ok' }, T0 + 1);
+    const back = roundTrip([lone, after]);
+    expect(back).toEqual([lone, after]);
+    expect(back[0]!.eventType === EventType.TRADE_EXECUTION && back[0]!.executionId).toBe('x\ud800y');
+  });
+
+  it('rows pushed past every initial capacity, then dropped from the front, cross with their objects renumbered', () => {
+    const events: MonitorEvent[] = [];
+    for (let i = 0; i < 500; i++) {
+      const extra = i % 7 === 0 ? { n: i } : undefined;
+      events.push(
+        buildTrade(
+          {
+            symbol: `S${i % 13}`,
+            side: i % 2 ? 'buy' : 'sell',
+            quantity: i + 0.5,
+            price: 100 + i,
+            executionId: `id-${'é'.repeat(i % 40)}-${i}`,
+            additionalData: extra,
+          },
+          T0 + i,
+        ),
+      );
+      if (i % 11 === 0)
+        events.push({ eventType: EventType.PERFORMANCE_METRIC, timestamp: T0 + i, metricName: `m${i}`, value: i, unit: 'u', tags: {} });
+    }
+    const rows = rowsOf(events);
+    expect(rows.length).toBe(events.length);
+    rows.dropFirst(123);
+    expect(rows.length).toBe(events.length - 123);
+    const crossed = acrossThreads(rows);
+    expect(crossed.toArray()).toEqual(events.slice(123));
+    // The copy holds only the objects of the rows it carries.
+    expect(rows.encode().objects.length).toBe(
+      events.slice(123).filter((e) => e.eventType !== EventType.TRADE_EXECUTION || e.additionalData !== null).length,
+    );
+    rows.dropFirst(rows.length);
+    expect(rows.length).toBe(0);
+    expect(rows.toArray()).toEqual([]);
+    rows.push(events[0]!);
+    expect(rows.toArray()).toEqual([events[0]]);
+  });
+
   it('a malformed batch is refused, not misread', () => {
-    const batch = encodeBatch([buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0)], 0, 1);
-    expect(() => new DecodedBatch({ ...batch, text: `${batch.text}x` })).toThrow(/malformed/);
+    const batch = rowsOf([buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0)]).encode();
+    const longer = new Uint8Array(batch.bytes.length + 1);
+    longer.set(batch.bytes);
+    expect(() => RowBatch.decode({ ...batch, bytes: longer })).toThrow(/malformed/);
     const nums = batch.nums.slice();
     nums[0] = 9;
-    expect(() => new DecodedBatch({ ...batch, nums })).toThrow(/malformed/);
+    expect(() => RowBatch.decode({ ...batch, nums })).toThrow(/malformed/);
+    const cut = batch.nums.slice(0, 10);
+    expect(() => RowBatch.decode({ ...batch, nums: cut })).toThrow(/malformed/);
+    expect(() => RowBatch.decode({ ...batch, objects: [], nums: Float64Array.of(3, 0) })).toThrow(/malformed/);
+  });
+});
+
+describe('row queue', () => {
+  const trade = (i: number) => buildTrade({ symbol: `S${i % 3}`, side: 'buy', quantity: 1, price: i + 1, executionId: `e${i}` }, T0 + i);
+
+  it('hands out the oldest rows in batches of at most batchRows, takes rows back in front, and reuses a written batch', () => {
+    const queue = new RowQueue(4);
+    const events = Array.from({ length: 10 }, (_, i) => trade(i));
+    for (const e of events) queue.push(e);
+    expect(queue.length).toBe(10);
+    const first = queue.shift()!;
+    expect(first.toArray()).toEqual(events.slice(0, 4));
+    expect(queue.length).toBe(6);
+    // The thread took one row of it: the other three go back in front, before everything else.
+    first.dropFirst(1);
+    queue.unshift(first);
+    expect(queue.length).toBe(9);
+    expect(queue.toArray()).toEqual(events.slice(1));
+    queue.dropFirst(2);
+    expect(queue.toArray()).toEqual(events.slice(3));
+    const again = queue.shift()!;
+    expect(again.toArray()).toEqual(events.slice(3, 4));
+    queue.recycle(again);
+    expect(again.length).toBe(0);
+    // Emptied, the queue builds its next batch in the recycled one, after the rows still queued.
+    while (queue.length > 0) queue.dropFirst(1);
+    queue.push(events[9]!);
+    expect(queue.peek()).toBe(again);
+    expect(queue.toArray()).toEqual([events[9]]);
   });
 });
