@@ -47,11 +47,11 @@ export interface LogSinkStats {
   readonly linesDropped: number;
 }
 
-// A burst past this many queued characters is written at the next turn of the event loop rather
-// than waiting for the timer; past the hard cap it is written at once, so memory stays bounded
-// when a bot logs in a tight loop that never yields.
-const HIGH_WATER_CHARS = 64 * 1024;
-const HARD_CAP_CHARS = 4 * 1024 * 1024;
+// A burst past this much queued (bytes in the file's buffer, characters in the console's) is
+// written at the next turn of the event loop rather than waiting for the timer; past the hard cap
+// it is written at once, so memory stays bounded when a bot logs in a tight loop that never yields.
+const HIGH_WATER = 64 * 1024;
+const HARD_CAP = 4 * 1024 * 1024;
 // The flush timer never waits longer than this, so a console reader sees lines within a second.
 const MAX_FLUSH_INTERVAL_MS = 1000;
 
@@ -269,7 +269,7 @@ export class LogSink implements EventSink {
 
   /** True when the line must be refused: too much is already queued and nothing can be written yet. */
   private refuse(): boolean {
-    if (this.started || this.pendingLength() < HARD_CAP_CHARS) return false;
+    if (this.started || this.pendingLength() < HARD_CAP) return false;
     this.dropped++;
     return true;
   }
@@ -286,8 +286,8 @@ export class LogSink implements EventSink {
       return;
     }
     const pending = this.pendingLength();
-    if (pending >= HARD_CAP_CHARS) this.flushWriters();
-    else if (pending >= HIGH_WATER_CHARS && this.immediate === null) {
+    if (pending >= HARD_CAP) this.flushWriters();
+    else if (pending >= HIGH_WATER && this.immediate === null) {
       this.immediate = setImmediate(() => {
         this.immediate = null;
         if (this.stopping === null) this.flushWriters();

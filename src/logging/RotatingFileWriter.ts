@@ -1,4 +1,4 @@
-// RotatingFileWriter: buffers log lines and writes them to a file in large synchronous chunks, rotating by size at line boundaries.
+// RotatingFileWriter: buffers log lines as UTF-8 bytes and writes them to a file in large synchronous chunks, rotating by size at line boundaries.
 
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,6 +19,9 @@ export interface RotatingFileWriterOptions {
 // Log files may hold order details: owner read/write, group read, nobody else.
 const FILE_MODE = 0o640;
 const NEWLINE = 0x0a;
+const INITIAL_BUFFER_BYTES = 64 * 1024;
+// After a burst the buffer goes back to its first size, so one spike does not hold memory for good.
+const KEPT_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Why our own writer rather than rotating-file-stream or pino-roll: both rotate from an async
@@ -27,6 +30,10 @@ const NEWLINE = 0x0a;
  * buffered chunk, done off the hot path (timer, `flush()`, `stop()`, process exit), so after
  * `flush()` returns the bytes are in the file, and rotation cuts only after a `\n`: no line is
  * lost or split across files. A line longer than the limit is written alone into a fresh file.
+ *
+ * Lines are copied into a byte buffer as they are appended, not kept as strings until the flush:
+ * a string queued for a few milliseconds (and the pieces a template literal builds it from) is
+ * still alive at the next young-generation collection, which copies it and then promotes it.
  */
 export class RotatingFileWriter {
   readonly path: string;
@@ -34,7 +41,8 @@ export class RotatingFileWriter {
   private readonly backupCount: number;
   private fd: number | null = null;
   private size = 0;
-  private pending = '';
+  private pending: Buffer = Buffer.allocUnsafeSlow(INITIAL_BUFFER_BYTES);
+  private pendingBytes = 0;
   private closed = false;
   private opened = false;
   /** Bytes written to files so far. */
@@ -50,9 +58,9 @@ export class RotatingFileWriter {
     this.backupCount = options.backupCount;
   }
 
-  /** Characters waiting to be written. */
+  /** Bytes waiting to be written. */
   get pendingLength(): number {
-    return this.pending.length;
+    return this.pendingBytes;
   }
 
   /** Creates the folder (mode 0750) and opens the file for appending (mode 0640); the size of an existing file counts towards rotation. */
@@ -65,7 +73,15 @@ export class RotatingFileWriter {
 
   /** Queues text (whole lines, each ending in `\n`). No I/O. */
   append(text: string): void {
-    if (!this.closed) this.pending += text;
+    if (this.closed) return;
+    // At most 3 bytes of UTF-8 per UTF-16 unit.
+    const room = this.pendingBytes + text.length * 3;
+    if (room > this.pending.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(room, this.pending.length * 2));
+      this.pending.copy(grown, 0, 0, this.pendingBytes);
+      this.pending = grown;
+    }
+    this.pendingBytes += this.pending.write(text, this.pendingBytes, 'utf8');
   }
 
   /**
@@ -73,11 +89,13 @@ export class RotatingFileWriter {
    * and the lines stay queued. A failed write throws after counting the lines it lost.
    */
   flush(): void {
-    if (!this.opened || this.pending.length === 0) return;
+    if (!this.opened || this.pendingBytes === 0) return;
     // A rotation whose reopen failed left no file: try again rather than queueing forever.
     if (this.fd === null) this.reopen();
-    const buf = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
+    const buf = this.pending.subarray(0, this.pendingBytes);
+    // Written below or given up: either way these bytes leave the queue.
+    this.pendingBytes = 0;
+    if (this.pending.length > KEPT_BUFFER_BYTES) this.pending = Buffer.allocUnsafeSlow(INITIAL_BUFFER_BYTES);
     let offset = 0;
     try {
       while (offset < buf.length) {
@@ -113,7 +131,7 @@ export class RotatingFileWriter {
       this.flush();
     } finally {
       this.closed = true;
-      this.pending = '';
+      this.pendingBytes = 0;
       if (this.fd !== null) {
         const fd = this.fd;
         this.fd = null;
@@ -126,8 +144,8 @@ export class RotatingFileWriter {
     try {
       this.openFile();
     } catch (error) {
-      this.linesLost += countLines(Buffer.from(this.pending, 'utf8'), 0);
-      this.pending = '';
+      this.linesLost += countLines(this.pending.subarray(0, this.pendingBytes), 0);
+      this.pendingBytes = 0;
       throw error;
     }
   }

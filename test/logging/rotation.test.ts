@@ -52,6 +52,22 @@ describe('RotatingFileWriter', () => {
     expect(writer.bytesWritten).toBe(lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0));
   });
 
+  it('a burst of several MiB queued before one flush, then more lines, all arrive byte for byte', () => {
+    const file = join(tmp.dir, 'burst.log');
+    const writer = new RotatingFileWriter({ path: file, maxSizeBytes: 64 * 1024 * 1024, backupCount: 1 });
+    writer.open();
+    // Three UTF-8 widths and a surrogate pair; about 1.5 MB queued grows the buffer past 1 MiB, which a flush gives back.
+    const burst = Array.from({ length: 30_000 }, (_, i) => `${i} é€😀 ${'y'.repeat(i % 64)}\n`);
+    for (const l of burst) writer.append(l);
+    expect(writer.pendingLength).toBe(Buffer.byteLength(burst.join('')));
+    writer.flush();
+    expect(writer.pendingLength).toBe(0);
+    const after = Array.from({ length: 100 }, (_, i) => line(i));
+    for (const l of after) writer.append(l);
+    writer.close();
+    expect(readFileSync(file, 'utf8')).toBe(burst.join('') + after.join(''));
+  });
+
   it('keeps only the given number of backups, the newest lines', () => {
     const file = join(tmp.dir, 'bot.log');
     const writer = new RotatingFileWriter({ path: file, maxSizeBytes: 1024, backupCount: 3 });
