@@ -21,6 +21,8 @@ export interface EventQuery<T extends EventType = EventType> {
 // long enough to be copied by two young-generation collections and promoted, so they were most of
 // what each scavenge copied and of the garbage the old generation gathered between full
 // collections. A query rebuilds the events it returns, equal field for field to those appended.
+// Execution and order ids are each trade's own strings (a symbol is shared by many): up to
+// ID_BYTES ASCII characters they are copied into a byte column, so they too stay off the heap.
 const OBJECT = 0;
 const TRADE = 1;
 const PNL = 2;
@@ -28,6 +30,11 @@ const PNL = 2;
 const WIDTH = 8;
 /** Strings per slot: symbol, execution id, order id. */
 const TEXTS = 3;
+/** Bytes per id in the byte column: a UUID (36) and most exchanges' ids fit. */
+const ID_BYTES = 48;
+/** Id length of an id kept in `texts` (too long, or not ASCII), and of no order id. */
+const IN_TEXTS = -1;
+const NO_ID = -2;
 
 /** Whether the columns hold the trade exactly: a side of the two, a P&L that is a number or none. */
 function fitsTrade(e: TradeMetric): boolean {
@@ -46,6 +53,9 @@ export class EventLog {
   private readonly times: Float64Array;
   private readonly numbers: Float64Array;
   private readonly texts: (string | null)[];
+  /** Per slot, execution id then order id: ID_BYTES bytes each, and their lengths. */
+  private readonly ids: Buffer;
+  private readonly idLengths: Int8Array;
   /** The event itself (OBJECT slots), or a trade's `additionalData` (TRADE slots). */
   private readonly objects: unknown[];
   private head = 0; // index of the next write
@@ -60,6 +70,8 @@ export class EventLog {
     this.times = new Float64Array(capacity);
     this.numbers = new Float64Array(capacity * WIDTH);
     this.texts = new Array<string | null>(capacity * TEXTS).fill(null);
+    this.ids = Buffer.alloc(capacity * 2 * ID_BYTES);
+    this.idLengths = new Int8Array(capacity * 2);
     this.objects = new Array<unknown>(capacity).fill(null);
   }
 
@@ -95,7 +107,7 @@ export class EventLog {
       v[n + 5] = event.slippageBps;
       v[n + 6] = event.pnl === null ? Number.NaN : event.pnl;
       v[n + 7] = event.side === 'buy' ? 1 : 0;
-      this.texts[t + 2] = event.orderId;
+      this.putId(i * 2 + 1, t + 2, event.orderId);
       this.objects[i] = event.additionalData;
     } else if (event.eventType === EventType.PROFIT_LOSS && hasProfitLossShape(event)) {
       this.kinds[i] = PNL;
@@ -103,7 +115,7 @@ export class EventLog {
       v[n + 1] = event.positionQuantity;
       v[n + 2] = event.averageCost;
       v[n + 3] = event.cumulativeRealizedPnl;
-      this.texts[t + 2] = null;
+      this.putId(i * 2 + 1, t + 2, null);
       this.objects[i] = null;
     } else {
       this.append(event);
@@ -111,8 +123,44 @@ export class EventLog {
     }
     this.times[i] = event.timestamp;
     this.texts[t] = event.symbol;
-    this.texts[t + 1] = event.executionId;
+    this.putId(i * 2, t + 1, event.executionId);
     this.advance();
+  }
+
+  /** Keeps id `k` of the byte column: its ASCII bytes when they fit, else the string in `texts[text]`. */
+  private putId(k: number, text: number, id: string | null): void {
+    if (id === null) {
+      this.idLengths[k] = NO_ID;
+      this.texts[text] = null;
+      return;
+    }
+    const n = id.length;
+    if (n <= ID_BYTES) {
+      const ids = this.ids;
+      const at = k * ID_BYTES;
+      let i = 0;
+      while (i < n) {
+        const c = id.charCodeAt(i);
+        if (c >= 0x80) break;
+        ids[at + i] = c;
+        i++;
+      }
+      if (i === n) {
+        this.idLengths[k] = n;
+        this.texts[text] = null;
+        return;
+      }
+    }
+    this.idLengths[k] = IN_TEXTS;
+    this.texts[text] = id;
+  }
+
+  private idAt(k: number, text: number): string | null {
+    const n = this.idLengths[k]!;
+    if (n === NO_ID) return null;
+    if (n === IN_TEXTS) return this.texts[text]!;
+    const at = k * ID_BYTES;
+    return this.ids.toString('latin1', at, at + n);
   }
 
   /** Events currently held. */
@@ -195,8 +243,8 @@ export class EventLog {
         fee: v[n + 3]!,
         executionTimeMs: v[n + 4]!,
         slippageBps: v[n + 5]!,
-        executionId: this.texts[t + 1]!,
-        orderId: this.texts[t + 2]!,
+        executionId: this.idAt(i * 2, t + 1)!,
+        orderId: this.idAt(i * 2 + 1, t + 2),
         pnl: Number.isNaN(pnl) ? null : pnl,
         additionalData: this.objects[i] as AdditionalData | null,
       };
@@ -206,7 +254,7 @@ export class EventLog {
       eventType: EventType.PROFIT_LOSS,
       timestamp: this.times[i]!,
       symbol: this.texts[t]!,
-      executionId: this.texts[t + 1]!,
+      executionId: this.idAt(i * 2, t + 1)!,
       realizedPnl: v[n]!,
       positionQuantity: v[n + 1]!,
       averageCost: v[n + 2]!,

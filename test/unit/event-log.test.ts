@@ -182,6 +182,32 @@ describe('EventLog columns for trades and P&L events', () => {
     same(log.query()[0]!, last);
   });
 
+  it('ids of every length and alphabet come back exactly, in slots that held ids of another kind before', () => {
+    const log = new EventLog(3);
+    const ids48 = 'a'.repeat(48);
+    const variants: Record<string, unknown>[] = [
+      { executionId: ids48, orderId: 'b'.repeat(49) },
+      { executionId: `${ids48}z`, orderId: null },
+      { executionId: 'ordre-é', orderId: 'o-€' },
+      { executionId: 'x', orderId: ids48 },
+      { executionId: '😀'.repeat(3), orderId: '' },
+    ];
+    const appended: MonitorEvent[] = [];
+    // Every slot sees each kind of id in turn (5 variants over 3 slots, twice round).
+    for (let round = 0; round < 2; round++) {
+      for (const [i, v] of variants.entries()) {
+        const t = Object.freeze({ ...trade(i + round * 10), ...v }) as MonitorEvent;
+        const p = Object.freeze({ ...pnl(i + round * 10), executionId: v.executionId }) as MonitorEvent;
+        for (const e of [t, p]) {
+          log.appendBuilt(e);
+          appended.push(e);
+          const held = appended.slice(-3).reverse();
+          for (const [k, got] of log.query().entries()) same(got, held[k]!);
+        }
+      }
+    }
+  });
+
   it('keeps a hand-made trade that the columns cannot hold as the object itself', () => {
     const log = new EventLog(3);
     const odd = Object.freeze({ ...trade(1), side: 'short' }) as unknown as MonitorEvent;
