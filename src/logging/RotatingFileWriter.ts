@@ -1,6 +1,6 @@
 // RotatingFileWriter: buffers log lines as UTF-8 bytes and writes them to a file in large synchronous chunks, rotating by size at line boundaries.
 
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Options of {@link RotatingFileWriter}. */
@@ -177,16 +177,21 @@ export class RotatingFileWriter {
   private rotate(): void {
     closeSync(this.fd!);
     this.fd = null;
-    for (let i = this.backupCount - 1; i >= 1; i--) renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
-    renameIfExists(this.path, `${this.path}.1`);
+    // The oldest backup is deleted first, so no rename below replaces a file: on ext4, renaming
+    // over an existing file forces the renamed file's unwritten data to disk first (auto_da_alloc),
+    // which stopped the event loop for 8 to 28 ms per rotation of a 10 MB log written seconds before.
+    unlessMissing(() => unlinkSync(`${this.path}.${this.backupCount}`));
+    for (let i = this.backupCount - 1; i >= 1; i--) unlessMissing(() => renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`));
+    unlessMissing(() => renameSync(this.path, `${this.path}.1`));
     this.rotations++;
     this.openFile();
   }
 }
 
-function renameIfExists(from: string, to: string): void {
+/** Runs a file operation; a file that is not there is not an error. */
+function unlessMissing(operation: () => void): void {
   try {
-    renameSync(from, to);
+    operation();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
