@@ -31,6 +31,8 @@ export interface EncodedBatch {
   readonly bytes: Uint8Array;
   /** Events of other kinds, and trades' `additionalData`, by index from `nums`. */
   readonly objects: readonly unknown[];
+  /** Every string was ASCII: byte offsets are character offsets. */
+  readonly ascii: boolean;
 }
 
 /**
@@ -50,6 +52,13 @@ export class RowBatch {
   /** Rows before this one are gone (`dropFirst`). */
   private first = 0;
   private objects: unknown[];
+  /** No string written so far had a character past ASCII. */
+  private ascii = true;
+  /**
+   * On a decoded all-ASCII batch, the bytes as one string: rows' strings are then cut from it
+   * (one decode per batch, not one per field, which made the writer thread the bottleneck).
+   */
+  private text: string | null = null;
 
   constructor(capacityRows = INITIAL_ROWS) {
     const rows = Math.max(1, capacityRows);
@@ -133,13 +142,17 @@ export class RowBatch {
     return this.nums[this.numAt[this.first + i]!] === PNL;
   }
 
+  /** The string of bytes `from..to`. */
+  private stringAt(from: number, to: number): string {
+    return this.text !== null ? this.text.slice(from, to) : this.bytes.toString('utf8', from, to);
+  }
+
   /** Row i's event, built anew. */
   at(i: number): MonitorEvent {
     const nums = this.nums;
     const p = this.numAt[this.first + i]!;
     const tag = nums[p];
     if (tag === OTHER) return this.objects[nums[p + 1]!] as MonitorEvent;
-    const bytes = this.bytes;
     const t = this.textAt[this.first + i]!;
     if (tag === TRADE) {
       const symbolEnd = t + nums[p + 10]!;
@@ -150,16 +163,16 @@ export class RowBatch {
       const trade: TradeMetric = {
         eventType: EventType.TRADE_EXECUTION,
         timestamp: nums[p + 1]!,
-        symbol: bytes.toString('utf8', t, symbolEnd),
-        side: bytes.toString('utf8', symbolEnd, sideEnd) as TradeMetric['side'],
+        symbol: this.stringAt(t, symbolEnd),
+        side: this.stringAt(symbolEnd, sideEnd) as TradeMetric['side'],
         quantity: nums[p + 2]!,
         price: nums[p + 3]!,
         notionalValue: nums[p + 4]!,
         fee: nums[p + 5]!,
         executionTimeMs: nums[p + 6]!,
         slippageBps: nums[p + 7]!,
-        executionId: bytes.toString('utf8', sideEnd, idEnd),
-        orderId: orderLength < 0 ? null : bytes.toString('utf8', idEnd, idEnd + orderLength),
+        executionId: this.stringAt(sideEnd, idEnd),
+        orderId: orderLength < 0 ? null : this.stringAt(idEnd, idEnd + orderLength),
         pnl: nums[p + 8] === 0 ? null : nums[p + 9]!,
         additionalData: extra < 0 ? null : (this.objects[extra] as TradeMetric['additionalData']),
       };
@@ -169,8 +182,8 @@ export class RowBatch {
     const pnl: ProfitLossEvent = {
       eventType: EventType.PROFIT_LOSS,
       timestamp: nums[p + 1]!,
-      symbol: bytes.toString('utf8', t, symbolEnd),
-      executionId: bytes.toString('utf8', symbolEnd, symbolEnd + nums[p + 7]!),
+      symbol: this.stringAt(t, symbolEnd),
+      executionId: this.stringAt(symbolEnd, symbolEnd + nums[p + 7]!),
       realizedPnl: nums[p + 2]!,
       positionQuantity: nums[p + 3]!,
       averageCost: nums[p + 4]!,
@@ -198,13 +211,14 @@ export class RowBatch {
    */
   encode(): EncodedBatch {
     const from = this.first;
-    if (from === this.rows) return { nums: new Float64Array(0), bytes: new Uint8Array(0), objects: [] };
+    const ascii = this.ascii;
+    if (from === this.rows) return { nums: new Float64Array(0), bytes: new Uint8Array(0), objects: [], ascii };
     const p0 = this.numAt[from]!;
     const t0 = this.textAt[from]!;
     const nums = this.nums.slice(p0, this.numSize);
     const bytes = new Uint8Array(this.byteSize - t0);
     bytes.set(this.bytes.subarray(t0, this.byteSize));
-    if (from === 0) return { nums, bytes, objects: this.objects.slice() };
+    if (from === 0) return { nums, bytes, objects: this.objects.slice(), ascii };
     const objects: unknown[] = [];
     for (let i = from; i < this.rows; i++) {
       const p = this.numAt[i]! - p0;
@@ -212,7 +226,7 @@ export class RowBatch {
       const at = tag === OTHER ? p + 1 : tag === TRADE ? p + 14 : -1;
       if (at >= 0 && nums[at]! >= 0) nums[at] = objects.push(this.objects[nums[at]!]) - 1;
     }
-    return { nums, bytes, objects };
+    return { nums, bytes, objects, ascii };
   }
 
   /**
@@ -252,6 +266,8 @@ export class RowBatch {
     out.textAt = Int32Array.from(textAt);
     out.rows = numAt.length;
     out.objects = objects as unknown[];
+    out.ascii = batch.ascii === true;
+    if (out.ascii) out.text = out.bytes.toString('latin1');
     return out;
   }
 
@@ -261,6 +277,7 @@ export class RowBatch {
     this.numSize = 0;
     this.byteSize = 0;
     this.objects = [];
+    this.ascii = true;
   }
 
   /**
@@ -276,6 +293,7 @@ export class RowBatch {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
         if (!isWellFormed(s)) return -1;
+        this.ascii = false;
         const written = bytes.write(s, at, 'utf8');
         this.byteSize = at + written;
         return written;

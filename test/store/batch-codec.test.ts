@@ -71,6 +71,22 @@ describe('batch codec', () => {
     expect((back[1] as unknown as { symbol: unknown }).symbol).toBeNull();
   });
 
+  it('an all-ASCII batch and a batch with one wider character both come back exactly', () => {
+    const ascii = Array.from({ length: 50 }, (_, i) =>
+      buildTrade(
+        { symbol: `SYM${i % 4}`, side: 'sell', quantity: i + 1, price: 2, executionId: `id-${i}`, orderId: i % 2 ? `o${i}` : undefined },
+        T0 + i,
+      ),
+    );
+    const rows = rowsOf(ascii);
+    expect(rows.encode().ascii).toBe(true);
+    expect(acrossThreads(rows).toArray()).toEqual(ascii);
+    const wide = [...ascii, buildTrade({ symbol: 'X', side: 'buy', quantity: 1, price: 1, executionId: 'ünï' }, T0), ...ascii];
+    const wideRows = rowsOf(wide);
+    expect(wideRows.encode().ascii).toBe(false);
+    expect(acrossThreads(wideRows).toArray()).toEqual(wide);
+  });
+
   it('a string UTF-8 cannot carry unchanged (a lone surrogate) keeps its row as the object it is', () => {
     // Hand-made: the builder refuses it.
     const lone = { ...buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0), executionId: 'x\ud800y' };
