@@ -12,7 +12,7 @@ import {
   type SystemEvent,
   type TradeMetric,
 } from '../events/types.js';
-import { isoTime, jsonNullableString, jsonString, redactedJson, redactedJsonOrNull } from './json.js';
+import { isoTime, jsonNullableString, jsonNumber, jsonString, redactedJson, redactedJsonOrNull, textNumber } from './json.js';
 import { LEVELS, type LevelNumber } from './levels.js';
 
 /** `event_type` of the records the monitor writes about its own failures. */
@@ -138,35 +138,35 @@ export class LineFormatter {
 
   private tradeFields(e: TradeMetric): string {
     return (
-      `,"symbol":${this.name(e.symbol)},"side":"${e.side}","quantity":${e.quantity},"price":${e.price}` +
-      `,"notional_value":${e.notionalValue},"fee":${e.fee},"execution_time_ms":${e.executionTimeMs}` +
-      `,"slippage_bps":${e.slippageBps},"execution_id":${jsonString(e.executionId)}` +
-      `,"order_id":${jsonNullableString(e.orderId)},"pnl":${e.pnl === null ? 'null' : e.pnl}` +
+      `,"symbol":${this.name(e.symbol)},"side":"${e.side}","quantity":${jsonNumber(e.quantity)},"price":${jsonNumber(e.price)}` +
+      `,"notional_value":${jsonNumber(e.notionalValue)},"fee":${jsonNumber(e.fee)},"execution_time_ms":${jsonNumber(e.executionTimeMs)}` +
+      `,"slippage_bps":${jsonNumber(e.slippageBps)},"execution_id":${jsonString(e.executionId)}` +
+      `,"order_id":${jsonNullableString(e.orderId)},"pnl":${e.pnl === null ? 'null' : jsonNumber(e.pnl)}` +
       `,"additional_data":${e.additionalData === null ? 'null' : redactedJson(e.additionalData)}`
     );
   }
 
   private pnlFields(e: ProfitLossEvent): string {
     return (
-      `,"symbol":${this.name(e.symbol)},"execution_id":${jsonString(e.executionId)},"realized_pnl":${e.realizedPnl}` +
-      `,"position_quantity":${e.positionQuantity},"average_cost":${e.averageCost},"cumulative_realized_pnl":${e.cumulativeRealizedPnl}`
+      `,"symbol":${this.name(e.symbol)},"execution_id":${jsonString(e.executionId)},"realized_pnl":${jsonNumber(e.realizedPnl)}` +
+      `,"position_quantity":${jsonNumber(e.positionQuantity)},"average_cost":${jsonNumber(e.averageCost)},"cumulative_realized_pnl":${jsonNumber(e.cumulativeRealizedPnl)}`
     );
   }
 
   private loopFields(e: LoopExecutionMetric): string {
     return (
       `,"loop_name":${this.name(e.loopName)},"execution_id":${jsonString(e.executionId)}` +
-      `,"start_time":"${isoTime(e.startTime)}","end_time":"${isoTime(e.endTime)}","duration_ms":${e.durationMs}` +
-      `,"success":${e.success},"trades_executed":${e.tradesExecuted},"error_message":${jsonNullableString(e.errorMessage)}` +
+      `,"start_time":"${isoTime(e.startTime)}","end_time":"${isoTime(e.endTime)}","duration_ms":${jsonNumber(e.durationMs)}` +
+      `,"success":${e.success},"trades_executed":${jsonNumber(e.tradesExecuted)},"error_message":${jsonNullableString(e.errorMessage)}` +
       `,"additional_data":${redactedJsonOrNull(e.additionalData)}`
     );
   }
 
   private liquidityFields(e: LiquidityMetric): string {
     return (
-      `,"symbol":${this.name(e.symbol)},"spread":${e.spread},"bid_size":${e.bidSize},"ask_size":${e.askSize}` +
-      `,"market_depth":${e.marketDepth},"volatility_24h":${e.volatility24h},"volume_24h":${e.volume24h}` +
-      `,"bid_price":${e.bidPrice === null ? 'null' : e.bidPrice},"ask_price":${e.askPrice === null ? 'null' : e.askPrice}`
+      `,"symbol":${this.name(e.symbol)},"spread":${jsonNumber(e.spread)},"bid_size":${jsonNumber(e.bidSize)},"ask_size":${jsonNumber(e.askSize)}` +
+      `,"market_depth":${jsonNumber(e.marketDepth)},"volatility_24h":${jsonNumber(e.volatility24h)},"volume_24h":${jsonNumber(e.volume24h)}` +
+      `,"bid_price":${e.bidPrice === null ? 'null' : jsonNumber(e.bidPrice)},"ask_price":${e.askPrice === null ? 'null' : jsonNumber(e.askPrice)}`
     );
   }
 
@@ -180,14 +180,14 @@ export class LineFormatter {
 }
 
 function performanceFields(e: PerformanceMetric): string {
-  return `,"metric_name":${jsonString(e.metricName)},"value":${e.value},"unit":${jsonString(e.unit)},"tags":${redactedJson(e.tags)}`;
+  return `,"metric_name":${jsonString(e.metricName)},"value":${jsonNumber(e.value)},"unit":${jsonString(e.unit)},"tags":${redactedJson(e.tags)}`;
 }
 
 function growthFields(e: GrowthMetric): string {
   return (
-    `,"hour_start":"${isoTime(e.hourStart)}","opening_balance":${e.openingBalance},"closing_balance":${e.closingBalance}` +
-    `,"growth_ratio":${e.growthRatio},"trade_count":${e.tradeCount},"realized_pnl":${e.realizedPnl},"fees":${e.fees},"volume":${e.volume}` +
-    `,"opening_equity":${e.openingEquity},"closing_equity":${e.closingEquity},"equity_growth_ratio":${e.equityGrowthRatio}`
+    `,"hour_start":"${isoTime(e.hourStart)}","opening_balance":${jsonNumber(e.openingBalance)},"closing_balance":${jsonNumber(e.closingBalance)}` +
+    `,"growth_ratio":${jsonNumber(e.growthRatio)},"trade_count":${jsonNumber(e.tradeCount)},"realized_pnl":${jsonNumber(e.realizedPnl)},"fees":${jsonNumber(e.fees)},"volume":${jsonNumber(e.volume)}` +
+    `,"opening_equity":${jsonNumber(e.openingEquity)},"closing_equity":${jsonNumber(e.closingEquity)},"equity_growth_ratio":${jsonNumber(e.equityGrowthRatio)}`
   );
 }
 
@@ -207,29 +207,29 @@ function textBody(event: MonitorEvent): string {
   switch (event.eventType) {
     case EventType.TRADE_EXECUTION:
       return (
-        `trade ${event.symbol} ${event.side} ${event.quantity} @ ${event.price} fee ${event.fee}` +
-        ` exec ${event.executionTimeMs}ms slip ${event.slippageBps}bps` +
+        `trade ${event.symbol} ${event.side} ${textNumber(event.quantity)} @ ${textNumber(event.price)} fee ${textNumber(event.fee)}` +
+        ` exec ${textNumber(event.executionTimeMs)}ms slip ${textNumber(event.slippageBps)}bps` +
         (event.orderId === null ? '' : ` order ${event.orderId}`) +
-        (event.pnl === null ? '' : ` pnl ${event.pnl}`) +
+        (event.pnl === null ? '' : ` pnl ${textNumber(event.pnl)}`) +
         textData(event.additionalData)
       );
     case EventType.PROFIT_LOSS:
       return (
-        `pnl ${event.symbol} realized ${event.realizedPnl} position ${event.positionQuantity}` +
-        ` avg ${event.averageCost} total ${event.cumulativeRealizedPnl}`
+        `pnl ${event.symbol} realized ${textNumber(event.realizedPnl)} position ${textNumber(event.positionQuantity)}` +
+        ` avg ${textNumber(event.averageCost)} total ${textNumber(event.cumulativeRealizedPnl)}`
       );
     case EventType.LOOP_EXECUTION:
       return (
-        `loop ${event.loopName} ${event.success ? 'ok' : 'failed'} ${event.durationMs}ms trades ${event.tradesExecuted}` +
+        `loop ${event.loopName} ${event.success ? 'ok' : 'failed'} ${textNumber(event.durationMs)}ms trades ${textNumber(event.tradesExecuted)}` +
         (event.errorMessage === null ? '' : `: ${textSafe(event.errorMessage)}`) +
         textData(event.additionalData)
       );
     case EventType.LIQUIDITY_ANALYSIS:
       return (
-        `liquidity ${event.symbol} spread ${event.spread} bid ${event.bidSize} ask ${event.askSize} depth ${event.marketDepth}` +
-        ` vol24h ${event.volatility24h} volume24h ${event.volume24h}` +
-        (event.bidPrice === null ? '' : ` bid_price ${event.bidPrice}`) +
-        (event.askPrice === null ? '' : ` ask_price ${event.askPrice}`)
+        `liquidity ${event.symbol} spread ${textNumber(event.spread)} bid ${textNumber(event.bidSize)} ask ${textNumber(event.askSize)} depth ${textNumber(event.marketDepth)}` +
+        ` vol24h ${textNumber(event.volatility24h)} volume24h ${textNumber(event.volume24h)}` +
+        (event.bidPrice === null ? '' : ` bid_price ${textNumber(event.bidPrice)}`) +
+        (event.askPrice === null ? '' : ` ask_price ${textNumber(event.askPrice)}`)
       );
     case EventType.ERROR_EVENT:
       return (
@@ -240,11 +240,11 @@ function textBody(event: MonitorEvent): string {
         textData(event.context)
       );
     case EventType.PERFORMANCE_METRIC:
-      return `metric ${event.metricName} ${event.value} ${event.unit}${textData(event.tags)}`;
+      return `metric ${event.metricName} ${textNumber(event.value)} ${event.unit}${textData(event.tags)}`;
     case EventType.GROWTH_TRACKING:
       return (
-        `growth ${isoTime(event.hourStart)} ${event.openingBalance} -> ${event.closingBalance} ratio ${event.growthRatio}` +
-        ` trades ${event.tradeCount} pnl ${event.realizedPnl} fees ${event.fees} volume ${event.volume}`
+        `growth ${isoTime(event.hourStart)} ${textNumber(event.openingBalance)} -> ${textNumber(event.closingBalance)} ratio ${textNumber(event.growthRatio)}` +
+        ` trades ${textNumber(event.tradeCount)} pnl ${textNumber(event.realizedPnl)} fees ${textNumber(event.fees)} volume ${textNumber(event.volume)}`
       );
     case EventType.SYSTEM_EVENT:
       return `system ${event.kind}: ${textSafe(event.message)}${textData(event.data)}`;

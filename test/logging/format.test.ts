@@ -2,9 +2,12 @@
 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/cli/demo/SeededRandom.js';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { buildTrade } from '../../src/events/build.js';
+import { EventType, type MonitorEvent } from '../../src/events/types.js';
+import { LineFormatter } from '../../src/logging/LineFormatter.js';
 import { LogSink } from '../../src/logging/LogSink.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { fileMonitor, linesOf, recordsOf, T0, tempDir } from './helpers.js';
@@ -314,5 +317,50 @@ describe('both', () => {
     await sink.stop();
     expect(consoleText).toBe('2026-11-24T10:00:00.000Z INFO  trade BTCUSDT buy 0.1 @ 45000 fee 4.5 exec 150ms slip 2.5bps\n');
     expect(recordsOf(file)).toEqual([expect.objectContaining({ event_type: 'trade_execution', symbol: 'BTCUSDT', execution_id: 'e' })]);
+  });
+});
+
+describe('numbers in log lines', () => {
+  it('are written exactly as String() writes them, in JSON and text lines, for every kind of double', () => {
+    const formatter = new LineFormatter({ bot: 'b', strategy: '', exchange: '' });
+    const random = new SeededRandom(7);
+    const values = [1, 0.1, 45_000.5, 1e21, 1.5e-7, 123_456_789.123, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2];
+    for (let i = 0; i < 500; i++) values.push(random.next() * 10 ** Math.floor(random.next() * 30 - 10));
+    for (const v of values) {
+      // Quantity and price apart, so their product (the notional) stays finite.
+      const trade = buildTrade({ symbol: 'S', side: 'buy', quantity: v, price: 1, fee: v, slippageBps: -v, executionId: 'e' }, T0);
+      const priced = buildTrade({ symbol: 'S', side: 'buy', quantity: 1, price: v, executionId: 'e' }, T0);
+      const record = JSON.parse(formatter.json(trade, 20));
+      expect([record.quantity, record.notional_value, record.fee, record.slippage_bps]).toEqual([v, v, v, -v]);
+      expect(formatter.json(trade, 20)).toContain(`"quantity":${String(v)},"price":1,"notional_value":${String(v)},"fee":${String(v)}`);
+      expect(formatter.json(priced, 20)).toContain(`"quantity":1,"price":${String(v)},`);
+      expect(formatter.text(trade, 20)).toContain(`trade S buy ${String(v)} @ 1 fee ${String(v)}`);
+      expect(formatter.text(priced, 20)).toContain(`trade S buy 1 @ ${String(v)} fee 0`);
+    }
+    // -0 is written as 0 by both.
+    const negativeZero = buildTrade({ symbol: 'S', side: 'buy', quantity: 1, price: 1, slippageBps: -0, executionId: 'e' }, T0);
+    expect(formatter.json(negativeZero, 20)).toContain('"slippage_bps":0,');
+  });
+
+  it('that are not finite keep a JSON line valid (null) and read as themselves on a text line', () => {
+    const formatter = new LineFormatter({ bot: 'b', strategy: '', exchange: '' });
+    const growth = {
+      eventType: EventType.GROWTH_TRACKING,
+      timestamp: T0,
+      hourStart: T0,
+      openingBalance: 0,
+      closingBalance: 10,
+      growthRatio: Number.POSITIVE_INFINITY,
+      tradeCount: 1,
+      realizedPnl: Number.NaN,
+      fees: 0,
+      volume: Number.NEGATIVE_INFINITY,
+      openingEquity: null,
+      closingEquity: 10,
+      equityGrowthRatio: null,
+    } as unknown as MonitorEvent;
+    const record = JSON.parse(formatter.json(growth, 20));
+    expect([record.growth_ratio, record.realized_pnl, record.volume, record.opening_equity]).toEqual([null, null, null, null]);
+    expect(formatter.text(growth, 20)).toContain('ratio Infinity trades 1 pnl NaN fees 0 volume -Infinity');
   });
 });
