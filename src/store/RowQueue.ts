@@ -22,7 +22,7 @@ export class RowQueue {
   push(event: MonitorEvent): void {
     let last = this.batches[this.batches.length - 1];
     if (last === undefined || last.length >= this.batchRows) {
-      last = this.spare ?? new RowBatch();
+      last = this.spare ?? new RowBatch(undefined, this.batchRows);
       this.spare = null;
       this.batches.push(last);
     }

@@ -60,8 +60,16 @@ export class RowBatch {
    */
   private text: string | null = null;
 
-  constructor(capacityRows = INITIAL_ROWS) {
-    const rows = Math.max(1, capacityRows);
+  /**
+   * @param capacityRows rows room is made for at first
+   * @param maxRows rows the arrays grow to at most unless more are pushed (a full batch then has no
+   *   room to spare)
+   */
+  constructor(
+    capacityRows = INITIAL_ROWS,
+    private readonly maxRows = Number.POSITIVE_INFINITY,
+  ) {
+    const rows = Math.max(1, Math.min(capacityRows, maxRows));
     this.nums = new Float64Array(rows * TRADE_WIDTH);
     this.bytes = Buffer.alloc(INITIAL_BYTES);
     this.numAt = new Int32Array(rows);
@@ -305,7 +313,7 @@ export class RowBatch {
   }
 
   private growRows(): void {
-    const size = Math.max(INITIAL_ROWS, this.numAt.length * 2);
+    const size = Math.max(this.numAt.length + 1, Math.min(Math.max(INITIAL_ROWS, this.numAt.length * 2), this.maxRows));
     const numAt = new Int32Array(size);
     numAt.set(this.numAt);
     this.numAt = numAt;
@@ -315,7 +323,7 @@ export class RowBatch {
   }
 
   private growNums(needed: number): void {
-    const nums = new Float64Array(Math.max(needed, this.nums.length * 2));
+    const nums = new Float64Array(Math.max(needed, Math.min(this.nums.length * 2, this.maxRows * TRADE_WIDTH)));
     nums.set(this.nums.subarray(0, this.numSize));
     this.nums = nums;
   }

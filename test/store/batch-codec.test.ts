@@ -133,6 +133,22 @@ describe('batch codec', () => {
     expect(rows.toArray()).toEqual([events[0]]);
   });
 
+  it('grows to its row limit and no further, yet takes rows past it', () => {
+    const trades = Array.from({ length: 300 }, (_, i) =>
+      buildTrade({ symbol: 'S', side: 'buy', quantity: 1, price: i + 1, executionId: `e${i}` }, T0 + i),
+    );
+    const capped = new RowBatch(1, 200);
+    const free = new RowBatch(1);
+    for (const t of trades.slice(0, 200)) {
+      capped.push(t);
+      free.push(t);
+    }
+    // 200 rows of 15 numbers: the capped arrays hold exactly that; doubling went to 256 rows.
+    expect(capped.capacityBytes).toBeLessThan(free.capacityBytes);
+    for (const t of trades.slice(200)) capped.push(t);
+    expect(capped.toArray()).toEqual(trades);
+  });
+
   it('a malformed batch is refused, not misread', () => {
     const batch = rowsOf([buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0)]).encode();
     const longer = new Uint8Array(batch.bytes.length + 1);
