@@ -12,6 +12,7 @@ import type {
   TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
 import type { GrowthMetric } from '../events/types.js';
+import { HOUR_MS, TRADE_HOUR_FIGURES as TRADE_HOUR_COLUMNS } from './schema.js';
 
 // One expression list for both the total and the per-symbol aggregate, so they cannot disagree.
 const TRADE_SUMS = `count(*) AS tradeCount,
@@ -27,6 +28,37 @@ const TRADE_SUMS = `count(*) AS tradeCount,
   coalesce(-sum(CASE WHEN realized_pnl < 0 THEN realized_pnl ELSE 0 END), 0) AS grossLoss,
   coalesce(sum(execution_time_ms), 0) AS executionTimeMsSum,
   coalesce(sum(slippage_bps), 0) AS slippageBpsSum`;
+
+/** The figures of a {@link TradeAggregate}, as `trade_hours` sums them (columns in the same order). */
+const FIGURES = [
+  'tradeCount',
+  'buyCount',
+  'sellCount',
+  'volume',
+  'fees',
+  'realizedPnl',
+  'closedTrades',
+  'wins',
+  'losses',
+  'grossProfit',
+  'grossLoss',
+  'executionTimeMsSum',
+  'slippageBpsSum',
+] as const satisfies readonly (keyof TradeAggregate)[];
+
+type MutableAggregate = { symbol: string } & { -readonly [K in (typeof FIGURES)[number]]: number };
+
+/** SQLite's BINARY collation (UTF-8 bytes), which `ORDER BY symbol` sorts by. */
+function bySymbolBytes(a: { symbol: string }, b: { symbol: string }): number {
+  return Buffer.compare(Buffer.from(a.symbol), Buffer.from(b.symbol));
+}
+
+/** The whole UTC hours inside `range`, or null when it holds none. */
+function wholeHours(range: TimeRange): TimeRange | null {
+  const since = Math.ceil(range.since / HOUR_MS) * HOUR_MS;
+  const until = Math.floor(range.until / HOUR_MS) * HOUR_MS;
+  return until > since ? { since, until } : null;
+}
 
 /** Nearest-rank position (1-based) of percentile `p` among `n` values. */
 export function nearestRank(p: number, n: number): number {
@@ -44,6 +76,7 @@ export const OWN_ROWS = "bot IN (?, '')";
 export class SqliteAnalytics implements AnalyticsQueries {
   private readonly tradeTotal: Database.Statement;
   private readonly tradeBySymbol: Database.Statement;
+  private readonly hoursBySymbol: Database.Statement;
   private readonly executionTimes: Database.Statement;
   private readonly loops: Database.Statement;
   private readonly loopCount: Database.Statement;
@@ -61,6 +94,10 @@ export class SqliteAnalytics implements AnalyticsQueries {
     const range = `${OWN_ROWS} AND timestamp >= ? AND timestamp < ?`;
     this.tradeTotal = db.prepare(`SELECT ${TRADE_SUMS} FROM trades WHERE ${range}`);
     this.tradeBySymbol = db.prepare(`SELECT symbol, ${TRADE_SUMS} FROM trades WHERE ${range} GROUP BY symbol ORDER BY symbol`);
+    this.hoursBySymbol = db.prepare(
+      `SELECT symbol, ${FIGURES.map((f, i) => `sum(${TRADE_HOUR_COLUMNS[i]}) AS ${f}`).join(', ')}
+       FROM trade_hours WHERE ${OWN_ROWS} AND hour_start >= ? AND hour_start < ? GROUP BY symbol`,
+    );
     // Every value once, sorted in JavaScript: one pass for all percentiles instead of a sort per percentile.
     this.executionTimes = db.prepare(`SELECT execution_time_ms FROM trades WHERE ${range}`).pluck();
     this.loops = db.prepare(
@@ -110,11 +147,29 @@ export class SqliteAnalytics implements AnalyticsQueries {
   }
 
   tradeAggregate(range: TimeRange): TradeAggregate {
-    return { ...(this.tradeTotal.get(...this.params(range)) as TradeAggregate) };
+    if (wholeHours(range) === null) return { ...(this.tradeTotal.get(...this.params(range)) as TradeAggregate) };
+    const total = Object.fromEntries(FIGURES.map((f) => [f, 0])) as Record<(typeof FIGURES)[number], number>;
+    for (const s of this.tradeAggregateBySymbol(range)) for (const f of FIGURES) total[f] += s[f];
+    return total;
   }
 
+  /**
+   * Whole UTC hours of the range from `trade_hours`, the partial hours at its edges from `trades`,
+   * added up per symbol: the same figures as one `GROUP BY symbol` over the range's rows.
+   */
   tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
-    return this.tradeBySymbol.all(...this.params(range)) as SymbolTradeAggregate[];
+    const hours = wholeHours(range);
+    if (hours === null) return this.tradeBySymbol.all(...this.params(range)) as SymbolTradeAggregate[];
+    const parts = this.hoursBySymbol.all(this.bot, hours.since, hours.until) as MutableAggregate[];
+    if (range.since < hours.since) parts.push(...(this.tradeBySymbol.all(this.bot, range.since, hours.since) as MutableAggregate[]));
+    if (hours.until < range.until) parts.push(...(this.tradeBySymbol.all(this.bot, hours.until, range.until) as MutableAggregate[]));
+    const bySymbol = new Map<string, MutableAggregate>();
+    for (const p of parts) {
+      const s = bySymbol.get(p.symbol);
+      if (s === undefined) bySymbol.set(p.symbol, p);
+      else for (const f of FIGURES) s[f] += p[f];
+    }
+    return [...bySymbol.values()].sort(bySymbolBytes);
   }
 
   executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {

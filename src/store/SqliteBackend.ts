@@ -23,7 +23,8 @@ import type { RowBatch } from './batchCodec.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
 import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
-import { migrate, TABLES, type TableName } from './schema.js';
+import { migrate, TABLES, type TableName, TRADE_HOUR_FIGURES } from './schema.js';
+import { HourSums } from './tradeHours.js';
 
 /** How hard SQLite syncs to disk: `normal` (WAL default) or `full`. */
 export type SqliteSynchronous = 'normal' | 'full';
@@ -51,6 +52,23 @@ export interface SqliteBackendOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/** What the P&L update returns of the trade it filled in. */
+interface TradeKey {
+  readonly bot: string;
+  readonly timestamp: number;
+  readonly symbol: string;
+}
+
+/** What a retention delete returns of each trade, to take it out of trade_hours. */
+interface DeletedTrade extends TradeKey {
+  readonly side: string;
+  readonly notional_value: number;
+  readonly fee: number;
+  readonly realized_pnl: number | null;
+  readonly execution_time_ms: number;
+  readonly slippage_bps: number;
+}
 
 interface QuerySpec {
   readonly table: TableName;
@@ -224,6 +242,11 @@ export class SqliteBackend implements StoreBackend {
   private insertLoop!: Database.Statement;
   private insertError!: Database.Statement;
   private updatePnl!: Database.Statement;
+  private upsertHour!: Database.Statement;
+  private deleteTrades!: Database.Statement;
+  private dropEmptyHours!: Database.Statement;
+  /** The current batch's (or retention chunk's) changes to trade_hours. */
+  private readonly hourSums = new HourSums();
   private lastGrowth!: Database.Statement;
   private growthByHour!: Database.Statement;
   private recentTradeRows!: Database.Statement;
@@ -309,8 +332,23 @@ export class SqliteBackend implements StoreBackend {
     this.updatePnl = db.prepare(
       `UPDATE trades SET realized_pnl = ?, pnl_source = 'ledger'
         WHERE id = (SELECT id FROM trades WHERE symbol = ? AND timestamp = ? AND execution_id = ? AND pnl_source IS NULL
-          ORDER BY id DESC LIMIT 1)`,
+          ORDER BY id DESC LIMIT 1)
+        RETURNING bot, timestamp, symbol`,
     );
+    const figures = TRADE_HOUR_FIGURES.join(', ');
+    this.upsertHour = db.prepare(
+      `INSERT INTO trade_hours (bot, hour_start, symbol, ${figures}) VALUES (${Array(TRADE_HOUR_FIGURES.length + 3)
+        .fill('?')
+        .join(',')})
+        ON CONFLICT (bot, hour_start, symbol) DO UPDATE SET ${TRADE_HOUR_FIGURES.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+    );
+    // Bounded by rowid so one statement never holds the write lock for long; what it deletes is
+    // subtracted from trade_hours.
+    this.deleteTrades = db.prepare(
+      `DELETE FROM trades WHERE id IN (SELECT id FROM trades WHERE timestamp < ? LIMIT ?)
+        RETURNING bot, timestamp, symbol, side, notional_value, fee, realized_pnl, execution_time_ms, slippage_bps`,
+    );
+    this.dropEmptyHours = db.prepare('DELETE FROM trade_hours WHERE trade_count <= 0');
     this.lastGrowth = db.prepare(
       `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1`,
     );
@@ -332,6 +370,7 @@ export class SqliteBackend implements StoreBackend {
   }
 
   private writeRows(rows: RowBatch, start: number, end: number): void {
+    this.hourSums.clear();
     // P&L events follow their trade; when both are in this batch the trade row is written with its
     // P&L at once instead of inserted and then updated.
     let pnl: Map<string, number> | null = null;
@@ -359,6 +398,7 @@ export class SqliteBackend implements StoreBackend {
               source = 'ledger';
             }
           }
+          this.hourSums.addTrade(bot, e.timestamp, e.symbol, e.side, e.notionalValue, e.fee, realized, e.executionTimeMs, e.slippageBps, 1);
           this.insertTrade.run(
             e.timestamp,
             e.symbol,
@@ -384,7 +424,8 @@ export class SqliteBackend implements StoreBackend {
           // Still in the map: its trade was flushed in an earlier batch.
           if (pnl!.has(e.executionId)) {
             pnl!.delete(e.executionId);
-            this.updatePnl.run(e.realizedPnl, e.symbol, e.timestamp, e.executionId);
+            const trade = this.updatePnl.get(e.realizedPnl, e.symbol, e.timestamp, e.executionId) as TradeKey | undefined;
+            if (trade !== undefined) this.hourSums.addRealized(trade.bot, trade.timestamp, trade.symbol, e.realizedPnl);
           }
           break;
         case EventType.PERFORMANCE_METRIC:
@@ -462,6 +503,12 @@ export class SqliteBackend implements StoreBackend {
           break;
       }
     }
+    this.writeHourSums();
+  }
+
+  /** Writes the gathered trade_hours changes, in the caller's transaction. */
+  private writeHourSums(): void {
+    this.hourSums.drain((bot, hourStart, symbol, f) => this.upsertHour.run(bot, hourStart, symbol, ...f));
   }
 
   query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
@@ -536,6 +583,7 @@ export class SqliteBackend implements StoreBackend {
 
   deleteOlderThan(table: TableName, cutoff: number, limit: number): number {
     const db = this.requireOpen();
+    if (table === 'trades') return this.deleteTradesTx(cutoff, limit);
     let stmt = this.deleteCache.get(table);
     if (stmt === undefined) {
       // Bounded by rowid so one statement never holds the write lock for long.
@@ -544,6 +592,30 @@ export class SqliteBackend implements StoreBackend {
     }
     return stmt.run(cutoff, limit).changes;
   }
+
+  /** Deletes old trades and takes them out of trade_hours, atomically. */
+  private readonly deleteTradesTx = (cutoff: number, limit: number): number =>
+    this.requireOpen().transaction(() => {
+      this.hourSums.clear();
+      const deleted = this.deleteTrades.all(cutoff, limit) as DeletedTrade[];
+      for (const t of deleted) {
+        this.hourSums.addTrade(
+          t.bot,
+          t.timestamp,
+          t.symbol,
+          t.side,
+          t.notional_value,
+          t.fee,
+          t.realized_pnl,
+          t.execution_time_ms,
+          t.slippage_bps,
+          -1,
+        );
+      }
+      this.writeHourSums();
+      if (deleted.length > 0) this.dropEmptyHours.run();
+      return deleted.length;
+    })();
 
   counts(): TableCounts {
     this.requireOpen();
