@@ -15,7 +15,7 @@ export function dashboardsSuite(quick: boolean): Suite {
     ],
     notes: [
       'Both: the same generated month of history (our schema and indexes; a loop run per 100 trades, an error per 1,000), about 1/30 of it in the last 24 h.',
-      'ours: `getDashboardSummary()` and `getTradingDashboard({hours: 24})` through the monitor (indexed SQL aggregates).',
+      'ours: `getDashboardSummary()` and `getTradingDashboard({hours: 24})` through the monitor (whole hours summed from `trade_hours`, the partial hours at the edges and the execution-time percentiles by indexed SQL over `trades`).',
       'raw: the 24 h trading figures by hand with better-sqlite3 — the rows of the last 24 h read through the timestamp index and summed in a JavaScript loop (totals, per symbol, wins/losses, execution-time percentiles by sorting, errors per hour). Compared with our trading dashboard, for context.',
     ],
     metrics: [
