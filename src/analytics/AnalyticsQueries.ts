@@ -26,6 +26,30 @@ export interface TradeAggregate {
   readonly slippageBpsSum: number;
 }
 
+/** The figures of a {@link TradeAggregate}: every one a sum or a count. */
+export const AGGREGATE_KEYS = [
+  'tradeCount',
+  'buyCount',
+  'sellCount',
+  'volume',
+  'fees',
+  'realizedPnl',
+  'closedTrades',
+  'wins',
+  'losses',
+  'grossProfit',
+  'grossLoss',
+  'executionTimeMsSum',
+  'slippageBpsSum',
+] as const satisfies readonly (keyof TradeAggregate)[];
+
+/** Field-by-field sum of aggregates (all of a {@link TradeAggregate}'s fields are sums or counts). */
+export function sumAggregates(parts: readonly TradeAggregate[]): TradeAggregate {
+  const total = Object.fromEntries(AGGREGATE_KEYS.map((k) => [k, 0])) as Record<keyof TradeAggregate, number>;
+  for (const part of parts) for (const k of AGGREGATE_KEYS) total[k] += part[k];
+  return total;
+}
+
 export interface SymbolTradeAggregate extends TradeAggregate {
   readonly symbol: string;
 }

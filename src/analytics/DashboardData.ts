@@ -6,7 +6,14 @@ import { ValidationError } from '../errors.js';
 import type { TradeMetric } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
-import type { AnalyticsQueries, ErrorCount, LoopAggregate, TimeRange, TradeAggregate } from './AnalyticsQueries.js';
+import {
+  type AnalyticsQueries,
+  type ErrorCount,
+  type LoopAggregate,
+  sumAggregates,
+  type TimeRange,
+  type TradeAggregate,
+} from './AnalyticsQueries.js';
 import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
 import {
   type DashboardExport,
@@ -440,29 +447,6 @@ function drawdownJson(d: ReturnType<typeof maxDrawdown>): Drawdown | null {
 
 function roundOrNull(x: number | null): number | null {
   return x === null || !Number.isFinite(x) ? null : round9(x);
-}
-
-const AGGREGATE_KEYS = [
-  'tradeCount',
-  'buyCount',
-  'sellCount',
-  'volume',
-  'fees',
-  'realizedPnl',
-  'closedTrades',
-  'wins',
-  'losses',
-  'grossProfit',
-  'grossLoss',
-  'executionTimeMsSum',
-  'slippageBpsSum',
-] as const satisfies readonly (keyof TradeAggregate)[];
-
-/** Field-by-field sum of aggregates (all of a {@link TradeAggregate}'s fields are sums or counts). */
-export function sumAggregates(parts: readonly TradeAggregate[]): TradeAggregate {
-  const total = Object.fromEntries(AGGREGATE_KEYS.map((k) => [k, 0])) as Record<keyof TradeAggregate, number>;
-  for (const part of parts) for (const k of AGGREGATE_KEYS) total[k] += part[k];
-  return total;
 }
 
 function aggregateFigures(a: TradeAggregate) {

@@ -1,18 +1,20 @@
 // SqliteAnalytics: the dashboards' aggregate queries (AnalyticsQueries) answered with indexed SQL.
 
 import type Database from 'better-sqlite3';
-import type {
-  AnalyticsQueries,
-  ErrorCount,
-  LoopAggregate,
-  MinuteTotals,
-  RecentTrade,
-  SymbolTradeAggregate,
-  TimeRange,
-  TradeAggregate,
+import {
+  AGGREGATE_KEYS,
+  type AnalyticsQueries,
+  type ErrorCount,
+  type LoopAggregate,
+  type MinuteTotals,
+  type RecentTrade,
+  type SymbolTradeAggregate,
+  sumAggregates,
+  type TimeRange,
+  type TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
 import type { GrowthMetric } from '../events/types.js';
-import { HOUR_MS, TRADE_HOUR_FIGURES as TRADE_HOUR_COLUMNS } from './schema.js';
+import { HOUR_MS, TRADE_HOUR_FIGURES } from './schema.js';
 
 // One expression list for both the total and the per-symbol aggregate, so they cannot disagree.
 const TRADE_SUMS = `count(*) AS tradeCount,
@@ -29,24 +31,7 @@ const TRADE_SUMS = `count(*) AS tradeCount,
   coalesce(sum(execution_time_ms), 0) AS executionTimeMsSum,
   coalesce(sum(slippage_bps), 0) AS slippageBpsSum`;
 
-/** The figures of a {@link TradeAggregate}, as `trade_hours` sums them (columns in the same order). */
-const FIGURES = [
-  'tradeCount',
-  'buyCount',
-  'sellCount',
-  'volume',
-  'fees',
-  'realizedPnl',
-  'closedTrades',
-  'wins',
-  'losses',
-  'grossProfit',
-  'grossLoss',
-  'executionTimeMsSum',
-  'slippageBpsSum',
-] as const satisfies readonly (keyof TradeAggregate)[];
-
-type MutableAggregate = { symbol: string } & { -readonly [K in (typeof FIGURES)[number]]: number };
+type MutableAggregate = { symbol: string } & { -readonly [K in (typeof AGGREGATE_KEYS)[number]]: number };
 
 /** SQLite's BINARY collation (UTF-8 bytes), which `ORDER BY symbol` sorts by. */
 function bySymbolBytes(a: { symbol: string }, b: { symbol: string }): number {
@@ -95,7 +80,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
     this.tradeTotal = db.prepare(`SELECT ${TRADE_SUMS} FROM trades WHERE ${range}`);
     this.tradeBySymbol = db.prepare(`SELECT symbol, ${TRADE_SUMS} FROM trades WHERE ${range} GROUP BY symbol ORDER BY symbol`);
     this.hoursBySymbol = db.prepare(
-      `SELECT symbol, ${FIGURES.map((f, i) => `sum(${TRADE_HOUR_COLUMNS[i]}) AS ${f}`).join(', ')}
+      `SELECT symbol, ${AGGREGATE_KEYS.map((f, i) => `sum(${TRADE_HOUR_FIGURES[i]}) AS ${f}`).join(', ')}
        FROM trade_hours WHERE ${OWN_ROWS} AND hour_start >= ? AND hour_start < ? GROUP BY symbol`,
     );
     // Every value once, sorted in JavaScript: one pass for all percentiles instead of a sort per percentile.
@@ -148,9 +133,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
 
   tradeAggregate(range: TimeRange): TradeAggregate {
     if (wholeHours(range) === null) return { ...(this.tradeTotal.get(...this.params(range)) as TradeAggregate) };
-    const total = Object.fromEntries(FIGURES.map((f) => [f, 0])) as Record<(typeof FIGURES)[number], number>;
-    for (const s of this.tradeAggregateBySymbol(range)) for (const f of FIGURES) total[f] += s[f];
-    return total;
+    return sumAggregates(this.tradeAggregateBySymbol(range));
   }
 
   /**
@@ -167,7 +150,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
     for (const p of parts) {
       const s = bySymbol.get(p.symbol);
       if (s === undefined) bySymbol.set(p.symbol, p);
-      else for (const f of FIGURES) s[f] += p[f];
+      else for (const f of AGGREGATE_KEYS) s[f] += p[f];
     }
     return [...bySymbol.values()].sort(bySymbolBytes);
   }

@@ -209,7 +209,7 @@ CREATE TABLE IF NOT EXISTS trade_hours (
 ) WITHOUT ROWID;
 `;
 
-/** The figures of a `trade_hours` row, in column order after the key (bot, hour_start, symbol). */
+/** The figures of a `trade_hours` row, in column order after the key (bot, hour_start, symbol): those of `AGGREGATE_KEYS`, in the same order. */
 export const TRADE_HOUR_FIGURES = [
   'trade_count',
   'buy_count',

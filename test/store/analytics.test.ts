@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sumAggregates } from '../../src/analytics/DashboardData.js';
+import { sumAggregates } from '../../src/analytics/AnalyticsQueries.js';
 import { ManualClock } from '../../src/clock.js';
 import { ErrorType } from '../../src/events/types.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
