@@ -105,6 +105,20 @@ function expectTableRebuildable(db: Database.Database): void {
   }
 }
 
+/** Bot a's backend on a fresh file and a second connection to it, closed after `body`. */
+function withBackend(name: string, body: (backend: SqliteBackend, raw: Database.Database) => void): void {
+  const path = join(dirs.make(), name);
+  const backend = new SqliteBackend({ kind: 'file', path }, { botName: 'a' });
+  backend.open();
+  const raw = openRaw(path);
+  try {
+    body(backend, raw);
+  } finally {
+    raw.close();
+    backend.close();
+  }
+}
+
 const RANGES: readonly (readonly [number, number])[] = [
   [T0, T0 + 6 * HOUR], // whole hours only
   [T0 + 17 * 60_000, T0 + 4 * HOUR + 41 * 60_000], // partial hours at both edges
@@ -148,13 +162,9 @@ describe('trade_hours', () => {
   });
 
   it('retention takes deleted trades out, a partial hour included, and drops hours left empty', () => {
-    const path = join(dirs.make(), 'r.db');
-    const backend = new SqliteBackend({ kind: 'file', path }, { botName: 'a' });
-    backend.open();
-    const d = day('a', 0);
-    write(backend, [...d.trades, ...d.pnl]);
-    const raw = openRaw(path);
-    try {
+    withBackend('r.db', (backend, raw) => {
+      const d = day('a', 0);
+      write(backend, [...d.trades, ...d.pnl]);
       const cutoff = T0 + 2 * HOUR + 20 * 60_000;
       // Small chunks, as retention runs them.
       while (backend.deleteOlderThan('trades', cutoff, 4) > 0);
@@ -162,29 +172,19 @@ describe('trade_hours', () => {
       expect(raw.prepare('SELECT min(hour_start) FROM trade_hours').pluck().get()).toBe(T0 + 2 * HOUR);
       for (const [since, until] of RANGES) expectSameAsDirect(raw, backend, 'a', since, until);
       expectTableRebuildable(raw);
-    } finally {
-      raw.close();
-      backend.close();
-    }
+    });
   });
 
   it('a batch the database refuses leaves no sums behind', () => {
-    const path = join(dirs.make(), 'f.db');
-    const backend = new SqliteBackend({ kind: 'file', path }, { botName: 'a' });
-    backend.open();
-    const d = day('a', 0);
-    // A hand-made trade SQLite refuses (no symbol), after good ones: the whole batch rolls back.
-    const bad = { ...d.trades[5]!, symbol: null } as unknown as MonitorEvent;
-    expect(() => write(backend, [...d.trades.slice(0, 5), bad])).toThrow();
-    write(backend, d.trades.slice(0, 5));
-    const raw = openRaw(path);
-    try {
+    withBackend('f.db', (backend, raw) => {
+      const d = day('a', 0);
+      // A hand-made trade SQLite refuses (no symbol), after good ones: the whole batch rolls back.
+      const bad = { ...d.trades[5]!, symbol: null } as unknown as MonitorEvent;
+      expect(() => write(backend, [...d.trades.slice(0, 5), bad])).toThrow();
+      write(backend, d.trades.slice(0, 5));
       expect(raw.prepare('SELECT sum(trade_count) FROM trade_hours').pluck().get()).toBe(5);
       expectTableRebuildable(raw);
-    } finally {
-      raw.close();
-      backend.close();
-    }
+    });
   });
 
   it('is built from the trades already in a file when it migrates from schema 4', () => {
