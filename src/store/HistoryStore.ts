@@ -85,10 +85,10 @@ const THREAD_BATCH_ROWS = 10_000;
 const THREAD_WAIT_MS = 30_000;
 
 /**
- * The history sink. `record` appends the frozen event to a bounded buffer and returns; the buffer
- * is written in one transaction per flush: every `flushIntervalMs`, early at `flushAtRows`, and on
- * `flush()`, `stop()`, queries, process exit and (opt-in) SIGTERM/SIGINT. A crash loses at most the
- * rows of the last flush interval. A failed flush keeps its rows, counts the failure, reports it,
+ * The history sink. `record` appends the event to a bounded buffer (encoded, see `RowBatch`) and
+ * returns; the buffer is written in one transaction per flush: every `flushIntervalMs`, early at
+ * `flushAtRows`, and on `flush()`, `stop()`, queries, process exit and (opt-in) SIGTERM/SIGINT. A
+ * crash loses at most the rows of the last flush interval. A failed flush keeps its rows, counts the failure, reports it,
  * and is retried; rows beyond `maxBufferRows` are dropped and counted, never silently.
  */
 export class HistoryStore implements EventSink {
@@ -364,8 +364,10 @@ export class HistoryStore implements EventSink {
 
   /** Buffered and in-flight rows, oldest first (what a query adds to the database's answer). */
   private pending(): readonly MonitorEvent[] {
-    const buffered = this.buffer.toArray();
-    return this.inflight === null ? buffered : this.inflight.toArray().concat(buffered);
+    const rows = this.inflight === null ? this.buffer.toArray() : this.inflight.toArray().concat(this.buffer.toArray());
+    // Rebuilt from the buffer's encoding: frozen, as the facade's events and the database's rows are.
+    for (const e of rows) Object.freeze(e);
+    return rows;
   }
 
   /** Hands the oldest buffered rows (at most `threadBatchRows`) to the thread. */

@@ -35,7 +35,7 @@ const KIND_TABLE: { readonly [K in StoredKind]: TableName } = {
 
 /**
  * History in arrays, for tests and short-lived runs: nothing survives the process. Stores the
- * frozen events themselves, so a round trip is the identical object.
+ * events as the history buffer gives them back (equal to those recorded, frozen).
  */
 export class MemoryBackend implements StoreBackend {
   readonly kind = 'memory';

@@ -46,7 +46,7 @@ export interface HourlyGrowthInput {
 }
 
 /**
- * Reads history back as the same frozen event objects the facade built, newest first, including
+ * Reads history back as frozen events equal to those the facade built, newest first, including
  * rows not yet flushed: a trade logged is a trade returned. Every query validates its arguments
  * and throws {@link ValidationError} naming a bad field.
  */

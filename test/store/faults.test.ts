@@ -45,7 +45,10 @@ describe('storage faults', () => {
       expect(reported).toEqual([expect.stringMatching(/^sink:store: .*locked/)]);
       // The bot carries on, and what it logged is still visible.
       log(50);
-      expect(m.metricsCollector.getTradeMetrics({ limit: 1000 }).map((t) => t.executionId)).toEqual([...expected].reverse());
+      const visible = m.metricsCollector.getTradeMetrics({ limit: 1000 });
+      expect(visible.map((t) => t.executionId)).toEqual([...expected].reverse());
+      // Rows still waiting in the buffer come back frozen, like those read from the database.
+      expect(visible.every((t) => Object.isFrozen(t))).toBe(true);
       clock.advance(5000);
       const during = m.metricsCollector.stats();
       expect(during.writeFailures).toBeGreaterThan(2);
