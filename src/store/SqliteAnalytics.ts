@@ -13,23 +13,12 @@ import {
   type TimeRange,
   type TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
+import { HOUR_MS } from '../analytics/GrowthTracker.js';
 import type { GrowthMetric } from '../events/types.js';
-import { HOUR_MS, TRADE_HOUR_FIGURES } from './schema.js';
+import { TRADE_FIGURES, TRADE_HOUR_FIGURES } from './schema.js';
 
-// One expression list for both the total and the per-symbol aggregate, so they cannot disagree.
-const TRADE_SUMS = `count(*) AS tradeCount,
-  coalesce(sum(side = 'buy'), 0) AS buyCount,
-  coalesce(sum(side = 'sell'), 0) AS sellCount,
-  coalesce(sum(notional_value), 0) AS volume,
-  coalesce(sum(fee), 0) AS fees,
-  coalesce(sum(realized_pnl), 0) AS realizedPnl,
-  count(realized_pnl) AS closedTrades,
-  coalesce(sum(realized_pnl > 0), 0) AS wins,
-  coalesce(sum(realized_pnl < 0), 0) AS losses,
-  coalesce(sum(CASE WHEN realized_pnl > 0 THEN realized_pnl ELSE 0 END), 0) AS grossProfit,
-  coalesce(-sum(CASE WHEN realized_pnl < 0 THEN realized_pnl ELSE 0 END), 0) AS grossLoss,
-  coalesce(sum(execution_time_ms), 0) AS executionTimeMsSum,
-  coalesce(sum(slippage_bps), 0) AS slippageBpsSum`;
+// One expression list for the total, the per-symbol aggregate and trade_hours, so they cannot disagree.
+const TRADE_SUMS = AGGREGATE_KEYS.map((key, i) => `${TRADE_FIGURES[i]![1]} AS ${key}`).join(', ');
 
 type MutableAggregate = { symbol: string } & { -readonly [K in (typeof AGGREGATE_KEYS)[number]]: number };
 

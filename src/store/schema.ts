@@ -1,6 +1,7 @@
 // The history database's schema: table names, DDL and the versioned migrations (PRAGMA user_version).
 
 import type Database from 'better-sqlite3';
+import { HOUR_MS } from '../analytics/GrowthTracker.js';
 
 /** The six history tables, in the order `getDatabaseStats()` reports them. */
 export const TABLES = ['trades', 'performance_metrics', 'growth_metrics', 'liquidity_metrics', 'loop_executions', 'errors'] as const;
@@ -171,18 +172,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** An hour in milliseconds; `trade_hours` rows are keyed by the start of a UTC hour. */
-export const HOUR_MS = 3_600_000;
-
-/**
- * The start of the UTC hour of `timestamp`, as SQLite computes it for `trade_hours`
- * (`CAST(timestamp / 3600000 AS INTEGER) * 3600000`: toward zero, so for every timestamp after 1970
- * the floor).
- */
-export function hourOf(timestamp: number): number {
-  return Math.trunc(timestamp / HOUR_MS) * HOUR_MS;
-}
-
 // Version 5. Summing a day of trades row by row costs SQLite about half a microsecond a row and
 // column (33,000 rows and 13 sums: 30–40 ms); whole hours are read from here instead and only the
 // partial hours at the edges of a range from `trades`. Kept by the writer (one upsert per hour and
@@ -209,36 +198,41 @@ CREATE TABLE IF NOT EXISTS trade_hours (
 ) WITHOUT ROWID;
 `;
 
-/** The figures of a `trade_hours` row, in column order after the key (bot, hour_start, symbol): those of `AGGREGATE_KEYS`, in the same order. */
-export const TRADE_HOUR_FIGURES = [
-  'trade_count',
-  'buy_count',
-  'sell_count',
-  'volume',
-  'fees',
-  'realized_pnl',
-  'closed_trades',
-  'wins',
-  'losses',
-  'gross_profit',
-  'gross_loss',
-  'execution_time_ms_sum',
-  'slippage_bps_sum',
+/**
+ * Each figure of a `trade_hours` row (column order after the key bot, hour_start, symbol; the
+ * order of `AGGREGATE_KEYS`) with the SQL aggregate over `trades` rows that gives it: the same
+ * expressions sum a range of trades for the dashboards, so the table and a direct sum cannot
+ * disagree.
+ */
+export const TRADE_FIGURES = [
+  ['trade_count', 'count(*)'],
+  ['buy_count', "coalesce(sum(side = 'buy'), 0)"],
+  ['sell_count', "coalesce(sum(side = 'sell'), 0)"],
+  ['volume', 'coalesce(sum(notional_value), 0)'],
+  ['fees', 'coalesce(sum(fee), 0)'],
+  ['realized_pnl', 'coalesce(sum(realized_pnl), 0)'],
+  ['closed_trades', 'count(realized_pnl)'],
+  ['wins', 'coalesce(sum(realized_pnl > 0), 0)'],
+  ['losses', 'coalesce(sum(realized_pnl < 0), 0)'],
+  ['gross_profit', 'coalesce(sum(CASE WHEN realized_pnl > 0 THEN realized_pnl ELSE 0 END), 0)'],
+  ['gross_loss', 'coalesce(-sum(CASE WHEN realized_pnl < 0 THEN realized_pnl ELSE 0 END), 0)'],
+  ['execution_time_ms_sum', 'coalesce(sum(execution_time_ms), 0)'],
+  ['slippage_bps_sum', 'coalesce(sum(slippage_bps), 0)'],
 ] as const;
+
+/** The figure columns of `trade_hours`, in order. */
+export const TRADE_HOUR_FIGURES = TRADE_FIGURES.map(([column]) => column);
 
 /**
  * Recomputes `trade_hours` from `trades`: at the migration, and for a file whose trades were written
- * by another program (the benchmarks' generated history).
+ * by another program (the benchmarks' generated history). Hours start at
+ * `CAST(timestamp / 3600000 AS INTEGER) * 3600000`, which is `hourStartOf` for every timestamp
+ * after 1970.
  */
 export function rebuildTradeHours(db: Database.Database): void {
   db.exec(`DELETE FROM trade_hours;
 INSERT INTO trade_hours
-SELECT bot, CAST(timestamp / ${HOUR_MS} AS INTEGER) * ${HOUR_MS}, symbol, count(*), coalesce(sum(side = 'buy'), 0),
-  coalesce(sum(side = 'sell'), 0), coalesce(sum(notional_value), 0), coalesce(sum(fee), 0), coalesce(sum(realized_pnl), 0),
-  count(realized_pnl), coalesce(sum(realized_pnl > 0), 0), coalesce(sum(realized_pnl < 0), 0),
-  coalesce(sum(CASE WHEN realized_pnl > 0 THEN realized_pnl ELSE 0 END), 0),
-  coalesce(-sum(CASE WHEN realized_pnl < 0 THEN realized_pnl ELSE 0 END), 0),
-  coalesce(sum(execution_time_ms), 0), coalesce(sum(slippage_bps), 0)
+SELECT bot, CAST(timestamp / ${HOUR_MS} AS INTEGER) * ${HOUR_MS}, symbol, ${TRADE_FIGURES.map(([, sum]) => sum).join(', ')}
 FROM trades GROUP BY 1, 2, 3;`);
 }
 

@@ -1,6 +1,7 @@
 // HourSums: a batch's changes to trade_hours (per bot, UTC hour and symbol), gathered in memory and written as one upsert each.
 
-import { hourOf, TRADE_HOUR_FIGURES } from './schema.js';
+import { hourStartOf } from '../analytics/GrowthTracker.js';
+import { TRADE_HOUR_FIGURES } from './schema.js';
 
 const TRADES = 0;
 const BUYS = 1;
@@ -88,7 +89,7 @@ export class HourSums {
   }
 
   private row(bot: string, timestamp: number, symbol: string): Float64Array {
-    const hourStart = hourOf(timestamp);
+    const hourStart = hourStartOf(timestamp);
     let symbols = this.rows.get(bot);
     if (symbols === undefined) {
       symbols = new Map();
