@@ -253,6 +253,7 @@ export class SqliteBackend implements StoreBackend {
   private analytics_: SqliteAnalytics | null = null;
   private countAll!: Database.Statement;
   private writeTx!: (rows: RowBatch, start: number, end: number) => void;
+  private deleteTradesTx!: (cutoff: number, limit: number) => number;
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly deleteCache = new Map<TableName, Database.Statement>();
 
@@ -359,6 +360,7 @@ export class SqliteBackend implements StoreBackend {
     this.analytics_ = null;
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
     this.writeTx = db.transaction((rows: RowBatch, start: number, end: number) => this.writeRows(rows, start, end));
+    this.deleteTradesTx = db.transaction((cutoff: number, limit: number) => this.deleteOldTrades(cutoff, limit));
     this.queryCache.clear();
     this.deleteCache.clear();
   }
@@ -583,6 +585,7 @@ export class SqliteBackend implements StoreBackend {
 
   deleteOlderThan(table: TableName, cutoff: number, limit: number): number {
     const db = this.requireOpen();
+    // Trades also leave trade_hours, in the same transaction.
     if (table === 'trades') return this.deleteTradesTx(cutoff, limit);
     let stmt = this.deleteCache.get(table);
     if (stmt === undefined) {
@@ -593,29 +596,28 @@ export class SqliteBackend implements StoreBackend {
     return stmt.run(cutoff, limit).changes;
   }
 
-  /** Deletes old trades and takes them out of trade_hours, atomically. */
-  private readonly deleteTradesTx = (cutoff: number, limit: number): number =>
-    this.requireOpen().transaction(() => {
-      this.hourSums.clear();
-      const deleted = this.deleteTrades.all(cutoff, limit) as DeletedTrade[];
-      for (const t of deleted) {
-        this.hourSums.addTrade(
-          t.bot,
-          t.timestamp,
-          t.symbol,
-          t.side,
-          t.notional_value,
-          t.fee,
-          t.realized_pnl,
-          t.execution_time_ms,
-          t.slippage_bps,
-          -1,
-        );
-      }
-      this.writeHourSums();
-      if (deleted.length > 0) this.dropEmptyHours.run();
-      return deleted.length;
-    })();
+  /** Deletes at most `limit` trades older than `cutoff` and takes them out of trade_hours (in `deleteTradesTx`). */
+  private deleteOldTrades(cutoff: number, limit: number): number {
+    this.hourSums.clear();
+    const deleted = this.deleteTrades.all(cutoff, limit) as DeletedTrade[];
+    for (const t of deleted) {
+      this.hourSums.addTrade(
+        t.bot,
+        t.timestamp,
+        t.symbol,
+        t.side,
+        t.notional_value,
+        t.fee,
+        t.realized_pnl,
+        t.execution_time_ms,
+        t.slippage_bps,
+        -1,
+      );
+    }
+    this.writeHourSums();
+    if (deleted.length > 0) this.dropEmptyHours.run();
+    return deleted.length;
+  }
 
   counts(): TableCounts {
     this.requireOpen();
