@@ -12,7 +12,8 @@ import {
   type SystemEvent,
   type TradeMetric,
 } from '../events/types.js';
-import { isoTime, jsonNullableString, jsonNumber, jsonString, redactedJson, redactedJsonOrNull, textNumber } from './json.js';
+import { jsonNumber, textNumber } from '../internal/numberText.js';
+import { isoTime, jsonNullableString, jsonString, redactedJson, redactedJsonOrNull } from './json.js';
 import { LEVELS, type LevelNumber } from './levels.js';
 
 /** `event_type` of the records the monitor writes about its own failures. */
@@ -141,7 +142,7 @@ export class LineFormatter {
       `,"symbol":${this.name(e.symbol)},"side":"${e.side}","quantity":${jsonNumber(e.quantity)},"price":${jsonNumber(e.price)}` +
       `,"notional_value":${jsonNumber(e.notionalValue)},"fee":${jsonNumber(e.fee)},"execution_time_ms":${jsonNumber(e.executionTimeMs)}` +
       `,"slippage_bps":${jsonNumber(e.slippageBps)},"execution_id":${jsonString(e.executionId)}` +
-      `,"order_id":${jsonNullableString(e.orderId)},"pnl":${e.pnl === null ? 'null' : jsonNumber(e.pnl)}` +
+      `,"order_id":${jsonNullableString(e.orderId)},"pnl":${jsonNumber(e.pnl)}` +
       `,"additional_data":${e.additionalData === null ? 'null' : redactedJson(e.additionalData)}`
     );
   }
@@ -166,7 +167,7 @@ export class LineFormatter {
     return (
       `,"symbol":${this.name(e.symbol)},"spread":${jsonNumber(e.spread)},"bid_size":${jsonNumber(e.bidSize)},"ask_size":${jsonNumber(e.askSize)}` +
       `,"market_depth":${jsonNumber(e.marketDepth)},"volatility_24h":${jsonNumber(e.volatility24h)},"volume_24h":${jsonNumber(e.volume24h)}` +
-      `,"bid_price":${e.bidPrice === null ? 'null' : jsonNumber(e.bidPrice)},"ask_price":${e.askPrice === null ? 'null' : jsonNumber(e.askPrice)}`
+      `,"bid_price":${jsonNumber(e.bidPrice)},"ask_price":${jsonNumber(e.askPrice)}`
     );
   }
 

@@ -2,14 +2,16 @@
 
 import type { Attributes } from '@opentelemetry/api';
 import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { textNumber } from '../internal/numberText.js';
 
 const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const escapeHelp = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
+/** A sample value as the text format writes it (`+Inf`, `-Inf`, `NaN`). */
 function formatValue(v: number): string {
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(v);
+  return textNumber(v);
 }
 
 /**
@@ -77,12 +79,12 @@ export class PrometheusText {
         let cumulative = 0;
         for (let i = 0; i < boundaries.length; i++) {
           cumulative += counts[i] ?? 0;
-          out += `${name}_bucket{${labels}${sep}${bounds[i]}} ${cumulative}\n`;
+          out += `${name}_bucket{${labels}${sep}${bounds[i]}} ${formatValue(cumulative)}\n`;
         }
         cumulative += counts[boundaries.length] ?? 0;
-        out += `${name}_bucket{${labels}${sep}le="+Inf"} ${cumulative}\n`;
+        out += `${name}_bucket{${labels}${sep}le="+Inf"} ${formatValue(cumulative)}\n`;
         const braces = labels === '' ? '' : `{${labels}}`;
-        out += `${name}_sum${braces} ${formatValue(point.value.sum ?? 0)}\n${name}_count${braces} ${point.value.count}\n`;
+        out += `${name}_sum${braces} ${formatValue(point.value.sum ?? 0)}\n${name}_count${braces} ${formatValue(point.value.count)}\n`;
       }
     } else {
       for (const point of metric.dataPoints) {
