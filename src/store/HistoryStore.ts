@@ -364,10 +364,8 @@ export class HistoryStore implements EventSink {
 
   /** Buffered and in-flight rows, oldest first (what a query adds to the database's answer). */
   private pending(): readonly MonitorEvent[] {
-    const rows = this.inflight === null ? this.buffer.toArray() : this.inflight.toArray().concat(this.buffer.toArray());
-    // Rebuilt from the buffer's encoding: frozen, as the facade's events and the database's rows are.
-    for (const e of rows) Object.freeze(e);
-    return rows;
+    const buffered = this.buffer.toArray();
+    return this.inflight === null ? buffered : this.inflight.toArray().concat(buffered);
   }
 
   /** Hands the oldest buffered rows (at most `threadBatchRows`) to the thread. */

@@ -63,8 +63,7 @@ export class MemoryBackend implements StoreBackend {
     if (!this.open_) throw new Error('history store is not open');
     const trades = this.tables.get('trades')!;
     for (let i = start; i < end; i++) {
-      // Rows are built anew from the buffer's encoding; stored, they are as read-only as SQLite's.
-      const e = Object.freeze(rows.at(i));
+      const e = rows.at(i);
       if (e.eventType === EventType.PROFIT_LOSS) {
         // The newest trade with that id whose P&L the caller did not give, as in SQLite.
         for (let j = trades.length - 1; j >= 0; j--) {

@@ -36,8 +36,8 @@ export interface EncodedBatch {
 }
 
 /**
- * Rows in the order recorded. `push` encodes an event; `at(i)` builds row i's event (a plain,
- * unfrozen object, equal to what was pushed) each time it is called. Rows leave from the front
+ * Rows in the order recorded. `push` encodes an event; `at(i)` builds row i's event (frozen, as the
+ * facade's events and the database's rows are, and equal to what was pushed) each time it is called. Rows leave from the front
  * (`dropFirst`), never from the middle.
  */
 export class RowBatch {
@@ -184,7 +184,7 @@ export class RowBatch {
         pnl: nums[p + 8] === 0 ? null : nums[p + 9]!,
         additionalData: extra < 0 ? null : (this.objects[extra] as TradeMetric['additionalData']),
       };
-      return trade;
+      return Object.freeze(trade);
     }
     const symbolEnd = t + nums[p + 6]!;
     const pnl: ProfitLossEvent = {
@@ -197,7 +197,7 @@ export class RowBatch {
       averageCost: nums[p + 4]!,
       cumulativeRealizedPnl: nums[p + 5]!,
     };
-    return pnl;
+    return Object.freeze(pnl);
   }
 
   /** Every row's event, oldest first. */
@@ -286,6 +286,7 @@ export class RowBatch {
     this.byteSize = 0;
     this.objects = [];
     this.ascii = true;
+    this.text = null;
   }
 
   /**
