@@ -1,5 +1,6 @@
 // EventLog: a bounded ring of the most recent events, O(1) append, newest-first queries.
 
+import { copyAscii } from '../internal/Utf8Buffer.js';
 import { hasProfitLossShape, hasTradeShape } from './shape.js';
 import { type AdditionalData, type EventByType, EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from './types.js';
 
@@ -16,7 +17,7 @@ export interface EventQuery<T extends EventType = EventType> {
 }
 
 // Trades and their P&L events, the events a busy bot records by the thousand a second, are kept as
-// columns: numbers in a Float64Array, strings in an array, so the ring holds no object per trade.
+// columns: numbers in a Float64Array, symbols in an array, so the ring holds no object per trade.
 // As objects they lived about as long as the ring takes to turn over (10,000 events by default):
 // long enough to be copied by two young-generation collections and promoted, so they were most of
 // what each scavenge copied and of the garbage the old generation gathered between full
@@ -135,21 +136,10 @@ export class EventLog {
       return;
     }
     const n = id.length;
-    if (n <= ID_BYTES) {
-      const ids = this.ids;
-      const at = k * ID_BYTES;
-      let i = 0;
-      while (i < n) {
-        const c = id.charCodeAt(i);
-        if (c >= 0x80) break;
-        ids[at + i] = c;
-        i++;
-      }
-      if (i === n) {
-        this.idLengths[k] = n;
-        this.texts[text] = null;
-        return;
-      }
+    if (n <= ID_BYTES && copyAscii(this.ids, k * ID_BYTES, id) === n) {
+      this.idLengths[k] = n;
+      this.texts[text] = null;
+      return;
     }
     this.idLengths[k] = IN_TEXTS;
     this.texts[text] = id;

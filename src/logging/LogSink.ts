@@ -47,9 +47,9 @@ export interface LogSinkStats {
   readonly linesDropped: number;
 }
 
-// A burst past this much queued (bytes in the file's buffer, characters in the console's) is
-// written at the next turn of the event loop rather than waiting for the timer; past the hard cap
-// it is written at once, so memory stays bounded when a bot logs in a tight loop that never yields.
+// A burst past this many queued bytes is written at the next turn of the event loop rather than
+// waiting for the timer; past the hard cap it is written at once, so memory stays bounded when a
+// bot logs in a tight loop that never yields.
 const HIGH_WATER = 64 * 1024;
 const HARD_CAP = 4 * 1024 * 1024;
 // The flush timer never waits longer than this, so a console reader sees lines within a second.

@@ -2,6 +2,7 @@
 
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Utf8Buffer } from '../internal/Utf8Buffer.js';
 
 /** Options of {@link RotatingFileWriter}. */
 export interface RotatingFileWriterOptions {
@@ -19,9 +20,9 @@ export interface RotatingFileWriterOptions {
 // Log files may hold order details: owner read/write, group read, nobody else.
 const FILE_MODE = 0o640;
 const NEWLINE = 0x0a;
-const INITIAL_BUFFER_BYTES = 64 * 1024;
-// After a burst the buffer goes back to its first size, so one spike does not hold memory for good.
-const KEPT_BUFFER_BYTES = 1024 * 1024;
+/** Bytes the line buffer starts with, and the size past which a flush gives it back. */
+export const LINE_BUFFER_BYTES = 64 * 1024;
+export const KEPT_LINE_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Why our own writer rather than rotating-file-stream or pino-roll: both rotate from an async
@@ -41,8 +42,7 @@ export class RotatingFileWriter {
   private readonly backupCount: number;
   private fd: number | null = null;
   private size = 0;
-  private pending: Buffer = Buffer.allocUnsafeSlow(INITIAL_BUFFER_BYTES);
-  private pendingBytes = 0;
+  private readonly pending = new Utf8Buffer(LINE_BUFFER_BYTES);
   private closed = false;
   private opened = false;
   /** Bytes written to files so far. */
@@ -60,7 +60,7 @@ export class RotatingFileWriter {
 
   /** Bytes waiting to be written. */
   get pendingLength(): number {
-    return this.pendingBytes;
+    return this.pending.length;
   }
 
   /** Creates the folder (mode 0750) and opens the file for appending (mode 0640); the size of an existing file counts towards rotation. */
@@ -73,15 +73,7 @@ export class RotatingFileWriter {
 
   /** Queues text (whole lines, each ending in `\n`). No I/O. */
   append(text: string): void {
-    if (this.closed) return;
-    // At most 3 bytes of UTF-8 per UTF-16 unit.
-    const room = this.pendingBytes + text.length * 3;
-    if (room > this.pending.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(room, this.pending.length * 2));
-      this.pending.copy(grown, 0, 0, this.pendingBytes);
-      this.pending = grown;
-    }
-    this.pendingBytes += this.pending.write(text, this.pendingBytes, 'utf8');
+    if (!this.closed) this.pending.append(text);
   }
 
   /**
@@ -89,13 +81,13 @@ export class RotatingFileWriter {
    * and the lines stay queued. A failed write throws after counting the lines it lost.
    */
   flush(): void {
-    if (!this.opened || this.pendingBytes === 0) return;
+    if (!this.opened || this.pending.length === 0) return;
     // A rotation whose reopen failed left no file: try again rather than queueing forever.
     if (this.fd === null) this.reopen();
-    const buf = this.pending.subarray(0, this.pendingBytes);
-    // Written below or given up: either way these bytes leave the queue.
-    this.pendingBytes = 0;
-    if (this.pending.length > KEPT_BUFFER_BYTES) this.pending = Buffer.allocUnsafeSlow(INITIAL_BUFFER_BYTES);
+    const buf = this.pending.view();
+    // Written below or given up: either way these bytes leave the queue. (A buffer given back
+    // leaves `buf` to this write; one kept is not appended to before the write ends.)
+    this.pending.clear(KEPT_LINE_BUFFER_BYTES);
     let offset = 0;
     try {
       while (offset < buf.length) {
@@ -131,7 +123,7 @@ export class RotatingFileWriter {
       this.flush();
     } finally {
       this.closed = true;
-      this.pendingBytes = 0;
+      this.pending.clear();
       if (this.fd !== null) {
         const fd = this.fd;
         this.fd = null;
@@ -144,8 +136,8 @@ export class RotatingFileWriter {
     try {
       this.openFile();
     } catch (error) {
-      this.linesLost += countLines(this.pending.subarray(0, this.pendingBytes), 0);
-      this.pendingBytes = 0;
+      this.linesLost += countLines(this.pending.view(), 0);
+      this.pending.clear();
       throw error;
     }
   }

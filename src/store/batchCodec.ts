@@ -2,6 +2,7 @@
 
 import { hasProfitLossShape, hasTradeShape } from '../events/shape.js';
 import { EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from '../events/types.js';
+import { Utf8Buffer } from '../internal/Utf8Buffer.js';
 
 // Why not an array of the events: a bot that logs faster than the writer thread commits keeps
 // tens of thousands of rows waiting (the buffer, and the batch in flight). As objects (a trade, its
@@ -43,8 +44,8 @@ export interface EncodedBatch {
 export class RowBatch {
   private nums: Float64Array;
   private numSize = 0;
-  private bytes: Buffer;
-  private byteSize = 0;
+  /** The UTF-8 bytes of the rows' strings. */
+  private utf8: Utf8Buffer;
   /** Per row: where its numbers start in `nums`, and its strings in `bytes`. */
   private numAt: Int32Array;
   private textAt: Int32Array;
@@ -71,7 +72,7 @@ export class RowBatch {
   ) {
     const rows = Math.max(1, Math.min(capacityRows, maxRows));
     this.nums = new Float64Array(rows * TRADE_WIDTH);
-    this.bytes = Buffer.alloc(INITIAL_BYTES);
+    this.utf8 = new Utf8Buffer(INITIAL_BYTES);
     this.numAt = new Int32Array(rows);
     this.textAt = new Int32Array(rows);
     this.objects = [];
@@ -84,7 +85,7 @@ export class RowBatch {
 
   /** Bytes of typed arrays held (outside the JavaScript heap), for tests and figures. */
   get capacityBytes(): number {
-    return this.nums.byteLength + this.bytes.length + this.numAt.byteLength + this.textAt.byteLength;
+    return this.nums.byteLength + this.utf8.capacity + this.numAt.byteLength + this.textAt.byteLength;
   }
 
   /** Appends `e`. Trades and P&L events of the built shape are encoded; anything else is kept as it is. */
@@ -93,7 +94,7 @@ export class RowBatch {
     if (this.numSize + TRADE_WIDTH > this.nums.length) this.growNums(this.numSize + TRADE_WIDTH);
     const nums = this.nums;
     const p = this.numSize;
-    const t = this.byteSize;
+    const t = this.utf8.length;
     let width = OTHER_WIDTH;
     if (e.eventType === EventType.TRADE_EXECUTION && hasTradeShape(e)) {
       const symbol = this.writeString(e.symbol);
@@ -135,7 +136,7 @@ export class RowBatch {
     }
     if (width === OTHER_WIDTH) {
       // Also a trade whose strings UTF-8 cannot carry (a lone surrogate): its bytes are abandoned.
-      this.byteSize = t;
+      this.utf8.truncate(t);
       nums[p] = OTHER;
       nums[p + 1] = this.objects.push(e) - 1;
     }
@@ -152,7 +153,7 @@ export class RowBatch {
 
   /** The string of bytes `from..to`. */
   private stringAt(from: number, to: number): string {
-    return this.text !== null ? this.text.slice(from, to) : this.bytes.toString('utf8', from, to);
+    return this.text !== null ? this.text.slice(from, to) : this.utf8.toString(from, to);
   }
 
   /** Row i's event, built anew. */
@@ -222,10 +223,8 @@ export class RowBatch {
     const ascii = this.ascii;
     if (from === this.rows) return { nums: new Float64Array(0), bytes: new Uint8Array(0), objects: [], ascii };
     const p0 = this.numAt[from]!;
-    const t0 = this.textAt[from]!;
     const nums = this.nums.slice(p0, this.numSize);
-    const bytes = new Uint8Array(this.byteSize - t0);
-    bytes.set(this.bytes.subarray(t0, this.byteSize));
+    const bytes = new Uint8Array(this.utf8.view(this.textAt[from]!));
     if (from === 0) return { nums, bytes, objects: this.objects.slice(), ascii };
     const objects: unknown[] = [];
     for (let i = from; i < this.rows; i++) {
@@ -268,14 +267,13 @@ export class RowBatch {
     const out = new RowBatch(0);
     out.nums = nums;
     out.numSize = nums.length;
-    out.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    out.byteSize = bytes.length;
+    out.utf8 = Utf8Buffer.of(bytes);
     out.numAt = Int32Array.from(numAt);
     out.textAt = Int32Array.from(textAt);
     out.rows = numAt.length;
     out.objects = objects as unknown[];
     out.ascii = batch.ascii === true;
-    if (out.ascii) out.text = out.bytes.toString('latin1');
+    if (out.ascii) out.text = out.utf8.asciiString();
     return out;
   }
 
@@ -283,7 +281,7 @@ export class RowBatch {
     this.rows = 0;
     this.first = 0;
     this.numSize = 0;
-    this.byteSize = 0;
+    this.utf8.clear();
     this.objects = [];
     this.ascii = true;
     this.text = null;
@@ -291,26 +289,15 @@ export class RowBatch {
 
   /**
    * Writes `s` as UTF-8 after the bytes held and returns its byte length, or -1 when UTF-8 cannot
-   * carry it unchanged (a lone surrogate). ASCII, nearly every symbol and id, is copied by hand.
+   * carry it unchanged (a lone surrogate; the caller then gives up the row's bytes).
    */
   private writeString(s: string): number {
-    const n = s.length;
-    const at = this.byteSize;
-    if (at + n * 3 > this.bytes.length) this.growBytes(at + n * 3);
-    const bytes = this.bytes;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        if (!isWellFormed(s)) return -1;
-        this.ascii = false;
-        const written = bytes.write(s, at, 'utf8');
-        this.byteSize = at + written;
-        return written;
-      }
-      bytes[at + i] = c;
+    const written = this.utf8.append(s);
+    if (written !== s.length) {
+      if (!isWellFormed(s)) return -1;
+      this.ascii = false;
     }
-    this.byteSize = at + n;
-    return n;
+    return written;
   }
 
   private growRows(): void {
@@ -327,11 +314,5 @@ export class RowBatch {
     const nums = new Float64Array(Math.max(needed, Math.min(this.nums.length * 2, this.maxRows * TRADE_WIDTH)));
     nums.set(this.nums.subarray(0, this.numSize));
     this.nums = nums;
-  }
-
-  private growBytes(needed: number): void {
-    const bytes = Buffer.alloc(Math.max(needed, this.bytes.length * 2));
-    this.bytes.copy(bytes, 0, 0, this.byteSize);
-    this.bytes = bytes;
   }
 }
