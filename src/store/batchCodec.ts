@@ -24,7 +24,7 @@ const INITIAL_BYTES = 4096;
 // String.prototype.isWellFormed (Node 20) is not in the ES2023 library the build targets.
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-/** A batch as posted to the writer thread; both buffers are fresh copies, for the transfer list. */
+/** A batch as posted to the writer thread; both arrays are copies the batch no longer needs, for the transfer list. */
 export interface EncodedBatch {
   /** Row tags and figures, exactly the values used. */
   readonly nums: Float64Array;
@@ -34,6 +34,24 @@ export interface EncodedBatch {
   readonly objects: readonly unknown[];
   /** Every string was ASCII: byte offsets are character offsets. */
   readonly ascii: boolean;
+}
+
+/**
+ * Arrays an encoded batch may be copied into instead of new ones: the writer thread hands them back
+ * with its answer, so a busy bot does not allocate two arrays per batch (each freed only when the
+ * thread's heap is next collected, which its few allocations make rare: megabytes held).
+ */
+export interface BatchBuffers {
+  readonly nums: Float64Array;
+  readonly bytes: Uint8Array;
+}
+
+/** `source` copied to the front of `into` (a view of exactly its length) when it fits, else to a new array with room to grow. */
+function copyInto<T extends Float64Array | Uint8Array>(source: T, into: T | undefined, make: new (length: number) => T): T {
+  const n = source.length;
+  const target = into !== undefined && into.length >= n ? into : new make(n + (n >> 2));
+  target.set(source);
+  return target.subarray(0, n) as T;
 }
 
 /**
@@ -218,13 +236,14 @@ export class RowBatch {
    * The rows as copies for the writer thread. Objects are those the rows refer to; indexes in the
    * copy are renumbered when rows have been dropped from the front.
    */
-  encode(): EncodedBatch {
+  encode(into: BatchBuffers | null = null): EncodedBatch {
     const from = this.first;
     const ascii = this.ascii;
     if (from === this.rows) return { nums: new Float64Array(0), bytes: new Uint8Array(0), objects: [], ascii };
     const p0 = this.numAt[from]!;
-    const nums = this.nums.slice(p0, this.numSize);
-    const bytes = new Uint8Array(this.utf8.view(this.textAt[from]!));
+    const text = this.utf8.view(this.textAt[from]!);
+    const nums = copyInto(this.nums.subarray(p0, this.numSize), into?.nums, Float64Array);
+    const bytes = copyInto(text, into?.bytes, Uint8Array);
     if (from === 0) return { nums, bytes, objects: this.objects.slice(), ascii };
     const objects: unknown[] = [];
     for (let i = from; i < this.rows; i++) {

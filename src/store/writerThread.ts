@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { type EncodedBatch, RowBatch } from './batchCodec.js';
+import { type BatchBuffers, type EncodedBatch, RowBatch } from './batchCodec.js';
 import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
 import { isPermanent } from './writeFaults.js';
 
@@ -41,8 +41,13 @@ export type WriterResult =
       /** Set when nothing was written (a locked or failing database): the main thread keeps the rows and retries. */
       readonly error: WriterFault | null;
       readonly durationMs: number;
+      /** The request's arrays, whole, handed back (transferred) for the next batch to be copied into. */
+      readonly buffers: BatchBuffers | null;
     }
   | { readonly kind: 'closed' };
+
+/** A write's answer before the request's arrays are added to it. */
+type WriteOutcome = Omit<Extract<WriterResult, { kind: 'write' }>, 'buffers'>;
 
 function fault(error: unknown): WriterFault {
   const code = (error as { code?: unknown } | null)?.code;
@@ -52,8 +57,8 @@ function fault(error: unknown): WriterFault {
 if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
   const data = workerData as WriterThreadData;
   const { port, signal } = data;
-  const reply = (result: WriterResult): void => {
-    port.postMessage(result);
+  const reply = (result: WriterResult, transfer: ArrayBuffer[] = []): void => {
+    port.postMessage(result, transfer);
     // After the post: once the main thread sees the count move, the message is on the port.
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
@@ -69,7 +74,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   }
   Atomics.notify(signal, 1);
 
-  const write = (events: RowBatch): WriterResult => {
+  const write = (events: RowBatch): WriteOutcome => {
     const started = performance.now();
     try {
       backend.writeBatch(events, 0, events.length);
@@ -106,15 +111,17 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
 
   parentPort.on('message', (request: WriterRequest) => {
     if (request.kind === 'write') {
-      let events: RowBatch;
+      const { nums, bytes } = request.batch;
+      let outcome: WriteOutcome;
       try {
-        events = RowBatch.decode(request.batch);
+        outcome = write(RowBatch.decode(request.batch));
       } catch (error) {
         // Cannot happen with RowBatch.encode's output; answered as a failure so the rows are kept, not lost.
-        reply({ kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 });
-        return;
+        outcome = { kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 };
       }
-      reply(write(events));
+      // The decoded rows are not used past here: their arrays go back whole.
+      const buffers = { nums: new Float64Array(nums.buffer), bytes: new Uint8Array(bytes.buffer) };
+      reply({ ...outcome, buffers }, [nums.buffer as ArrayBuffer, bytes.buffer as ArrayBuffer]);
     } else {
       try {
         backend.close();

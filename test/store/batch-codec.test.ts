@@ -149,6 +149,40 @@ describe('batch codec', () => {
     expect(capped.toArray()).toEqual(trades);
   });
 
+  it('is copied into arrays handed back when they have room, and into new ones with room to spare when not', () => {
+    const events = [
+      buildTrade({ symbol: 'ΔBTC', side: 'buy', quantity: 1, price: 2, executionId: 'x1', orderId: 'o1' }, T0),
+      buildProfitLoss({
+        timestamp: T0,
+        symbol: 'ΔBTC',
+        executionId: 'x1',
+        realizedPnl: 0.5,
+        positionQuantity: 1,
+        averageCost: 2,
+        cumulativeRealizedPnl: 0.5,
+      }),
+      buildTrade({ symbol: 'ETH', side: 'sell', quantity: 3, price: 4, executionId: 'x2' }, T0 + 1),
+    ];
+    const rows = rowsOf(events);
+    const roomy = { nums: new Float64Array(1024).fill(7), bytes: new Uint8Array(1024).fill(7) };
+    const into = rows.encode(roomy);
+    // Views of the arrays given, of exactly the batch's length: what is posted is what was written.
+    expect(into.nums.buffer).toBe(roomy.nums.buffer);
+    expect(into.bytes.buffer).toBe(roomy.bytes.buffer);
+    expect(into.nums.length).toBe(rows.encode().nums.length);
+    expect(into.bytes.length).toBe(rows.encode().bytes.length);
+    const moved = structuredClone(into, { transfer: [into.nums.buffer as ArrayBuffer, into.bytes.buffer as ArrayBuffer] });
+    expect(RowBatch.decode(moved).toArray()).toEqual(events);
+    expect(roomy.nums.length).toBe(0); // transferred whole, as the writer thread's answer hands it back
+
+    const small = { nums: new Float64Array(3), bytes: new Uint8Array(3) };
+    const fresh = rows.encode(small);
+    expect(fresh.nums.buffer).not.toBe(small.nums.buffer);
+    expect(fresh.bytes.buffer).not.toBe(small.bytes.buffer);
+    expect(fresh.nums.buffer.byteLength).toBeGreaterThan(fresh.nums.byteLength);
+    expect(RowBatch.decode(fresh).toArray()).toEqual(events);
+  });
+
   it('a malformed batch is refused, not misread', () => {
     const batch = rowsOf([buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0)]).encode();
     const longer = new Uint8Array(batch.bytes.length + 1);

@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { buildTrade } from '../../src/events/build.js';
 import type { TradeMetric } from '../../src/events/types.js';
+import { type BatchBuffers, RowBatch } from '../../src/store/batchCodec.js';
 import { HistoryStore, type HistoryStoreOptions } from '../../src/store/HistoryStore.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
+import { threadOptions } from '../../src/store/SqliteWriterThread.js';
 import { executionIds, openRaw, T0, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -77,6 +79,54 @@ describe('writer thread', () => {
     expect(executionIds(path)).toEqual(['a', 'b']);
     expect(store.stats()).toMatchObject({ droppedRows: 1, rowsWritten: 2, bufferedRows: 0 });
     expect(String(failures[0])).toMatch(/refused.*NOT NULL/);
+  });
+
+  it("hands each batch's arrays back with its answer, and the next batch is copied into them", () => {
+    const { store, path } = threadStore();
+    const thread = (store as unknown as { thread: { spare: BatchBuffers | null } }).thread;
+    expect(thread.spare).toBeNull();
+    for (let i = 0; i < 500; i++) store.record(trade(`h${i}`));
+    expect(store.flushSync()).toBe(true);
+    const back = thread.spare;
+    expect(back).not.toBeNull();
+    expect(back!.nums.length).toBeGreaterThan(0);
+    const given: (BatchBuffers | null)[] = [];
+    const encode = RowBatch.prototype.encode;
+    RowBatch.prototype.encode = function (this: RowBatch, into: BatchBuffers | null = null) {
+      given.push(into);
+      return encode.call(this, into);
+    };
+    try {
+      for (let i = 500; i < 900; i++) store.record(trade(`h${i}`));
+      expect(store.flushSync()).toBe(true);
+    } finally {
+      RowBatch.prototype.encode = encode;
+    }
+    expect(given[0]).toBe(back);
+    // Transferred again, not copied: this thread's view of them is detached.
+    expect(back!.nums.length).toBe(0);
+    expect(thread.spare).not.toBeNull();
+    expect(executionIds(path)).toEqual(Array.from({ length: 900 }, (_, i) => `h${i}`));
+  });
+
+  it("the thread's connection keeps SQLite's 2 MiB page cache unless one is named; the main connection keeps its own", () => {
+    const opts = threadOptions({ botName: 'b' });
+    expect(opts).toMatchObject({ botName: 'b', cacheSizeKb: 2000 });
+    expect(threadOptions({ cacheSizeKb: 8000, checkpointEveryRows: 7 })).toMatchObject({ cacheSizeKb: 8000, checkpointEveryRows: 7 });
+    const dir = dirs.make();
+    const sized = new SqliteBackend({ kind: 'file', path: join(dir, 'a.db') }, opts);
+    const plain = new SqliteBackend({ kind: 'file', path: join(dir, 'b.db') });
+    sized.open();
+    plain.open();
+    try {
+      const cache = (b: SqliteBackend) =>
+        (b as unknown as { db: { pragma(s: string, o: object): unknown } }).db.pragma('cache_size', { simple: true });
+      expect(cache(sized)).toBe(-2000);
+      expect(cache(plain)).toBe(-16000);
+    } finally {
+      sized.close();
+      plain.close();
+    }
   });
 
   it('a bot logging faster than the thread commits waits for it instead of dropping rows', () => {
