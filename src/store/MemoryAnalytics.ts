@@ -10,10 +10,9 @@ import type {
   TimeRange,
   TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
+import { HOUR_MS } from '../analytics/GrowthTracker.js';
 import type { ErrorEvent, GrowthMetric, LoopExecutionMetric, TradeMetric } from '../events/types.js';
 import { nearestRank } from './SqliteAnalytics.js';
-
-const HOUR_MS = 3_600_000;
 
 /** What the memory backend lends to its analytics: live views of its tables. */
 export interface MemoryTables {
@@ -149,6 +148,7 @@ export class MemoryAnalytics implements AnalyticsQueries {
     const by = new Map<string, { errorType: string; severity: string; hourStart: number; count: number }>();
     for (const e of this.tables.errors()) {
       if (!inRange(range, e.timestamp)) continue;
+      // Truncated as SQLite's CAST does (the same as hourStartOf for every timestamp after 1970).
       const hourStart = Math.trunc(e.timestamp / HOUR_MS) * HOUR_MS;
       const key = `${hourStart}\u0000${e.errorType}\u0000${e.severity}`;
       const c = by.get(key);
