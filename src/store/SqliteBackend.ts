@@ -382,16 +382,6 @@ export class SqliteBackend implements StoreBackend {
 
   private writeRows(rows: RowBatch, start: number, end: number): void {
     this.hourSums.clear();
-    // P&L events follow their trade; when both are in this batch the trade row is written with its
-    // P&L at once instead of inserted and then updated.
-    let pnl: Map<string, number> | null = null;
-    for (let i = start; i < end; i++) {
-      if (!rows.isProfitLoss(i)) continue;
-      const e = rows.at(i);
-      if (e.eventType !== EventType.PROFIT_LOSS) continue;
-      pnl ??= new Map();
-      pnl.set(e.executionId, e.realizedPnl);
-    }
     const bot = this.bot;
     const strategy = this.strategy;
     const exchange = this.exchange;
@@ -401,12 +391,17 @@ export class SqliteBackend implements StoreBackend {
         case EventType.TRADE_EXECUTION: {
           let realized = e.pnl;
           let source: string | null = realized === null ? null : 'caller';
-          const ledger = pnl?.get(e.executionId);
-          if (ledger !== undefined) {
-            pnl!.delete(e.executionId);
-            if (realized === null) {
-              realized = ledger;
-              source = 'ledger';
+          // logTrade records a closing trade's P&L event right after it: the row is then written
+          // with its P&L at once instead of inserted and then updated. (A P&L event anywhere else
+          // takes the update below, in this transaction or a later one.)
+          if (i + 1 < end && rows.isProfitLoss(i + 1)) {
+            const next = rows.at(i + 1);
+            if (next.eventType === EventType.PROFIT_LOSS && next.executionId === e.executionId) {
+              i++;
+              if (realized === null) {
+                realized = next.realizedPnl;
+                source = 'ledger';
+              }
             }
           }
           this.hourSums.addTrade(bot, e.timestamp, e.symbol, e.side, e.notionalValue, e.fee, realized, e.executionTimeMs, e.slippageBps, 1);
@@ -431,14 +426,12 @@ export class SqliteBackend implements StoreBackend {
           );
           break;
         }
-        case EventType.PROFIT_LOSS:
-          // Still in the map: its trade was flushed in an earlier batch.
-          if (pnl!.has(e.executionId)) {
-            pnl!.delete(e.executionId);
-            const trade = this.updatePnl.get(e.realizedPnl, e.symbol, e.timestamp, e.executionId) as TradeKey | undefined;
-            if (trade !== undefined) this.hourSums.addRealized(trade.bot, trade.timestamp, trade.symbol, e.realizedPnl);
-          }
+        case EventType.PROFIT_LOSS: {
+          // Its trade is in an earlier batch, or earlier in this one; a trade with the caller's own P&L keeps it.
+          const trade = this.updatePnl.get(e.realizedPnl, e.symbol, e.timestamp, e.executionId) as TradeKey | undefined;
+          if (trade !== undefined) this.hourSums.addRealized(trade.bot, trade.timestamp, trade.symbol, e.realizedPnl);
           break;
+        }
         case EventType.PERFORMANCE_METRIC:
           this.insertPerformance.run(e.timestamp, e.metricName, e.value, e.unit, json(e.tags), bot, strategy, exchange);
           break;

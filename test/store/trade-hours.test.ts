@@ -161,6 +161,46 @@ describe('trade_hours', () => {
     }
   });
 
+  it('a P&L event right after its trade (as logTrade records it), further on in the batch, or in a later batch: the same row and sums', () => {
+    const path = join(dirs.make(), 'o.db');
+    const orders: Record<string, (d: ReturnType<typeof day>) => MonitorEvent[][]> = {
+      next: (d) => [d.trades.flatMap((t) => [t, ...d.pnl.filter((p) => (p as TradeMetric).executionId === t.executionId)])],
+      further: (d) => [[...d.trades, ...d.pnl]],
+      later: (d) => [d.trades, d.pnl],
+    };
+    const raw = openRaw(path);
+    try {
+      for (const [bot, order] of Object.entries(orders)) {
+        const backend = new SqliteBackend({ kind: 'file', path }, { botName: bot });
+        backend.open();
+        for (const batch of order(day(bot, 0))) write(backend, batch);
+        backend.close();
+      }
+      const rowsOf = (bot: string) =>
+        raw
+          .prepare('SELECT substr(execution_id, length(bot) + 2) AS n, realized_pnl, pnl_source FROM trades WHERE bot = ? ORDER BY id')
+          .all(bot);
+      const next = rowsOf('next');
+      expect(next).toHaveLength(45);
+      // Every third trade closed with the ledger's P&L, except those that brought their own.
+      expect(next.filter((r) => (r as { pnl_source: string | null }).pnl_source === 'ledger')).toHaveLength(13);
+      expect(rowsOf('further')).toEqual(next);
+      expect(rowsOf('later')).toEqual(next);
+      const hours = (bot: string) =>
+        raw
+          .prepare(
+            'SELECT hour_start, symbol, trade_count, realized_pnl, closed_trades, wins, losses FROM trade_hours WHERE bot = ? ORDER BY hour_start, symbol',
+          )
+          .all(bot);
+      expect(hours('next').length).toBeGreaterThan(3);
+      expect(hours('further')).toEqual(hours('next'));
+      expect(hours('later')).toEqual(hours('next'));
+      expectTableRebuildable(raw);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('retention takes deleted trades out, a partial hour included, and drops hours left empty', () => {
     withBackend('r.db', (backend, raw) => {
       const d = day('a', 0);
