@@ -20,6 +20,8 @@ const PNL_WIDTH = 8;
 const OTHER_WIDTH = 2;
 const INITIAL_ROWS = 64;
 const INITIAL_BYTES = 4096;
+/** Bytes of a decoded batch turned into one string at a time; well below V8's large-object size (128 KiB). */
+const TEXT_RUN_BYTES = 32 * 1024;
 
 // String.prototype.isWellFormed (Node 20) is not in the ES2023 library the build targets.
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
@@ -74,10 +76,16 @@ export class RowBatch {
   /** No string written so far had a character past ASCII. */
   private ascii = true;
   /**
-   * On a decoded all-ASCII batch, the bytes as one string: rows' strings are then cut from it
-   * (one decode per batch, not one per field, which made the writer thread the bottleneck).
+   * On a decoded all-ASCII batch, rows' strings are cut from a run of its bytes decoded as one
+   * string (one decode per run of rows, not one per field, which made the writer thread the
+   * bottleneck). Runs of {@link TEXT_RUN_BYTES}, not the whole batch: a string the size of a
+   * batch (half a megabyte) is allocated in the large-object space, which only a full collection
+   * frees, and the writer thread held up to 8 MB of them; a run is collected young.
    */
+  private sliceText = false;
   private text: string | null = null;
+  /** The byte offset `text` starts at. */
+  private textFrom = 0;
 
   /**
    * @param capacityRows rows room is made for at first
@@ -171,7 +179,15 @@ export class RowBatch {
 
   /** The string of bytes `from..to`. */
   private stringAt(from: number, to: number): string {
-    return this.text !== null ? this.text.slice(from, to) : this.utf8.toString(from, to);
+    if (!this.sliceText) return this.utf8.toString(from, to);
+    let text = this.text;
+    if (text === null || from < this.textFrom || to > this.textFrom + text.length) {
+      // Rows are read in order: the next run starts at this string.
+      text = this.utf8.asciiString(from, Math.min(this.utf8.length, Math.max(to, from + TEXT_RUN_BYTES)));
+      this.text = text;
+      this.textFrom = from;
+    }
+    return text.slice(from - this.textFrom, to - this.textFrom);
   }
 
   /** Row i's event, built anew. */
@@ -304,6 +320,7 @@ export class RowBatch {
     this.objects = [];
     this.ascii = true;
     this.text = null;
+    this.sliceText = false;
   }
 
   /**
