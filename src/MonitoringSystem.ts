@@ -235,7 +235,7 @@ export class MonitoringSystem {
     if (this.config.enableMetricsServer) {
       const { metricsHost: host, metricsPort: port, apiToken } = this.config;
       const onError = (error: unknown) => this.diagnostics.sinkFailed('http', error, this.now());
-      this.http = addMonitorRoutes(new HttpServer({ host, port, apiToken, onError }), () => this.telemetry.scrape()).routePrefix(
+      this.http = addMonitorRoutes(new HttpServer({ host, port, apiToken, onError }), () => this.telemetry.scrapeBytes()).routePrefix(
         '/api/',
         (request) => this.api.handle(request.pathname, request.query),
       );

@@ -295,11 +295,15 @@ export class Telemetry implements EventSink {
 
   /** The current metrics in the Prometheus text exposition format (version 0.0.4). */
   async scrape(): Promise<string> {
+    return (await this.scrapeBytes()).toString('utf8');
+  }
+
+  /** {@link scrape}'s text as UTF-8 bytes, as `/metrics` sends it. */
+  async scrapeBytes(): Promise<Buffer> {
     const { resourceMetrics, errors } = await this.prometheus.collect();
     for (const error of errors) this.fail(this.name, error);
-    let text = this.serializer.serialize(resourceMetrics);
-    if (this.runtime !== null) text += `\n${await this.runtime.metrics()}`;
-    return text;
+    const runtime = this.runtime === null ? '' : `\n${await this.runtime.metrics()}`;
+    return this.serializer.serialize(resourceMetrics, runtime);
   }
 
   record(event: MonitorEvent): void {
