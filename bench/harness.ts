@@ -71,6 +71,11 @@ export interface Trial {
   readonly args?: readonly string[];
   /** Extra node flags, e.g. --expose-gc. */
   readonly nodeFlags?: readonly string[];
+  /**
+   * Run the whole process (every thread) on one CPU, with `taskset -c 0` (util-linux): what a
+   * machine with one core would give. The trial fails when taskset cannot be run.
+   */
+  readonly oneCpu?: boolean;
 }
 
 /** A figure a trial reports in its result line. */
@@ -172,7 +177,11 @@ export async function runTrial(trial: Trial, mode: RunMode = runMode()): Promise
       : ['--import', 'tsx', join('bench', 'trials', trial.script)];
   return new Promise((resolve) => {
     const argv = [...(trial.nodeFlags ?? []), ...entry, ...(trial.args ?? [])];
-    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, commandArgs] = trial.oneCpu === true ? ['taskset', ['-c', '0', process.execPath, ...argv]] : [process.execPath, argv];
+    const child = spawn(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.on('error', (error) => {
+      err = `${command}: ${error.message}`;
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -12,9 +12,12 @@ export function throughputSuite(quick: boolean): Suite {
     trials: [
       { label: 'ours', script: 'logtrade-ours.ts', args: common },
       { label: 'raw', script: 'logtrade-raw.ts', args: [...common, '--parts=all'] },
+      { label: 'ours, one CPU', script: 'logtrade-ours.ts', args: common, oneCpu: true },
+      { label: 'raw, one CPU', script: 'logtrade-raw.ts', args: [...common, '--parts=all'], oneCpu: true },
     ],
     notes: [
       'The trials of suite 1 over a longer run and 20 symbols: the database grows to its full size, so index and checkpoint costs show. Each trial fails unless the trades table holds exactly every trade after flush().',
+      '"one CPU": the same trial with the whole process (the bot\'s thread, the history writer thread, the garbage collector\'s helpers) held to one CPU by `taskset -c 0`, as on a machine with one core; without it the writer thread runs on the second core.',
     ],
     metrics: [
       { key: 'tradesPerSec', unit: 'trades/s' },
@@ -25,7 +28,10 @@ export function throughputSuite(quick: boolean): Suite {
     bounds: [
       { kind: 'abs', name: 'ours trades/s (DB count checked exact in the trial)', key: 'tradesPerSec', trial: 'ours', min: 100_000 },
       { kind: 'abs', name: 'ours rows dropped', key: 'droppedRows', trial: 'ours', max: 0 },
+      { kind: 'abs', name: 'ours on one CPU, trades/s', key: 'tradesPerSec', trial: 'ours, one CPU', min: 100_000 },
+      { kind: 'abs', name: 'ours on one CPU, rows dropped', key: 'droppedRows', trial: 'ours, one CPU', max: 0 },
       { kind: 'ratio', name: 'ours ÷ raw, trades/s', key: 'tradesPerSec', ours: 'ours', baseline: 'raw' },
+      { kind: 'ratio', name: 'on one CPU, ours ÷ raw, trades/s', key: 'tradesPerSec', ours: 'ours, one CPU', baseline: 'raw, one CPU' },
     ],
     facts: ['sinks', 'dbRows', 'expectedRows'],
   };
