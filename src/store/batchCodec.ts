@@ -308,7 +308,7 @@ export class RowBatch {
     out.rows = numAt.length;
     out.objects = objects as unknown[];
     out.ascii = batch.ascii === true;
-    if (out.ascii) out.text = out.utf8.asciiString();
+    out.sliceText = out.ascii;
     return out;
   }
 
