@@ -20,6 +20,7 @@ import {
   requirePositive,
   requireText,
 } from '../internal/validate.js';
+import { redactText } from '../logging/json.js';
 import {
   ERROR_SEVERITIES,
   type ErrorEvent,
@@ -206,17 +207,22 @@ export function buildError(message: unknown, options: unknown, timestamp: number
     eventType: EventType.ERROR_EVENT,
     timestamp,
     errorId: newId(),
-    message: text,
+    message: redactText(text),
     errorType,
     severity,
     symbol: optionalName('symbol', o.symbol),
     loopName: optionalName('loopName', o.loopName),
-    stackTrace: stackTrace === null ? null : stackTrace.slice(0, 8192),
+    stackTrace: stackTrace === null ? null : redactText(stackTrace.slice(0, 8192)),
     context: copyAdditionalData('context', o.context),
   });
 }
 
 const MAX_MESSAGE_LENGTH = 8192;
+
+// Free text (error messages, stack traces, a loop's error message) often quotes a request, a
+// header or a connection string: what looks like a secret in it is redacted when the event is
+// built, as secret-named fields are, so no sink ever holds it.
+const redactOptional = (text: string | null): string | null => (text === null ? null : redactText(text));
 
 /** The message of an Error, never empty, cut to the longest message accepted. */
 function errorText(error: Error): string {
@@ -265,7 +271,7 @@ export function parseLoopEnd(options: unknown): LoopEnd {
   return {
     success: o.success === undefined ? true : requireBoolean('success', o.success),
     tradesExecuted: o.tradesExecuted === undefined ? 0 : requireNonNegativeInteger('tradesExecuted', o.tradesExecuted),
-    errorMessage: optionalText('errorMessage', o.errorMessage),
+    errorMessage: redactOptional(optionalText('errorMessage', o.errorMessage)),
     executionId: optionalName('executionId', o.executionId),
     additionalData: copyAdditionalData('additionalData', o.additionalData),
   };

@@ -9,7 +9,7 @@ import type { EventSink } from '../events/EventSink.js';
 import { EventType, type MonitorEvent } from '../events/types.js';
 import { ConsoleWriter, type LineTarget } from './ConsoleWriter.js';
 import { flushOnExit } from './exitFlush.js';
-import { isoTime, isSecretKey, redactDeep } from './json.js';
+import { isoTime, isSecretKey, redactDeep, redactText } from './json.js';
 import { LineFormatter, textSafe } from './LineFormatter.js';
 import {
   errorLevel,
@@ -337,8 +337,9 @@ export class LogSink implements EventSink {
   private writePinoLine(raw: string): void {
     if (this.stopping !== null || this.refuse()) return;
     // Redacting the finished line covers the log object, child bindings and serialised errors
-    // alike; only a line mentioning a secret-like name anywhere pays for the parse.
-    const line = isSecretKey(raw) ? redactLine(raw) : raw;
+    // alike; only a line mentioning a secret-like name anywhere pays for the parse. Then the free
+    // text (the message, an error's message and stack) is scanned as events' free text is.
+    const line = redactText(isSecretKey(raw) ? redactLine(raw) : raw);
     let text: string | undefined;
     const asText = () => {
       text ??= pinoLineAsText(line, this.formatter);

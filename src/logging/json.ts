@@ -15,6 +15,29 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
+// Free text: a secret-named key followed by `=` or `:` (a query string `apiKey=…`, a header
+// `X-Api-Key: …`, JSON `"password":"…"`, escaped or not), its value up to the next space, quote or
+// separator, an `Authorization` value's scheme included; a bearer token on its own; and the
+// password of a URL (`scheme://user:password@host`). Bounded repetitions keep every pattern linear.
+const SECRET_ASSIGNMENT = new RegExp(
+  `((?:${SECRET_KEY.source})[A-Za-z0-9_-]{0,32})(\\\\?["']?[ \\t]{0,8}[:=][ \\t]{0,8}\\\\?["']?)((?:(?:bearer|basic|token)[ \\t]{1,8})?[^\\s"'&,;{}()<>\\[\\]\\\\]+)`,
+  'gi',
+);
+const BARE_BEARER = /\b(bearer[ \t]{1,8})[A-Za-z0-9._~+/-]{8,}=*/gi;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,32}:\/\/[^\s:/?#@]{1,256}:)[^\s/?#@]{1,256}@/gi;
+/** Cheap first look: only text that may hold a secret pays for the replacements. */
+const MAYBE_SECRET = new RegExp(`${SECRET_KEY.source}|bearer|:\\/\\/[^\\s/]*@`, 'i');
+
+/**
+ * `text` with what looks like a secret replaced by `[REDACTED]`, the names around it kept:
+ * `GET /order?symbol=BTC&apiKey=abc` → `GET /order?symbol=BTC&apiKey=[REDACTED]`. For free text
+ * that may quote a request, a header or a connection string (error messages, stack traces).
+ */
+export function redactText(text: string): string {
+  if (!MAYBE_SECRET.test(text)) return text;
+  return text.replace(SECRET_ASSIGNMENT, `$1$2${REDACTED}`).replace(BARE_BEARER, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`);
+}
+
 // Characters JSON must escape, and lone surrogates (JSON.stringify writes those as \u escapes).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be found.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
