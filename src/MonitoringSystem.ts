@@ -511,12 +511,14 @@ export class MonitoringSystem {
 
   /**
    * Rebuilds open positions from this bot's stored trades, so a sell after a restart realizes
-   * against the cost of the buys made before it. Only trades still within the retention window
-   * count. Skipped when this run has already traded (trades logged before `start()`).
+   * against the cost of the buys made before it: the positions retention carried over from the
+   * trades it deleted, then the trades still stored. Skipped when this run has already traded
+   * (trades logged before `start()`).
    */
   private restorePositions(): void {
     if (!this.store.isRunning || this.ledger.positionsList().length > 0) return;
     try {
+      for (const position of this.store.carriedPositions()) this.ledger.restore(position);
       this.store.replayTrades((trade) => this.ledger.apply(trade));
     } catch (error) {
       this.diagnostics.sinkFailed('ledger', error, this.now());

@@ -2,6 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import type { Position } from '../analytics/PnlLedger.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
@@ -547,6 +548,11 @@ export class HistoryStore implements EventSink {
     if (this.backend.replayTrades === undefined) return 0;
     this.flushSync();
     return this.backend.replayTrades(visit);
+  }
+
+  /** This bot's positions as the trades deleted by retention left them; none where history does not outlive the process. */
+  carriedPositions(): Position[] {
+    return this.backend.carriedPositions?.() ?? [];
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */

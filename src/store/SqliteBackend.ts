@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import { PnlLedger, type Position } from '../analytics/PnlLedger.js';
 import type { DatabaseLocation } from '../config/MonitoringConfig.js';
 import {
   type AdditionalData,
@@ -68,12 +69,24 @@ interface TradeKey {
 
 /** What a retention delete returns of each trade, to take it out of trade_hours. */
 interface DeletedTrade extends TradeKey {
-  readonly side: string;
+  readonly id: number;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: number;
+  readonly price: number;
   readonly notional_value: number;
   readonly fee: number;
   readonly realized_pnl: number | null;
+  readonly pnl_source: string | null;
   readonly execution_time_ms: number;
   readonly slippage_bps: number;
+}
+
+/** A row of `position_carry`. */
+interface CarryRow {
+  readonly symbol: string;
+  readonly quantity: number;
+  readonly average_cost: number;
+  readonly realized_pnl: number;
 }
 
 interface QuerySpec {
@@ -252,6 +265,8 @@ export class SqliteBackend implements StoreBackend {
   private upsertHour!: Database.Statement;
   private deleteTrades!: Database.Statement;
   private dropEmptyHours!: Database.Statement;
+  private carryOf!: Database.Statement;
+  private upsertCarry!: Database.Statement;
   /** The current batch's (or retention chunk's) changes to trade_hours. */
   private readonly hourSums = new HourSums();
   private lastGrowth!: Database.Statement;
@@ -354,9 +369,17 @@ export class SqliteBackend implements StoreBackend {
     );
     // Bounded by rowid so one statement never holds the write lock for long; what it deletes is
     // subtracted from trade_hours.
+    // Oldest first, so the trades folded into position_carry chunk after chunk keep their order.
     this.deleteTrades = db.prepare(
-      `DELETE FROM trades WHERE id IN (SELECT id FROM trades WHERE timestamp < ? LIMIT ?)
-        RETURNING bot, timestamp, symbol, side, notional_value, fee, realized_pnl, execution_time_ms, slippage_bps`,
+      `DELETE FROM trades WHERE id IN (SELECT id FROM trades WHERE timestamp < ? ORDER BY timestamp, id LIMIT ?)
+        RETURNING id, bot, timestamp, symbol, side, quantity, price, notional_value, fee, realized_pnl, pnl_source,
+          execution_time_ms, slippage_bps`,
+    );
+    this.carryOf = db.prepare('SELECT symbol, quantity, average_cost, realized_pnl FROM position_carry WHERE bot = ?');
+    this.upsertCarry = db.prepare(
+      `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
+          realized_pnl = excluded.realized_pnl`,
     );
     this.dropEmptyHours = db.prepare('DELETE FROM trade_hours WHERE trade_count <= 0');
     this.lastGrowth = db.prepare(
@@ -617,8 +640,46 @@ export class SqliteBackend implements StoreBackend {
       );
     }
     this.writeHourSums();
-    if (deleted.length > 0) this.dropEmptyHours.run();
+    if (deleted.length > 0) {
+      this.dropEmptyHours.run();
+      this.carryPositions(deleted);
+    }
     return deleted.length;
+  }
+
+  /**
+   * Folds deleted trades into `position_carry`, per bot, in the order the ledger replays them
+   * (timestamp, then id): the carried position plus these trades gives what a replay of every
+   * trade ever stored would, so a position opened before the retention cutoff survives a restart.
+   */
+  private carryPositions(deleted: DeletedTrade[]): void {
+    const byBot = new Map<string, DeletedTrade[]>();
+    for (const t of deleted) {
+      const list = byBot.get(t.bot);
+      if (list === undefined) byBot.set(t.bot, [t]);
+      else list.push(t);
+    }
+    for (const [bot, trades] of byBot) {
+      trades.sort((a, b) => a.timestamp - b.timestamp || a.id - b.id);
+      const ledger = new PnlLedger();
+      for (const row of this.carryOf.all(bot) as CarryRow[]) ledger.restore(carriedPosition(row));
+      for (const t of trades) {
+        ledger.apply({
+          symbol: t.symbol,
+          side: t.side,
+          quantity: t.quantity,
+          price: t.price,
+          fee: t.fee,
+          pnl: t.pnl_source === 'caller' ? t.realized_pnl : null,
+        });
+      }
+      for (const p of ledger.positionsList()) this.upsertCarry.run(bot, p.symbol, p.quantity, p.averageCost, p.realizedPnl);
+    }
+  }
+
+  carriedPositions(): Position[] {
+    this.requireOpen();
+    return (this.carryOf.all(this.bot) as CarryRow[]).map(carriedPosition);
   }
 
   counts(): TableCounts {
@@ -678,4 +739,8 @@ export class SqliteBackend implements StoreBackend {
     if (this.db === null) throw new Error('history database is not open');
     return this.db;
   }
+}
+
+function carriedPosition(row: CarryRow): Position {
+  return { symbol: row.symbol, quantity: row.quantity, averageCost: row.average_cost, realizedPnl: row.realized_pnl };
 }

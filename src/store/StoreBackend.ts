@@ -1,6 +1,7 @@
 // The contract every history backend (SQLite, memory) fulfils, so the store and facade need not care which.
 
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthMetric } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
@@ -44,6 +45,11 @@ export interface StoreBackend {
    * restart). Absent where history does not outlive the process.
    */
   replayTrades?(visit: (trade: ReplayedTrade) => void): number;
+  /**
+   * This bot's positions as the trades retention deleted left them (what {@link replayTrades}
+   * replays on top of). Absent where history does not outlive the process.
+   */
+  carriedPositions?(): Position[];
   /** The newest growth row of an hour before `hourStart`, or null. */
   lastGrowthBefore(hourStart: number): GrowthMetric | null;
   /** Deletes at most `limit` rows of `table` stamped before `cutoff`; returns how many. */

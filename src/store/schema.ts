@@ -170,7 +170,26 @@ export const MIGRATIONS: readonly Migration[] = [
       rebuildTradeHours(db);
     },
   },
+  {
+    version: 6,
+    description: 'position_carry: per bot and symbol, the position and realized P&L of the trades retention deleted',
+    up: (db) => db.exec(POSITION_CARRY_DDL),
+  },
 ];
+
+// Version 6. The P&L ledger is rebuilt at start() by replaying the bot's trades; retention deletes
+// old ones, so a position opened before the cutoff lost its buys. Retention now folds the trades
+// it deletes into this table (in the same transaction), and the replay starts from it.
+const POSITION_CARRY_DDL = `
+CREATE TABLE IF NOT EXISTS position_carry (
+  bot TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  average_cost REAL NOT NULL,
+  realized_pnl REAL NOT NULL,
+  PRIMARY KEY (bot, symbol)
+) WITHOUT ROWID;
+`;
 
 // Version 5. Summing a day of trades row by row costs SQLite about half a microsecond a row and
 // column (33,000 rows and 13 sums: 30–40 ms); whole hours are read from here instead and only the
