@@ -1,9 +1,15 @@
 // Pushes the monitor's metrics to an OpenTelemetry Collector over OTLP/HTTP on a timer of the monitor's clock.
 
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Clock, TimerHandle } from '../clock.js';
-import type { OtlpEndpoint } from './otlpEndpoint.js';
+import type { OtlpEndpoint, OtlpTemporality } from './otlpEndpoint.js';
+
+const TEMPORALITY_PREFERENCES: Record<OtlpTemporality, AggregationTemporalityPreference> = {
+  cumulative: AggregationTemporalityPreference.CUMULATIVE,
+  delta: AggregationTemporalityPreference.DELTA,
+  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+};
 
 // ExportResultCode.SUCCESS of @opentelemetry/core, which is not a direct dependency of this package.
 const EXPORT_SUCCESS = 0;
@@ -40,6 +46,8 @@ export class OtlpMetricReader extends MetricReader {
       url: options.endpoint.url,
       headers: { ...options.endpoint.headers },
       timeoutMillis: options.endpoint.timeoutMillis,
+      // From the monitor's configuration, not the exporter's own reading of process.env.
+      temporalityPreference: TEMPORALITY_PREFERENCES[options.endpoint.temporality],
     });
     super({
       aggregationTemporalitySelector: (type) => exporter.selectAggregationTemporality(type),

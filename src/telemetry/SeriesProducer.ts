@@ -7,6 +7,7 @@ import {
   type CollectionResult,
   DataPointType,
   type HistogramMetricData,
+  InstrumentType,
   type MetricData,
   type MetricProducer,
   type SumMetricData,
@@ -76,65 +77,131 @@ export interface SumFamily {
   forEach(emit: (attributes: Attributes, value: number, startMillis: number) => void): void;
 }
 
+/** What a delta collection remembers of a histogram series: its figures at the last collection. */
+interface HistogramSnapshot {
+  readonly counts: Float64Array;
+  readonly sum: number;
+  readonly count: number;
+}
+
+/** Options of {@link SeriesProducer}. */
+export interface SeriesProducerOptions {
+  /**
+   * The temporality the reader wants per kind of instrument (an OTLP exporter's preference, from
+   * `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`). Running totals are asked for as
+   * counters or up-down counters, histograms as histograms. @default cumulative for every kind
+   */
+  readonly temporalityOf?: (instrument: InstrumentType) => AggregationTemporality;
+}
+
 /**
  * Hands series the monitor keeps itself to OpenTelemetry readers (pass it in `metricProducers`):
- * running totals shaped as the SDK reports an observable counter or up-down counter, and
+ * running totals shaped as the SDK reports a counter or up-down counter, and
  * {@link BucketHistogram} series shaped as it reports a synchronous histogram with an
- * explicit-bucket view (no min or max). All cumulative, named and described as the instrument
- * would be, no unit, double values. A family with no series yet is left out, as the SDK leaves
- * out an instrument nothing was recorded on. Nothing here hashes an attribute set: the series
- * carry their attribute objects, built once, so the Prometheus serializer's label cache holds.
+ * explicit-bucket view (no min or max). Named and described as the instrument would be, no unit,
+ * double values. A family with no series yet is left out, as the SDK leaves out an instrument
+ * nothing was recorded on. Nothing here hashes an attribute set: the series carry their attribute
+ * objects, built once, so the Prometheus serializer's label cache holds.
+ *
+ * Cumulative by default. Where the reader prefers delta for a kind, each collection reports what
+ * changed since the previous one (a series first seen, since it began), from the previous
+ * collection's time, and leaves out series that did not change, as the SDK does for its own delta
+ * instruments: one producer per reader, since each remembers what it last reported.
  */
 export class SeriesProducer implements MetricProducer {
-  private readonly sums: readonly SumFamily[];
-  private readonly histograms: readonly { readonly family: HistogramFamily; readonly boundaries: number[] }[];
+  private readonly sums: readonly { readonly family: SumFamily; readonly last: WeakMap<Attributes, number> }[];
+  private readonly histograms: readonly {
+    readonly family: HistogramFamily;
+    readonly boundaries: number[];
+    readonly last: WeakMap<Attributes, HistogramSnapshot>;
+  }[];
+  private readonly temporalityOf: (instrument: InstrumentType) => AggregationTemporality;
+  /** When the previous collection ran (epoch milliseconds, wall clock); 0 before the first. */
+  private lastCollectMillis = 0;
 
   constructor(
     private readonly resource: Resource,
     private readonly scope: { readonly name: string; readonly version: string },
     families: { readonly sums?: readonly SumFamily[]; readonly histograms?: readonly HistogramFamily[] },
+    options: SeriesProducerOptions = {},
   ) {
-    this.sums = families.sums ?? [];
+    this.sums = (families.sums ?? []).map((family) => ({ family, last: new WeakMap() }));
     // One array per family, shared by its points (the Prometheus serializer renders `le` once per array).
-    this.histograms = (families.histograms ?? []).map((family) => ({ family, boundaries: [...family.boundaries] }));
+    this.histograms = (families.histograms ?? []).map((family) => ({ family, boundaries: [...family.boundaries], last: new WeakMap() }));
+    this.temporalityOf = options.temporalityOf ?? (() => AggregationTemporality.CUMULATIVE);
   }
 
   async collect(): Promise<CollectionResult> {
-    const endTime = toHrTime(Date.now());
+    const now = Date.now();
+    const endTime = toHrTime(now);
+    const since = toHrTime(this.lastCollectMillis);
     const metrics: MetricData[] = [];
-    for (const family of this.sums) {
+    for (const { family, last } of this.sums) {
+      const temporality = this.temporalityOf(family.monotonic ? InstrumentType.COUNTER : InstrumentType.UP_DOWN_COUNTER);
+      const delta = temporality === AggregationTemporality.DELTA;
       const dataPoints: SumMetricData['dataPoints'] = [];
       family.forEach((attributes, value, startMillis) => {
-        dataPoints.push({ attributes, startTime: toHrTime(startMillis), endTime, value });
-      });
-      if (dataPoints.length === 0) continue;
-      metrics.push({
-        descriptor: descriptorOf(family.info),
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.SUM,
-        isMonotonic: family.monotonic,
-        dataPoints,
-      });
-    }
-    for (const { family, boundaries } of this.histograms) {
-      const dataPoints: HistogramMetricData['dataPoints'] = [];
-      family.forEach((attributes, h) => {
-        if (h.count === 0) return;
+        if (!delta) {
+          dataPoints.push({ attributes, startTime: toHrTime(startMillis), endTime, value });
+          return;
+        }
+        const before = last.get(attributes);
+        if (before === value) return;
+        last.set(attributes, value);
         dataPoints.push({
           attributes,
-          startTime: toHrTime(h.startMillis),
+          startTime: before === undefined ? toHrTime(startMillis) : since,
           endTime,
-          value: { buckets: { boundaries, counts: Array.from(h.counts) }, sum: h.sum, count: h.count },
+          value: before === undefined ? value : value - before,
         });
       });
       if (dataPoints.length === 0) continue;
       metrics.push({
         descriptor: descriptorOf(family.info),
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        aggregationTemporality: temporality,
+        dataPointType: DataPointType.SUM,
+        isMonotonic: family.monotonic,
+        dataPoints,
+      });
+    }
+    for (const { family, boundaries, last } of this.histograms) {
+      const temporality = this.temporalityOf(InstrumentType.HISTOGRAM);
+      const delta = temporality === AggregationTemporality.DELTA;
+      const dataPoints: HistogramMetricData['dataPoints'] = [];
+      family.forEach((attributes, h) => {
+        if (h.count === 0) return;
+        if (!delta) {
+          dataPoints.push({
+            attributes,
+            startTime: toHrTime(h.startMillis),
+            endTime,
+            value: { buckets: { boundaries, counts: Array.from(h.counts) }, sum: h.sum, count: h.count },
+          });
+          return;
+        }
+        const before = last.get(attributes);
+        if (before !== undefined && before.count === h.count) return;
+        last.set(attributes, { counts: Float64Array.from(h.counts), sum: h.sum, count: h.count });
+        dataPoints.push({
+          attributes,
+          startTime: before === undefined ? toHrTime(h.startMillis) : since,
+          endTime,
+          value: {
+            buckets: { boundaries, counts: Array.from(h.counts, (c, i) => c - (before?.counts[i] ?? 0)) },
+            sum: h.sum - (before?.sum ?? 0),
+            count: h.count - (before?.count ?? 0),
+          },
+        });
+      });
+      if (dataPoints.length === 0) continue;
+      metrics.push({
+        descriptor: descriptorOf(family.info),
+        aggregationTemporality: temporality,
         dataPointType: DataPointType.HISTOGRAM,
         dataPoints,
       } satisfies HistogramMetricData);
     }
+    this.lastCollectMillis = now;
     return {
       resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length === 0 ? [] : [{ scope: { ...this.scope }, metrics }] },
       errors: [],

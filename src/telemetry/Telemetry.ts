@@ -3,7 +3,7 @@
 import type { Attributes, BatchObservableResult, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationType, type IMetricReader, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { AggregationType, type IMetricReader, type InstrumentType, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import type { EventSink } from '../events/EventSink.js';
@@ -177,9 +177,11 @@ export class Telemetry implements EventSink {
       'service.instance.id': config.botName,
       ...identity,
     });
-    // The per-symbol totals and trade histograms, read from the symbol series at collection; both
-    // readers see them next to the SDK's own metrics (the SDK's resource is the one kept).
-    const series = new SeriesProducer(resource, { name: METER_NAME, version: PACKAGE_VERSION }, this.symbolFamilies());
+    // The per-symbol totals and trade histograms, read from the symbol series at collection; each
+    // reader sees them next to the SDK's own metrics (the SDK's resource is the one kept), through
+    // a producer of its own: the OTLP one reports deltas where the exporter prefers them.
+    const scope = { name: METER_NAME, version: PACKAGE_VERSION };
+    const series = new SeriesProducer(resource, scope, this.symbolFamilies());
 
     // The pull reader only: its server stays off (the monitor's own server serves /metrics) and
     // its text comes from PrometheusText, so no target_info or otel_scope_* labels appear.
@@ -193,17 +195,20 @@ export class Telemetry implements EventSink {
     // OTLP), so they are on every series without being in every attribute set on the hot path.
     this.serializer = new PrometheusText(identity as Record<string, string>);
     const readers: IMetricReader[] = [this.prometheus];
-    this.otlp =
-      config.otlpMetrics === null
-        ? null
-        : new OtlpMetricReader({
-            endpoint: config.otlpMetrics,
-            clock: config.clock,
-            intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
-            cardinalityLimit: limit,
-            metricProducers: [series],
-            onError: (error) => this.fail(OTLP_SINK, error),
-          });
+    let otlp: OtlpMetricReader | null = null;
+    if (config.otlpMetrics !== null) {
+      // Asked at each collection, once the reader exists: the temporality its exporter prefers.
+      const temporalityOf = (instrument: InstrumentType) => otlp!.selectAggregationTemporality(instrument);
+      otlp = new OtlpMetricReader({
+        endpoint: config.otlpMetrics,
+        clock: config.clock,
+        intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
+        cardinalityLimit: limit,
+        metricProducers: [new SeriesProducer(resource, scope, this.symbolFamilies(), { temporalityOf })],
+        onError: (error) => this.fail(OTLP_SINK, error),
+      });
+    }
+    this.otlp = otlp;
     if (this.otlp) readers.push(this.otlp);
     this.seededSinks = this.otlp ? [...BUILT_IN_SINKS, OTLP_SINK] : BUILT_IN_SINKS;
 

@@ -13,7 +13,18 @@ export interface OtlpEndpoint {
   readonly headers: Readonly<Record<string, string>>;
   /** Give up on one export after this long. @default 10000 */
   readonly timeoutMillis: number;
+  /**
+   * Metrics only: the aggregation temporality the collector wants
+   * (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`); always `cumulative` for logs.
+   * @default cumulative
+   */
+  readonly temporality: OtlpTemporality;
 }
+
+/** The values of `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`, as the OpenTelemetry specification names them. */
+export type OtlpTemporality = 'cumulative' | 'delta' | 'lowmemory';
+const TEMPORALITIES: readonly OtlpTemporality[] = ['cumulative', 'delta', 'lowmemory'];
+const TEMPORALITY_VARIABLE = 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE';
 
 const PATHS: Record<OtlpSignal, string> = { metrics: 'v1/metrics', logs: 'v1/logs' };
 const DEFAULT_TIMEOUT_MILLIS = 10_000;
@@ -81,6 +92,7 @@ function parseTimeout(variable: string, raw: string | undefined): number | undef
  * - Headers: `OTEL_EXPORTER_OTLP_HEADERS` then `OTEL_EXPORTER_OTLP_<SIGNAL>_HEADERS` (wins per key).
  * - Timeout: `OTEL_EXPORTER_OTLP_<SIGNAL>_TIMEOUT`, else `OTEL_EXPORTER_OTLP_TIMEOUT` (ms).
  * - `OTEL_SDK_DISABLED=true` or `OTEL_<SIGNAL>_EXPORTER=none` switch it off.
+ * - `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (metrics): `cumulative`, `delta` or `lowmemory`.
  * - `OTEL_EXPORTER_OTLP[_<SIGNAL>]_PROTOCOL` may be `http/json` or `http/protobuf` (payloads are
  *   JSON either way); `grpc` is refused, as this package has no gRPC exporter.
  *
@@ -122,5 +134,13 @@ export function otlpEndpoint(env: Env, signal: OtlpSignal): OtlpEndpoint | null 
     parseTimeout('OTEL_EXPORTER_OTLP_TIMEOUT', read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT')) ??
     DEFAULT_TIMEOUT_MILLIS;
 
-  return Object.freeze({ url, headers: Object.freeze(headers), timeoutMillis });
+  let temporality: OtlpTemporality = 'cumulative';
+  const preference = signal === 'metrics' ? read(env, TEMPORALITY_VARIABLE)?.toLowerCase() : undefined;
+  if (preference !== undefined) {
+    if (!(TEMPORALITIES as readonly string[]).includes(preference))
+      throw new ConfigurationError(TEMPORALITY_VARIABLE, preference, 'cumulative, delta or lowmemory');
+    temporality = preference as OtlpTemporality;
+  }
+
+  return Object.freeze({ url, headers: Object.freeze(headers), timeoutMillis, temporality });
 }

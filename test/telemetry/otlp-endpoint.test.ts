@@ -78,9 +78,25 @@ describe('otlpEndpoint', () => {
 
   it('is parsed by MonitoringConfig from the env record it was built from', () => {
     const config = MonitoringConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_EXPORTER_OTLP_HEADERS: 'k=v' });
-    expect(config.otlpMetrics).toEqual({ url: 'http://127.0.0.1:4318/v1/metrics', headers: { k: 'v' }, timeoutMillis: 10_000 });
+    expect(config.otlpMetrics).toEqual({
+      url: 'http://127.0.0.1:4318/v1/metrics',
+      headers: { k: 'v' },
+      timeoutMillis: 10_000,
+      temporality: 'cumulative',
+    });
     expect(config.otlpLogs?.url).toBe('http://127.0.0.1:4318/v1/logs');
     expect(new MonitoringConfig({}).otlpMetrics).toBeNull();
     expect(() => MonitoringConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'nope' })).toThrow(ConfigurationError);
+  });
+  it('reads the metrics temporality preference, and refuses one it does not know, naming the variable', () => {
+    const base = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    const variable = 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE';
+    expect(otlpEndpoint(base, 'metrics')?.temporality).toBe('cumulative');
+    expect(otlpEndpoint({ ...base, [variable]: ' Delta ' }, 'metrics')?.temporality).toBe('delta');
+    expect(otlpEndpoint({ ...base, [variable]: 'lowmemory' }, 'metrics')?.temporality).toBe('lowmemory');
+    // Logs have no temporality: the variable is not theirs to refuse.
+    expect(otlpEndpoint({ ...base, [variable]: 'sometimes' }, 'logs')?.temporality).toBe('cumulative');
+    expect(() => otlpEndpoint({ ...base, [variable]: 'sometimes' }, 'metrics')).toThrow(ConfigurationError);
+    expect(() => otlpEndpoint({ ...base, [variable]: 'sometimes' }, 'metrics')).toThrow(new RegExp(variable));
   });
 });

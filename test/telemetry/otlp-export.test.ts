@@ -186,4 +186,35 @@ describe('OTLP metrics export', () => {
     expect(receiver.requests).toHaveLength(0);
     expect(monitor.config.otlpMetrics).toBeNull();
   });
+  it('sends deltas of the per-symbol counters and histograms when the exporter prefers delta, and /metrics stays cumulative', async () => {
+    const { receiver, monitor } = await setup({ OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta' });
+    for (let i = 0; i < 3; i++) monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 0.5, price: 100, executionTimeMs: 30 });
+    monitor.logTrade({ symbol: 'BTCUSDT', side: 'sell', quantity: 1, price: 110 });
+    await monitor.flush();
+    const first = receiver.requests.at(-1)!;
+    const trades = metric(first, METRICS.trades.name);
+    expect(trades?.sum?.aggregationTemporality).toBe(1); // delta
+    expect(pointValue(first, METRICS.trades.name, BTC_BUY)).toBe(3);
+    expect(pointValue(first, METRICS.tradeVolume.name, BTC_BUY)).toBe(150);
+    expect(Number(metric(first, METRICS.tradeExecution.name)?.histogram?.dataPoints[0]?.count)).toBe(4); // per symbol: three buys and the sell
+    // Realized P&L goes up and down: an up-down counter, cumulative under the delta preference.
+    expect(metric(first, METRICS.realizedPnl.name)?.sum?.aggregationTemporality).toBe(2);
+
+    monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 100, executionTimeMs: 10 });
+    await monitor.flush();
+    const second = receiver.requests.at(-1)!;
+    expect(pointValue(second, METRICS.trades.name, BTC_BUY)).toBe(1);
+    expect(pointValue(second, METRICS.tradeVolume.name, BTC_BUY)).toBe(100);
+    // The sell side did not trade since: no point for it.
+    expect(pointValue(second, METRICS.trades.name, { symbol: 'BTCUSDT', side: 'sell' })).toBeUndefined();
+    const histogram = metric(second, METRICS.tradeExecution.name)?.histogram?.dataPoints[0];
+    expect(Number(histogram?.count)).toBe(1);
+    expect(histogram?.sum).toBeCloseTo(0.01, 12);
+
+    await monitor.flush();
+    expect(pointValue(receiver.requests.at(-1)!, METRICS.trades.name, BTC_BUY)).toBeUndefined();
+    // The Prometheus side has its own producer: still running totals.
+    expect(value(await monitor.telemetry.scrape(), METRICS.trades.name, BTC_BUY)).toBe(4);
+    expect(monitor.diagnostics.sinkFailures.get('otlp')).toBeUndefined();
+  });
 });
