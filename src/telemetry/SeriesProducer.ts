@@ -141,19 +141,17 @@ export class SeriesProducer implements MetricProducer {
       const delta = temporality === AggregationTemporality.DELTA;
       const dataPoints: SumMetricData['dataPoints'] = [];
       family.forEach((attributes, value, startMillis) => {
-        if (!delta) {
-          dataPoints.push({ attributes, startTime: toHrTime(startMillis), endTime, value });
-          return;
+        // Cumulative, or a delta series first seen: everything since the series began.
+        const before = delta ? last.get(attributes) : undefined;
+        if (delta) {
+          if (before === value) return;
+          last.set(attributes, value);
         }
-        const before = last.get(attributes);
-        if (before === value) return;
-        last.set(attributes, value);
-        dataPoints.push({
-          attributes,
-          startTime: before === undefined ? toHrTime(startMillis) : since,
-          endTime,
-          value: before === undefined ? value : value - before,
-        });
+        dataPoints.push(
+          before === undefined
+            ? { attributes, startTime: toHrTime(startMillis), endTime, value }
+            : { attributes, startTime: since, endTime, value: value - before },
+        );
       });
       if (dataPoints.length === 0) continue;
       metrics.push({
@@ -170,27 +168,23 @@ export class SeriesProducer implements MetricProducer {
       const dataPoints: HistogramMetricData['dataPoints'] = [];
       family.forEach((attributes, h) => {
         if (h.count === 0) return;
-        if (!delta) {
-          dataPoints.push({
-            attributes,
-            startTime: toHrTime(h.startMillis),
-            endTime,
-            value: { buckets: { boundaries, counts: Array.from(h.counts) }, sum: h.sum, count: h.count },
-          });
-          return;
+        const before = delta ? last.get(attributes) : undefined;
+        if (delta) {
+          if (before !== undefined && before.count === h.count) return;
+          last.set(attributes, { counts: Float64Array.from(h.counts), sum: h.sum, count: h.count });
         }
-        const before = last.get(attributes);
-        if (before !== undefined && before.count === h.count) return;
-        last.set(attributes, { counts: Float64Array.from(h.counts), sum: h.sum, count: h.count });
         dataPoints.push({
           attributes,
           startTime: before === undefined ? toHrTime(h.startMillis) : since,
           endTime,
-          value: {
-            buckets: { boundaries, counts: Array.from(h.counts, (c, i) => c - (before?.counts[i] ?? 0)) },
-            sum: h.sum - (before?.sum ?? 0),
-            count: h.count - (before?.count ?? 0),
-          },
+          value:
+            before === undefined
+              ? { buckets: { boundaries, counts: Array.from(h.counts) }, sum: h.sum, count: h.count }
+              : {
+                  buckets: { boundaries, counts: Array.from(h.counts, (c, i) => c - (before.counts[i] as number)) },
+                  sum: h.sum - before.sum,
+                  count: h.count - before.count,
+                },
         });
       });
       if (dataPoints.length === 0) continue;
