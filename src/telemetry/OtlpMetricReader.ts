@@ -1,15 +1,30 @@
 // Pushes the monitor's metrics to an OpenTelemetry Collector over OTLP/HTTP on a timer of the monitor's clock.
 
-import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporalityPreference,
+  CumulativeTemporalitySelector,
+  DeltaTemporalitySelector,
+  LowMemoryTemporalitySelector,
+  OTLPMetricExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
+import { type AggregationTemporalitySelector, type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { OtlpEndpoint, OtlpTemporality } from './otlpEndpoint.js';
 
-const TEMPORALITY_PREFERENCES: Record<OtlpTemporality, AggregationTemporalityPreference> = {
-  cumulative: AggregationTemporalityPreference.CUMULATIVE,
-  delta: AggregationTemporalityPreference.DELTA,
-  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+/** Each preference as the exporter takes it, and the temporality it gives each kind of instrument. */
+const TEMPORALITIES: Record<OtlpTemporality, readonly [AggregationTemporalityPreference, AggregationTemporalitySelector]> = {
+  cumulative: [AggregationTemporalityPreference.CUMULATIVE, CumulativeTemporalitySelector],
+  delta: [AggregationTemporalityPreference.DELTA, DeltaTemporalitySelector],
+  lowmemory: [AggregationTemporalityPreference.LOWMEMORY, LowMemoryTemporalitySelector],
 };
+
+/**
+ * The temporality a preference gives each kind of instrument, as the OTLP exporter selects it: for
+ * the reader's own instruments and for the series a metric producer of that reader reports.
+ */
+export function temporalitySelector(temporality: OtlpTemporality): AggregationTemporalitySelector {
+  return TEMPORALITIES[temporality][1];
+}
 
 // ExportResultCode.SUCCESS of @opentelemetry/core, which is not a direct dependency of this package.
 const EXPORT_SUCCESS = 0;
@@ -47,10 +62,10 @@ export class OtlpMetricReader extends MetricReader {
       headers: { ...options.endpoint.headers },
       timeoutMillis: options.endpoint.timeoutMillis,
       // From the monitor's configuration, not the exporter's own reading of process.env.
-      temporalityPreference: TEMPORALITY_PREFERENCES[options.endpoint.temporality],
+      temporalityPreference: TEMPORALITIES[options.endpoint.temporality][0],
     });
     super({
-      aggregationTemporalitySelector: (type) => exporter.selectAggregationTemporality(type),
+      aggregationTemporalitySelector: temporalitySelector(options.endpoint.temporality),
       aggregationSelector: (type) => exporter.selectAggregation(type),
       cardinalitySelector: () => options.cardinalityLimit,
       metricProducers: [...(options.metricProducers ?? [])],

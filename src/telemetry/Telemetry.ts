@@ -3,7 +3,7 @@
 import type { Attributes, BatchObservableResult, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationType, type IMetricReader, type InstrumentType, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { AggregationType, type IMetricReader, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import type { EventSink } from '../events/EventSink.js';
@@ -23,7 +23,7 @@ import {
   RUNTIME_PREFIX,
   SLIPPAGE_BPS_BUCKETS,
 } from './names.js';
-import { OtlpMetricReader } from './OtlpMetricReader.js';
+import { OtlpMetricReader, temporalitySelector } from './OtlpMetricReader.js';
 import { PrometheusText } from './PrometheusText.js';
 import { PACKAGE_VERSION } from './packageVersion.js';
 import { BucketHistogram, type HistogramFamily, SeriesProducer, type SumFamily } from './SeriesProducer.js';
@@ -195,20 +195,21 @@ export class Telemetry implements EventSink {
     // OTLP), so they are on every series without being in every attribute set on the hot path.
     this.serializer = new PrometheusText(identity as Record<string, string>);
     const readers: IMetricReader[] = [this.prometheus];
-    let otlp: OtlpMetricReader | null = null;
-    if (config.otlpMetrics !== null) {
-      // Asked at each collection, once the reader exists: the temporality its exporter prefers.
-      const temporalityOf = (instrument: InstrumentType) => otlp!.selectAggregationTemporality(instrument);
-      otlp = new OtlpMetricReader({
-        endpoint: config.otlpMetrics,
-        clock: config.clock,
-        intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
-        cardinalityLimit: limit,
-        metricProducers: [new SeriesProducer(resource, scope, this.symbolFamilies(), { temporalityOf })],
-        onError: (error) => this.fail(OTLP_SINK, error),
-      });
-    }
-    this.otlp = otlp;
+    this.otlp =
+      config.otlpMetrics === null
+        ? null
+        : new OtlpMetricReader({
+            endpoint: config.otlpMetrics,
+            clock: config.clock,
+            intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
+            cardinalityLimit: limit,
+            metricProducers: [
+              new SeriesProducer(resource, scope, this.symbolFamilies(), {
+                temporalityOf: temporalitySelector(config.otlpMetrics.temporality),
+              }),
+            ],
+            onError: (error) => this.fail(OTLP_SINK, error),
+          });
     if (this.otlp) readers.push(this.otlp);
     this.seededSinks = this.otlp ? [...BUILT_IN_SINKS, OTLP_SINK] : BUILT_IN_SINKS;
 
