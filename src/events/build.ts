@@ -203,6 +203,8 @@ export function buildError(message: unknown, options: unknown, timestamp: number
   const errorType = o.errorType === undefined ? ErrorType.UNKNOWN : requireOneOf('errorType', o.errorType, ERROR_TYPES);
   const severity = o.severity === undefined ? 'medium' : requireOneOf('severity', o.severity, ERROR_SEVERITIES);
   const stackTrace = o.stackTrace === undefined ? stack : requireText('stackTrace', o.stackTrace);
+  // Free text often quotes a request, a header or a connection string: what looks like a secret in
+  // it is redacted here, as secret-named fields are, so no sink ever holds it.
   return Object.freeze({
     eventType: EventType.ERROR_EVENT,
     timestamp,
@@ -218,11 +220,6 @@ export function buildError(message: unknown, options: unknown, timestamp: number
 }
 
 const MAX_MESSAGE_LENGTH = 8192;
-
-// Free text (error messages, stack traces, a loop's error message) often quotes a request, a
-// header or a connection string: what looks like a secret in it is redacted when the event is
-// built, as secret-named fields are, so no sink ever holds it.
-const redactOptional = (text: string | null): string | null => (text === null ? null : redactText(text));
 
 /** The message of an Error, never empty, cut to the longest message accepted. */
 function errorText(error: Error): string {
@@ -268,10 +265,12 @@ export interface LoopEnd {
 
 export function parseLoopEnd(options: unknown): LoopEnd {
   const o = optionalObject('options', options);
+  // Free text, redacted like an error's message (see buildError).
+  const errorMessage = optionalText('errorMessage', o.errorMessage);
   return {
     success: o.success === undefined ? true : requireBoolean('success', o.success),
     tradesExecuted: o.tradesExecuted === undefined ? 0 : requireNonNegativeInteger('tradesExecuted', o.tradesExecuted),
-    errorMessage: redactOptional(optionalText('errorMessage', o.errorMessage)),
+    errorMessage: errorMessage === null ? null : redactText(errorMessage),
     executionId: optionalName('executionId', o.executionId),
     additionalData: copyAdditionalData('additionalData', o.additionalData),
   };

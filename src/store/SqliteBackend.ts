@@ -67,7 +67,7 @@ interface TradeKey {
   readonly symbol: string;
 }
 
-/** What a retention delete returns of each trade, to take it out of trade_hours. */
+/** What a retention delete returns of each trade, to take it out of trade_hours and fold it into position_carry. */
 interface DeletedTrade extends TradeKey {
   readonly id: number;
   readonly side: 'buy' | 'sell';
@@ -368,8 +368,8 @@ export class SqliteBackend implements StoreBackend {
         ON CONFLICT (bot, hour_start, symbol) DO UPDATE SET ${TRADE_HOUR_FIGURES.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
     // Bounded by rowid so one statement never holds the write lock for long; what it deletes is
-    // subtracted from trade_hours.
-    // Oldest first, so the trades folded into position_carry chunk after chunk keep their order.
+    // subtracted from trade_hours and folded into position_carry, oldest first so that chunk after
+    // chunk the trades are folded in the order the ledger replays them.
     this.deleteTrades = db.prepare(
       `DELETE FROM trades WHERE id IN (SELECT id FROM trades WHERE timestamp < ? ORDER BY timestamp, id LIMIT ?)
         RETURNING id, bot, timestamp, symbol, side, quantity, price, notional_value, fee, realized_pnl, pnl_source,
