@@ -191,7 +191,7 @@ export class DashboardData {
     const state = this.sources.state();
     return {
       timestamp: iso(now),
-      eventsPerMinute: this.sources.rates.lastFullMinute(now).events,
+      eventsPerMinute: this.sources.rates.lastSixtySeconds(now),
       tradesLastHour: hour.trades,
       errorRate: hour.events > 0 ? round9((hour.errors / hour.events) * 100) : 0,
       activeLoops: state.activeExecutions,
@@ -199,10 +199,11 @@ export class DashboardData {
     };
   }
 
-  /** The report of one UTC hour; by default the last full hour. */
+  /** The report of one UTC hour; by default the current hour so far. */
   getHourlyReport(hour?: Date | number | string): HourlyReport {
-    const start = hour === undefined ? hourStartOf(this.now()) - HOUR_MS : parseHour(hour);
-    const range = { since: start, until: start + HOUR_MS };
+    const now = this.now();
+    const start = hour === undefined ? hourStartOf(now) : parseHour(hour);
+    const range = { since: start, until: hour === undefined ? now + 1 : start + HOUR_MS };
     const q = this.sources.queries();
     const growth = this.hourlyGrowth(range, q).find((g) => g.hour === iso(start)) ?? null;
     const {

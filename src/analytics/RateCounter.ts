@@ -5,6 +5,7 @@ import { EventType, type MonitorEvent } from '../events/types.js';
 
 const MINUTE_MS = 60_000;
 const BUCKETS = 60;
+const SECOND_MS = 1000;
 
 /** Counts for a trailing window. */
 export interface RateWindow {
@@ -25,8 +26,19 @@ export class RateCounter implements EventSink {
   private readonly trades = new Float64Array(BUCKETS);
   private readonly errors = new Float64Array(BUCKETS);
   private readonly critical = new Float64Array(BUCKETS);
+  // Events per second of the last minute, so "events per minute" is the trailing 60 seconds.
+  private readonly second = new Float64Array(BUCKETS).fill(-1);
+  private readonly perSecond = new Float64Array(BUCKETS);
 
   record(event: MonitorEvent): void {
+    const s = Math.floor(event.timestamp / SECOND_MS);
+    const j = ((s % BUCKETS) + BUCKETS) % BUCKETS;
+    if (this.second[j] !== s) {
+      if (s > this.second[j]!) {
+        this.second[j] = s;
+        this.perSecond[j] = 1;
+      }
+    } else this.perSecond[j]!++;
     const m = Math.floor(event.timestamp / MINUTE_MS);
     const i = ((m % BUCKETS) + BUCKETS) % BUCKETS;
     if (this.minute[i] !== m) {
@@ -65,11 +77,15 @@ export class RateCounter implements EventSink {
     return { events, trades, errors, criticalErrors };
   }
 
-  /** Events in the last full minute (the 60 seconds before the current minute began). */
-  lastFullMinute(now: number): RateWindow {
-    const m = Math.floor(now / MINUTE_MS) - 1;
-    const i = ((m % BUCKETS) + BUCKETS) % BUCKETS;
-    if (this.minute[i] !== m) return { events: 0, trades: 0, errors: 0, criticalErrors: 0 };
-    return { events: this.events[i]!, trades: this.trades[i]!, errors: this.errors[i]!, criticalErrors: this.critical[i]! };
+  /** Events in the 60 seconds up to `now` (the second in progress included). */
+  lastSixtySeconds(now: number): number {
+    const current = Math.floor(now / SECOND_MS);
+    let events = 0;
+    for (let j = 0; j < BUCKETS; j++) {
+      const s = this.second[j]!;
+      if (s > current - BUCKETS && s <= current) events += this.perSecond[j]!;
+    }
+    return events;
   }
+
 }

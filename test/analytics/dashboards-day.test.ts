@@ -320,7 +320,7 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
   it('real-time metrics', () => {
     expect(monitor.getRealTimeMetrics()).toEqual({
       timestamp: '2026-11-24T02:30:00.000Z',
-      eventsPerMinute: 0, // nothing happened between 02:29 and 02:30
+      eventsPerMinute: 0, // nothing happened in the 60 seconds before 02:30
       tradesLastHour: 1,
       errorRate: 0,
       activeLoops: 0,
@@ -328,7 +328,7 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
     });
   });
 
-  it('hourly report of a given hour, and of the last full hour by default', () => {
+  it('hourly report of a given hour, and of the current hour so far by default', () => {
     const r = monitor.getHourlyReport('2026-11-23T23');
     expect(r.reportHour).toBe('2026-11-23T23:00:00.000Z');
     expect(r.growthData).toEqual(HOUR_23);
@@ -350,11 +350,16 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
     expect(r.errors.total).toBe(0);
     expect(r.loops).toMatchObject([{ loopName: 'main_trading_loop', runs: 1, successes: 0, failures: 1, maxDurationMs: 1_000 }]);
 
-    const last = monitor.getHourlyReport();
-    expect(last.reportHour).toBe('2026-11-24T01:00:00.000Z');
-    expect(last.growthData).toEqual(HOUR_01);
-    expect(last.tradesSummary.tradeCount).toBe(0);
-    expect(last.loops).toMatchObject([{ runs: 1, successes: 1, avgDurationMs: 300 }]);
+    const previous = monitor.getHourlyReport('2026-11-24T01');
+    expect(previous.growthData).toEqual(HOUR_01);
+    expect(previous.tradesSummary.tradeCount).toBe(0);
+    expect(previous.loops).toMatchObject([{ runs: 1, successes: 1, avgDurationMs: 300 }]);
+    // As the seed's "Get hourly report for current hour": with no hour, the hour in progress so far.
+    const current = monitor.getHourlyReport();
+    expect(current.reportHour).toBe('2026-11-24T02:00:00.000Z');
+    expect(current.tradesSummary).toMatchObject({ tradeCount: 1, sellCount: 1, volume: 5_250, fees: 5.25 });
+    expect(current.growthData).toMatchObject({ hour: '2026-11-24T02:00:00.000Z', inProgress: true, tradeCount: 1 });
+    expect(current.loops).toEqual([]);
     const midnight = monitor.getHourlyReport(new Date(at('00:40')));
     expect(midnight.errors.bySeverity).toEqual([{ severity: 'critical', count: 1 }]);
   });
@@ -363,7 +368,7 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
     const data = JSON.parse(monitor.exportDashboardData('json'));
     expect(data.schemaVersion).toBe(1);
     expect(data.summary).toEqual(monitor.getDashboardSummary());
-    expect(data.hourlyReport.reportHour).toBe('2026-11-24T01:00:00.000Z');
+    expect(data.hourlyReport.reportHour).toBe('2026-11-24T02:00:00.000Z');
     const csv = monitor.exportDashboardData('csv');
     const section = (name: string) => {
       const lines = csv.split('\n');

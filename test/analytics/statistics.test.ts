@@ -53,7 +53,7 @@ describe('RateCounter', () => {
     for (let i = 0; i < 25_000; i++) r.record(trade(T + 10));
     r.record(error(T + 20, 'critical'));
     for (let i = 0; i < 3; i++) r.record(trade(T + M + 5));
-    expect(r.lastFullMinute(T + M + 30)).toEqual({ events: 25_001, trades: 25_000, errors: 1, criticalErrors: 1 });
+    expect(r.window(T + 30, 0)).toEqual({ events: 25_001, trades: 25_000, errors: 1, criticalErrors: 1 });
     expect(r.window(T + M + 30, 59)).toEqual({ events: 25_004, trades: 25_003, errors: 1, criticalErrors: 1 });
   });
 
@@ -62,6 +62,23 @@ describe('RateCounter', () => {
     r.record(error(T));
     r.record(trade(T + 61 * M));
     expect(r.window(T + 61 * M, 59)).toEqual({ events: 1, trades: 1, errors: 0, criticalErrors: 0 });
-    expect(r.lastFullMinute(T + 61 * M)).toEqual({ events: 0, trades: 0, errors: 0, criticalErrors: 0 });
+    expect(r.window(T + 61 * M, 0)).toEqual({ events: 1, trades: 1, errors: 0, criticalErrors: 0 });
+  });
+
+  it('counts events per minute over the trailing 60 seconds, not the last full minute', () => {
+    const r = new RateCounter();
+    // Five events at 10:00:50 and two at 10:01:05: at 10:01:10 the last full minute (10:00) holds
+    // five, but the trailing 60 seconds hold all seven; at 10:01:51 only the two are left.
+    for (let i = 0; i < 5; i++) r.record(trade(T + 50_000));
+    r.record(error(T + M + 5_000));
+    r.record(trade(T + M + 5_999));
+    expect(r.lastSixtySeconds(T + M + 10_000)).toBe(7);
+    expect(r.lastSixtySeconds(T + M + 49_999)).toBe(7);
+    expect(r.lastSixtySeconds(T + M + 50_000)).toBe(2);
+    expect(r.lastSixtySeconds(T + 2 * M + 6_000)).toBe(0);
+    // Right after activity it is not 0, as a count of the last full minute would be.
+    const fresh = new RateCounter();
+    fresh.record(trade(T + 1_000));
+    expect(fresh.lastSixtySeconds(T + 2_000)).toBe(1);
   });
 });
