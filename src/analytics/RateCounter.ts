@@ -87,5 +87,4 @@ export class RateCounter implements EventSink {
     }
     return events;
   }
-
 }
