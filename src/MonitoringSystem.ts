@@ -54,6 +54,7 @@ import { WebhookNotifier } from './notify/WebhookNotifier.js';
 import { createHistoryStore } from './store/createHistoryStore.js';
 import type { DatabaseStats, HistoryStore } from './store/HistoryStore.js';
 import { MetricsCollector } from './store/MetricsCollector.js';
+import { SystemMetrics } from './system/SystemMetrics.js';
 import { Telemetry } from './telemetry/Telemetry.js';
 
 /** Options of `startLoopExecution`. */
@@ -163,6 +164,8 @@ export class MonitoringSystem {
   readonly dashboardData: DashboardData;
   /** @internal the JSON API served under /api/ */
   readonly api: ApiHandlers;
+  /** CPU, memory, network, database size and processes, recorded every `metricsIntervalSeconds`. */
+  readonly systemMetrics: SystemMetrics;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
     this.config = config instanceof MonitoringConfig ? config : new MonitoringConfig(config);
@@ -231,6 +234,12 @@ export class MonitoringSystem {
       diagnostics: this.diagnostics,
     });
     this.telemetry.observeStore(() => this.store.stats());
+    this.systemMetrics = new SystemMetrics({
+      clock: this.config.clock,
+      intervalMillis: Math.round(this.config.metricsIntervalSeconds * 1000),
+      recorder: this,
+      databaseSizeBytes: () => (this.config.storage === 'sqlite' ? this.store.stats().dbSizeBytes : null),
+    });
     this.addSink(this.telemetry);
     if (this.config.enableMetricsServer) {
       const { metricsHost: host, metricsPort: port, apiToken } = this.config;
@@ -276,6 +285,7 @@ export class MonitoringSystem {
     this.restorePositions();
     this.resumeGrowthHour();
     this.dashboardData.start();
+    if (this.config.enablePerformanceMonitoring) this.systemMetrics.start();
     this.running = true;
     this.stopping = null;
     this.startedAt = this.now();
@@ -310,6 +320,7 @@ export class MonitoringSystem {
     }
     this.running = false;
     this.dashboardData.stop();
+    this.systemMetrics.stop();
     // Before the sinks: telemetry cannot be scraped once its meter provider is shut down.
     await this.http?.stop();
     for (const sink of [...this.sinks].reverse()) {

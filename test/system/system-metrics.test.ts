@@ -1,0 +1,103 @@
+// System metrics: collected on the monitor's clock into history, as the seed's "automatically collected" list says.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { parseNetDev, SYSTEM_METRICS, SystemMetrics } from '../../src/system/SystemMetrics.js';
+import { clockOf, createTestMonitor, QUIET_OPTIONS, TEST_START } from '../helpers/monitor.js';
+
+const NET_DEV = (rx: number, tx: number) =>
+  [
+    'Inter-|   Receive                                                |  Transmit',
+    ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+    `    lo: 999999     100    0    0    0     0          0         0   999999     100    0    0    0     0       0          0`,
+    `  eth0: ${rx}    10    0    0    0     0          0         0 ${tx}     5    0    0    0     0       0          0`,
+    `  wlan0: 100    1    0    0    0     0          0         0 50     1    0    0    0     0       0          0`,
+    '',
+  ].join('\n');
+
+describe('parseNetDev', () => {
+  it('sums received and sent bytes over every interface but loopback', () => {
+    expect(parseNetDev(NET_DEV(1_000, 400))).toEqual({ received: 1_100, sent: 450 });
+    expect(parseNetDev('')).toEqual({ received: 0, sent: 0 });
+  });
+});
+
+describe('system metrics', () => {
+  let monitor: MonitoringSystem;
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'poseidon-system-'));
+  });
+  afterEach(async () => {
+    await monitor.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("are in history after one POSEIDON_METRICS_INTERVAL, under the seed's query", async () => {
+    const config = MonitoringConfig.fromEnv({ POSEIDON_METRICS_INTERVAL: '5' }, { ...QUIET_OPTIONS, clock: new ManualClock(TEST_START) });
+    monitor = new MonitoringSystem(config);
+    await monitor.start();
+    const clock = clockOf(monitor);
+    expect(monitor.metricsCollector.getPerformanceMetrics({ metricName: 'system_cpu_percent' })).toEqual([]);
+    clock.advance(4_999);
+    expect(monitor.systemMetrics.latest).toBeNull();
+    clock.advance(1); // the timer's sample is taken and recorded at its instant, synchronously
+    expect(monitor.systemMetrics.latest?.timestamp).toBe(clock.now());
+    clock.advance(5_000);
+    await monitor.flush();
+    const cpu = monitor.metricsCollector.getPerformanceMetrics({ metricName: 'system_cpu_percent' });
+    expect(cpu.map((r) => r.timestamp).sort()).toEqual([clock.now() - 5_000, clock.now()]);
+    for (const row of cpu) {
+      expect(row.unit).toBe('percent');
+      expect(row.value).toBeGreaterThanOrEqual(0);
+      expect(row.value).toBeLessThanOrEqual(100);
+    }
+    for (const key of ['memoryUsedBytes', 'memoryPercent', 'rssBytes', 'heapUsedBytes', 'activeHandles', 'processCpuPercent'] as const) {
+      const rows = monitor.metricsCollector.getPerformanceMetrics({ metricName: SYSTEM_METRICS[key].name });
+      expect(rows, key).toHaveLength(2);
+      expect(rows[0]!.value, key).toBeGreaterThan(key === 'processCpuPercent' ? -1 : 0);
+    }
+  });
+
+  it('records network bytes per interval, database size and processes exactly from the host counters', async () => {
+    monitor = createTestMonitor({ storage: 'sqlite', dbUrl: `sqlite:///${join(dir, 'h.db')}` });
+    await monitor.start();
+    const proc = join(dir, 'proc');
+    mkdirSync(join(proc, 'net'), { recursive: true });
+    for (const name of ['1', '2', '42', 'self', 'net']) mkdirSync(join(proc, name), { recursive: true });
+    writeFileSync(join(proc, 'net', 'dev'), NET_DEV(1_000, 400));
+    const clock = clockOf(monitor);
+    const system = new SystemMetrics({
+      clock,
+      intervalMillis: 60_000,
+      recorder: monitor,
+      procRoot: proc,
+      databaseSizeBytes: () => 4_096,
+    });
+    system.start();
+    await system.refresh(); // the baseline the first sample counts from
+    writeFileSync(join(proc, 'net', 'dev'), NET_DEV(1_600, 700));
+    clock.advance(60_000);
+    const sample = await system.collect();
+    system.stop();
+    expect(sample).toMatchObject({ networkReceivedBytes: 600, networkSentBytes: 300, activeProcesses: 3, databaseSizeBytes: 4_096 });
+    await monitor.flush();
+    const rows = (name: string) => monitor.metricsCollector.getPerformanceMetrics({ metricName: name }).map((r) => r.value);
+    expect(rows('network_received_bytes')).toContain(600);
+    expect(rows('network_sent_bytes')).toContain(300);
+    expect(rows('active_processes')).toContain(3);
+    expect(rows('database_size_bytes')).toContain(4_096);
+  });
+
+  it('records nothing after stop, and a monitor with performance monitoring off samples nothing', async () => {
+    monitor = createTestMonitor({ enablePerformanceMonitoring: false, metricsIntervalSeconds: 1 });
+    await monitor.start();
+    clockOf(monitor).advance(10_000);
+    expect(monitor.systemMetrics.latest).toBeNull();
+  });
+});
