@@ -45,7 +45,17 @@ interface CpuTimes {
   readonly total: number;
 }
 
-function hostCpuTimes(): CpuTimes {
+/** Busy and total jiffies of every CPU, from the first line of the kernel's /proc/stat. */
+export function parseProcStat(text: string): CpuTimes | null {
+  const line = text.slice(0, text.indexOf('\n'));
+  if (!line.startsWith('cpu ')) return null;
+  const f = line.slice(4).trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are the idle time.
+  const total = f.slice(0, 8).reduce((a, b) => a + (b || 0), 0);
+  return { busy: total - (f[3] || 0) - (f[4] || 0), total };
+}
+
+function osCpuTimes(): CpuTimes {
   let busy = 0;
   let total = 0;
   for (const { times } of cpus()) {
@@ -88,7 +98,8 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  */
 export class SystemMetrics {
   private timer: TimerHandle | null = null;
-  private lastCpu: CpuTimes = hostCpuTimes();
+  private lastCpu: CpuTimes | null = null;
+  private hostCpu: CpuTimes | null = null;
   private lastProcessCpu = process.cpuUsage();
   private lastAt = process.hrtime.bigint();
   /** The newest host counters read in the background, and those the previous sample used. */
@@ -133,8 +144,10 @@ export class SystemMetrics {
    * read, so the timer's sample itself is synchronous and lands at its exact instant.
    */
   refresh(): Promise<void> {
-    this.refreshing ??= Promise.all([this.readNetwork(), this.countProcesses()])
-      .then(([net, processes]) => {
+    this.refreshing ??= Promise.all([this.readNetwork(), this.countProcesses(), this.readCpu()])
+      .then(([net, processes, cpu]) => {
+        this.hostCpu = cpu;
+        this.lastCpu ??= cpu;
         if (net !== null) {
           this.hostNet = net;
           this.sampledNet ??= net;
@@ -147,22 +160,29 @@ export class SystemMetrics {
     return this.refreshing;
   }
 
+  // The counters are read a moment before each sample, so the sample describes the interval that
+  // ends at its own timestamp and still takes no more than a lookup on the bot's thread.
   private schedule(): void {
-    this.timer = this.options.clock.setTimeout(() => {
-      this.timer = null;
-      this.sample();
+    const { clock, intervalMillis } = this.options;
+    const lead = Math.min(1_000, intervalMillis / 10);
+    this.timer = clock.setTimeout(() => {
       void this.refresh();
-      this.schedule();
-    }, this.options.intervalMillis);
+      this.timer = clock.setTimeout(() => {
+        this.timer = null;
+        this.sample();
+        this.schedule();
+      }, lead);
+    }, intervalMillis - lead);
   }
 
   private sample(): SystemSample {
     const timestamp = this.options.clock.now();
-    const cpu = hostCpuTimes();
+    const cpu = this.hostCpu ?? osCpuTimes();
+    const lastCpu = this.lastCpu ?? cpu;
     const processCpu = process.cpuUsage(this.lastProcessCpu);
     const at = process.hrtime.bigint();
     const elapsedMicros = Number(at - this.lastAt) / 1000;
-    const cpuTotal = cpu.total - this.lastCpu.total;
+    const cpuTotal = cpu.total - lastCpu.total;
     const total = totalmem();
     const used = total - freemem();
     const memory = process.memoryUsage();
@@ -170,7 +190,7 @@ export class SystemMetrics {
     const previousNet = this.sampledNet;
     const sample: SystemSample = {
       timestamp,
-      cpuPercent: cpuTotal > 0 ? round2(((cpu.busy - this.lastCpu.busy) / cpuTotal) * 100) : 0,
+      cpuPercent: cpuTotal > 0 ? round2(((cpu.busy - lastCpu.busy) / cpuTotal) * 100) : 0,
       processCpuPercent: elapsedMicros > 0 ? round2(((processCpu.user + processCpu.system) / elapsedMicros) * 100) : 0,
       memoryUsedBytes: used,
       memoryPercent: total > 0 ? round2((used / total) * 100) : null,
@@ -195,6 +215,14 @@ export class SystemMetrics {
       if (value !== null) this.options.recorder.logPerformanceMetric(SYSTEM_METRICS[key].name, value, SYSTEM_METRICS[key].unit);
     }
     return sample;
+  }
+
+  private async readCpu(): Promise<CpuTimes | null> {
+    try {
+      return parseProcStat(await readFile(`${this.procRoot}/stat`, 'utf8'));
+    } catch {
+      return null;
+    }
   }
 
   private async readNetwork(): Promise<NetCounters | null> {

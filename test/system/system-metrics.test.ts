@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { parseNetDev, SYSTEM_METRICS, SystemMetrics } from '../../src/system/SystemMetrics.js';
+import { parseNetDev, parseProcStat, SYSTEM_METRICS, SystemMetrics } from '../../src/system/SystemMetrics.js';
 import { clockOf, createTestMonitor, QUIET_OPTIONS, TEST_START } from '../helpers/monitor.js';
 
 const NET_DEV = (rx: number, tx: number) =>
@@ -24,6 +24,14 @@ describe('parseNetDev', () => {
   it('sums received and sent bytes over every interface but loopback', () => {
     expect(parseNetDev(NET_DEV(1_000, 400))).toEqual({ received: 1_100, sent: 450 });
     expect(parseNetDev('')).toEqual({ received: 0, sent: 0 });
+  });
+});
+
+describe('parseProcStat', () => {
+  it('takes busy and total time of all CPUs from the first line, idle and iowait counting as idle', () => {
+    const text = 'cpu  100 10 50 800 40 5 5 0 0 0\ncpu0 50 5 25 400 20 2 3 0 0 0\n';
+    expect(parseProcStat(text)).toEqual({ busy: 170, total: 1_010 });
+    expect(parseProcStat('intr 1 2 3\n')).toBeNull();
   });
 });
 
@@ -71,6 +79,7 @@ describe('system metrics', () => {
     mkdirSync(join(proc, 'net'), { recursive: true });
     for (const name of ['1', '2', '42', 'self', 'net']) mkdirSync(join(proc, name), { recursive: true });
     writeFileSync(join(proc, 'net', 'dev'), NET_DEV(1_000, 400));
+    writeFileSync(join(proc, 'stat'), 'cpu  100 0 100 800 0 0 0 0 0 0\n');
     const clock = clockOf(monitor);
     const system = new SystemMetrics({
       clock,
@@ -82,10 +91,17 @@ describe('system metrics', () => {
     system.start();
     await system.refresh(); // the baseline the first sample counts from
     writeFileSync(join(proc, 'net', 'dev'), NET_DEV(1_600, 700));
+    writeFileSync(join(proc, 'stat'), 'cpu  400 0 200 1400 0 0 0 0 0 0\n'); // 400 busy of 1,000
     clock.advance(60_000);
     const sample = await system.collect();
     system.stop();
-    expect(sample).toMatchObject({ networkReceivedBytes: 600, networkSentBytes: 300, activeProcesses: 3, databaseSizeBytes: 4_096 });
+    expect(sample).toMatchObject({
+      cpuPercent: 40,
+      networkReceivedBytes: 600,
+      networkSentBytes: 300,
+      activeProcesses: 3,
+      databaseSizeBytes: 4_096,
+    });
     await monitor.flush();
     const rows = (name: string) => monitor.metricsCollector.getPerformanceMetrics({ metricName: name }).map((r) => r.value);
     expect(rows('network_received_bytes')).toContain(600);
