@@ -22,10 +22,13 @@ import {
 } from '../internal/validate.js';
 import { redactText } from '../logging/json.js';
 import {
+  canonicalErrorType,
   ERROR_SEVERITIES,
+  ERROR_TYPES,
   type ErrorEvent,
   type ErrorSeverity,
   ErrorType,
+  type ErrorTypeName,
   EventType,
   type GrowthMetric,
   type LiquidityMetric,
@@ -78,7 +81,7 @@ export interface LiquidityInput {
 /** Options of `logError`. */
 export interface ErrorOptions {
   /** @default ErrorType.UNKNOWN */
-  errorType?: ErrorType | `${ErrorType}`;
+  errorType?: ErrorTypeName;
   /** @default 'medium' */
   severity?: ErrorSeverity;
   symbol?: string;
@@ -98,8 +101,6 @@ export interface LoopEndOptions {
   executionId?: string;
   additionalData?: Record<string, unknown>;
 }
-
-const ERROR_TYPES = Object.values(ErrorType);
 
 // Ids are random (version 4) UUIDs, written from a pool of random bytes into one buffer and read
 // out as a single string: `crypto.randomUUID()` draws from a pool the same way, but builds its
@@ -200,7 +201,7 @@ export function buildError(message: unknown, options: unknown, timestamp: number
     text = requireText('message', message);
   }
   const o = optionalObject('options', options);
-  const errorType = o.errorType === undefined ? ErrorType.UNKNOWN : requireOneOf('errorType', o.errorType, ERROR_TYPES);
+  const errorType = o.errorType === undefined ? ErrorType.UNKNOWN : requireOneOf('errorType', canonicalErrorType(o.errorType), ERROR_TYPES);
   const severity = o.severity === undefined ? 'medium' : requireOneOf('severity', o.severity, ERROR_SEVERITIES);
   const stackTrace = o.stackTrace === undefined ? stack : requireText('stackTrace', o.stackTrace);
   // Free text often quotes a request, a header or a connection string: what looks like a secret in

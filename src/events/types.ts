@@ -14,22 +14,49 @@ export enum EventType {
 
 /** Categories of error a bot reports through `logError`. */
 export enum ErrorType {
+  // The seed's six categories, spelled as the seed spells them.
+  SYSTEM_ERROR = 'system_error',
   NETWORK_TIMEOUT = 'network_timeout',
+  API_RATE_LIMIT = 'api_rate_limit',
+  INSUFFICIENT_FUNDS = 'insufficient_funds',
+  INVALID_ORDER = 'invalid_order',
+  EXECUTION_ERROR = 'execution_error',
+  // Finer categories.
   CONNECTION_ERROR = 'connection_error',
   API_ERROR = 'api_error',
-  RATE_LIMIT = 'rate_limit',
   AUTHENTICATION_ERROR = 'authentication_error',
-  INSUFFICIENT_BALANCE = 'insufficient_balance',
   ORDER_REJECTED = 'order_rejected',
-  INVALID_ORDER = 'invalid_order',
   EXCHANGE_ERROR = 'exchange_error',
   DATA_ERROR = 'data_error',
   CALCULATION_ERROR = 'calculation_error',
   LOOP_ERROR = 'loop_error',
   DATABASE_ERROR = 'database_error',
   CONFIGURATION_ERROR = 'configuration_error',
-  SYSTEM_ERROR = 'system_error',
   UNKNOWN = 'unknown',
+  /** @deprecated the seed's name is {@link ErrorType.API_RATE_LIMIT}; the same value. */
+  RATE_LIMIT = 'api_rate_limit',
+  /** @deprecated the seed's name is {@link ErrorType.INSUFFICIENT_FUNDS}; the same value. */
+  INSUFFICIENT_BALANCE = 'insufficient_funds',
+}
+
+/** Every error type, once each (the deprecated members share their seed name's value). */
+export const ERROR_TYPES: readonly ErrorType[] = [...new Set(Object.values(ErrorType))];
+
+/**
+ * Other spellings accepted for an error type, and the type each stands for: the names this package
+ * used before it followed the seed's. An alias is recorded, labelled and queried as its type.
+ */
+export const ERROR_TYPE_ALIASES: Readonly<Record<string, ErrorType>> = Object.freeze({
+  rate_limit: ErrorType.API_RATE_LIMIT,
+  insufficient_balance: ErrorType.INSUFFICIENT_FUNDS,
+});
+
+/** What a caller may pass as an error type: a member, its value, or an alias. */
+export type ErrorTypeName = ErrorType | `${ErrorType}` | 'rate_limit' | 'insufficient_balance';
+
+/** The error type `value` names, through {@link ERROR_TYPE_ALIASES}; `value` itself when it is no alias. */
+export function canonicalErrorType(value: unknown): unknown {
+  return typeof value === 'string' ? (ERROR_TYPE_ALIASES[value] ?? value) : value;
 }
 
 export const ERROR_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;

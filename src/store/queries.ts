@@ -2,10 +2,12 @@
 
 import { ValidationError } from '../errors.js';
 import {
+  canonicalErrorType,
   ERROR_SEVERITIES,
+  ERROR_TYPES,
   type ErrorEvent,
   type ErrorSeverity,
-  ErrorType,
+  type ErrorTypeName,
   EventType,
   type GrowthMetric,
   type LiquidityMetric,
@@ -43,7 +45,7 @@ export interface LoopExecutionQuery extends RangeQuery {
   success?: boolean;
 }
 export interface ErrorQuery extends RangeQuery {
-  errorType?: ErrorType | `${ErrorType}`;
+  errorType?: ErrorTypeName;
   severity?: ErrorSeverity;
   symbol?: string;
 }
@@ -64,7 +66,6 @@ export interface NormalizedQuery {
 
 export const DEFAULT_QUERY_LIMIT = 1000;
 export const MAX_QUERY_LIMIT = 1_000_000;
-const ERROR_TYPES: readonly string[] = Object.values(ErrorType);
 
 function timeBound(field: string, value: unknown): number | null {
   if (value === undefined || value === null) return null;
@@ -98,8 +99,9 @@ export function normalizeQuery(query: unknown, allowed: readonly string[]): Norm
     if (typeof q.success !== 'boolean') throw new ValidationError('success', q.success, 'true or false');
     success = q.success;
   }
-  const errorType = name('errorType');
-  if (errorType !== null && !ERROR_TYPES.includes(errorType))
+  const named = name('errorType');
+  const errorType = named === null ? null : (canonicalErrorType(named) as string);
+  if (errorType !== null && !(ERROR_TYPES as readonly string[]).includes(errorType))
     throw new ValidationError('errorType', errorType, `one of ${ERROR_TYPES.join(', ')}`);
   const severity = name('severity');
   if (severity !== null && !(ERROR_SEVERITIES as readonly string[]).includes(severity)) {

@@ -7,7 +7,7 @@ import { AggregationType, type IMetricReader, MeterProvider, type ViewOptions } 
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import type { EventSink } from '../events/EventSink.js';
-import { ERROR_SEVERITIES, ErrorType, EventType, type MonitorEvent, TRADE_SIDES } from '../events/types.js';
+import { ERROR_SEVERITIES, ERROR_TYPES, EventType, type MonitorEvent, TRADE_SIDES } from '../events/types.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import type { NotifierStats } from '../notify/WebhookNotifier.js';
@@ -278,7 +278,7 @@ export class Telemetry implements EventSink {
     );
     for (const type of Object.values(EventType))
       this.eventCounts.set(type, { attributes: Object.freeze({ [Label.EVENT_TYPE]: type }), count: 0 });
-    for (const type of Object.values(ErrorType)) {
+    for (const type of ERROR_TYPES) {
       const bySeverity: Record<string, Attributes> = {};
       for (const severity of ERROR_SEVERITIES)
         bySeverity[severity] = Object.freeze({ [Label.ERROR_TYPE]: type, [Label.SEVERITY]: severity });

@@ -46,12 +46,12 @@ describe.each([
     clock.advance(50);
     m.endLoopExecution('b');
 
-    m.logError('x', { errorType: ErrorType.RATE_LIMIT, severity: 'high' });
-    m.logError('y', { errorType: ErrorType.RATE_LIMIT, severity: 'high' });
+    m.logError('x', { errorType: ErrorType.API_RATE_LIMIT, severity: 'high' });
+    m.logError('y', { errorType: ErrorType.API_RATE_LIMIT, severity: 'high' });
     m.logError('z', { errorType: ErrorType.API_ERROR, severity: 'low' });
     m.metricsCollector.recordHourlyGrowth({ currentBalance: 1000, tradeCount: 4, pnl: 15 });
     clock.advance(H);
-    m.logError('w', { errorType: ErrorType.RATE_LIMIT, severity: 'high' });
+    m.logError('w', { errorType: ErrorType.API_RATE_LIMIT, severity: 'high' });
     const g2 = m.metricsCollector.recordHourlyGrowth({ currentBalance: 1100, tradeCount: 0, pnl: 0 });
 
     const q = m.store.analytics();
@@ -109,8 +109,8 @@ describe.each([
 
     expect(q.errorCounts(all)).toEqual([
       { errorType: 'api_error', severity: 'low', hourStart: T0, count: 1 },
-      { errorType: 'rate_limit', severity: 'high', hourStart: T0, count: 2 },
-      { errorType: 'rate_limit', severity: 'high', hourStart: T0 + H, count: 1 },
+      { errorType: 'api_rate_limit', severity: 'high', hourStart: T0, count: 2 },
+      { errorType: 'api_rate_limit', severity: 'high', hourStart: T0 + H, count: 1 },
     ]);
     // Growth rows are selected by their hour, oldest first.
     expect(q.growthRows({ since: T0 + H, until: T0 + 2 * H })).toEqual([g2]);
@@ -155,7 +155,8 @@ describe('two bots sharing one database file', () => {
     try {
       for (const table of TABLES) {
         const identities = raw.prepare(`SELECT DISTINCT bot, strategy, exchange FROM ${table} ORDER BY bot`).all();
-        const expected = { trades: 2, growth_metrics: 2 }[table as string] ?? 0;
+        // System metrics are sampled every interval, so both bots also have performance rows after an hour.
+        const expected = { trades: 2, growth_metrics: 2, performance_metrics: 2 }[table as string] ?? 0;
         expect(identities.length, table).toBe(expected);
       }
       expect(raw.prepare('SELECT DISTINCT bot, strategy, exchange FROM trades ORDER BY bot').all()).toEqual([

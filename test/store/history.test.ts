@@ -108,7 +108,7 @@ describe.each([
       m.logPerformanceMetric(i % 3 === 0 ? 'latency' : 'cpu', i);
       clock.advance(1000);
     }
-    m.logError('a', { errorType: ErrorType.RATE_LIMIT, severity: 'high', symbol: 'BTC' });
+    m.logError('a', { errorType: ErrorType.API_RATE_LIMIT, severity: 'high', symbol: 'BTC' });
     m.logError('b', { errorType: ErrorType.API_ERROR, severity: 'high' });
     m.startLoopExecution('fast');
     m.endLoopExecution('fast', { success: false });
@@ -120,7 +120,7 @@ describe.each([
     expect(mc.getTradeMetrics({ symbol: 'ETH', limit: 2 })).toEqual([trades[9], trades[7]]);
     expect(mc.getTradeMetrics({ symbol: 'DOGE' })).toEqual([]);
     expect(mc.getPerformanceMetrics({ metricName: 'latency' }).map((p) => p.value)).toEqual([9, 6, 3, 0]);
-    expect(mc.getErrors({ errorType: ErrorType.RATE_LIMIT }).map((x) => x.message)).toEqual(['a']);
+    expect(mc.getErrors({ errorType: ErrorType.API_RATE_LIMIT }).map((x) => x.message)).toEqual(['a']);
     expect(mc.getErrors({ severity: 'high', symbol: 'BTC' }).map((x) => x.message)).toEqual(['a']);
     expect(mc.getLoopExecutions({ success: false }).map((l) => l.loopName)).toEqual(['fast']);
     expect(mc.getLoopExecutions({ loopName: 'slow' }).map((l) => l.success)).toEqual([true]);

@@ -169,7 +169,7 @@ export class DemoBot {
       return; // no prices this round
     }
     if (r.chance(0.004)) {
-      this.error('429 Too Many Requests: request weight limit exceeded', ErrorType.RATE_LIMIT, 'low', null);
+      this.error('429 Too Many Requests: request weight limit exceeded', ErrorType.API_RATE_LIMIT, 'low', null);
       return;
     }
     if (r.chance(0.0005)) {

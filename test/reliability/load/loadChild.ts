@@ -13,7 +13,7 @@ const send = (message: unknown) => process.send!(message);
 
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `SYM${i}USDT`);
 const SEVERITIES = ['low', 'medium', 'high'] as const;
-const ERROR_TYPES = ['network_timeout', 'rate_limit', 'order_rejected', 'api_error'] as const;
+const ERROR_TYPES = ['network_timeout', 'api_rate_limit', 'order_rejected', 'api_error'] as const;
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const rss = () => process.memoryUsage().rss;
