@@ -5,6 +5,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { EventType, type MonitorEvent } from '../events/types.js';
+import { deadlineAgentFactory } from '../internal/deadlineAgent.js';
 import type { OtlpEndpoint } from '../telemetry/otlpEndpoint.js';
 import { PACKAGE_VERSION } from '../telemetry/packageVersion.js';
 import { isoTime, redactDeep } from './json.js';
@@ -37,7 +38,12 @@ export class OtlpLogBridge {
 
   constructor(options: OtlpLogBridgeOptions) {
     const { endpoint, identity } = options;
-    const otlp = new OTLPLogExporter({ url: endpoint.url, headers: { ...endpoint.headers }, timeoutMillis: endpoint.timeoutMillis });
+    const otlp = new OTLPLogExporter({
+      url: endpoint.url,
+      headers: { ...endpoint.headers },
+      timeoutMillis: endpoint.timeoutMillis,
+      httpAgentOptions: deadlineAgentFactory(endpoint.timeoutMillis),
+    });
     // The SDK only tells its own diagnostic logger about a failed export; the monitor counts it.
     const exporter: LogRecordExporter = {
       export(records, done) {
