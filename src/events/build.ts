@@ -2,6 +2,7 @@
 
 import { randomFillSync } from 'node:crypto';
 import { describeValue, ValidationError } from '../errors.js';
+import { redactText } from '../internal/redact.js';
 import {
   copyAdditionalData,
   copyTags,
@@ -19,8 +20,8 @@ import {
   requireOneOf,
   requirePositive,
   requireText,
+  safeText,
 } from '../internal/validate.js';
-import { redactText } from '../logging/json.js';
 import {
   ERROR_SEVERITIES,
   type ErrorEvent,
@@ -195,7 +196,8 @@ export function buildError(message: unknown, options: unknown, timestamp: number
     // An Error comes from somewhere else (an exchange client, an HTTP body in the message): it is
     // recorded as far as it can be rather than refused, so logging a failure never fails itself.
     text = errorText(message);
-    stack = typeof message.stack === 'string' && message.stack.length > 0 ? message.stack : null;
+    // Any of an Error's properties may be a getter that throws: read each one defensively.
+    stack = safeText(() => message.stack, '') || null;
   } else {
     text = requireText('message', message);
   }
@@ -223,7 +225,7 @@ const MAX_MESSAGE_LENGTH = 8192;
 
 /** The message of an Error, never empty, cut to the longest message accepted. */
 function errorText(error: Error): string {
-  const text = (typeof error.message === 'string' && error.message) || (typeof error.name === 'string' && error.name) || 'Error';
+  const text = safeText(() => error.message, '') || safeText(() => error.name, '') || 'Error';
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 

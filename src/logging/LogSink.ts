@@ -7,9 +7,10 @@ import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import { describeValue, FlushError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
 import { EventType, type MonitorEvent } from '../events/types.js';
+import { isSecretKey, redactDeep, redactText } from '../internal/redact.js';
 import { ConsoleWriter, type LineTarget } from './ConsoleWriter.js';
 import { flushOnExit } from './exitFlush.js';
-import { isoTime, isSecretKey, redactDeep, redactText } from './json.js';
+import { isoTime } from './json.js';
 import { LineFormatter, textSafe } from './LineFormatter.js';
 import {
   errorLevel,
