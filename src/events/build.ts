@@ -12,6 +12,7 @@ import {
   optionalObject,
   optionalText,
   requireBoolean,
+  requireBounded,
   requireFinite,
   requireName,
   requireNonNegative,
@@ -147,8 +148,10 @@ export function buildTrade(input: unknown, timestamp: number): TradeMetric {
   const pnl = optionalFinite('pnl', o.pnl);
   const additionalData = copyAdditionalData('additionalData', o.additionalData);
   const notionalValue = quantity * price;
-  if (!Number.isFinite(notionalValue))
-    throw new ValidationError('quantity', quantity, 'a quantity whose notional value (quantity × price) is finite');
+  // Bounded, not just finite, so that the sums kept from trades (volume, fees, P&L) stay finite too.
+  requireBounded('quantity', quantity, notionalValue, 'a quantity whose notional value (quantity × price) is');
+  requireBounded('fee', fee, fee, 'a fee');
+  if (pnl !== null) requireBounded('pnl', pnl, pnl, 'a pnl');
   return Object.freeze({
     eventType: EventType.TRADE_EXECUTION,
     timestamp,
@@ -171,6 +174,8 @@ export function buildLiquidity(input: unknown, timestamp: number): LiquidityMetr
   const o = requireObject('liquidity', input);
   const bidPrice = o.bidPrice === undefined ? null : requirePositive('bidPrice', o.bidPrice);
   const askPrice = o.askPrice === undefined ? null : requirePositive('askPrice', o.askPrice);
+  if (bidPrice !== null) requireBounded('bidPrice', bidPrice, bidPrice, 'a price');
+  if (askPrice !== null) requireBounded('askPrice', askPrice, askPrice, 'a price');
   if (bidPrice !== null && askPrice !== null && askPrice < bidPrice) {
     throw new ValidationError('askPrice', askPrice, `a price >= bidPrice (${bidPrice})`);
   }

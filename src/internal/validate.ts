@@ -51,6 +51,27 @@ export function optionalText(field: string, value: unknown): string | null {
   return value === undefined || value === null ? null : requireText(field, value);
 }
 
+/**
+ * The largest magnitude of a money figure the monitor keeps (a price, a notional value, a fee, a
+ * balance, a position's value). Far beyond any real amount, and small enough that sums of up to
+ * 10^7 such figures stay finite, so no total, equity or counter can become ±Infinity.
+ */
+export const MAX_AMOUNT = 1e300;
+const AMOUNT_TEXT = `at most ${MAX_AMOUNT} in magnitude`;
+
+/** A finite number >= 0 and at most {@link MAX_AMOUNT} (balances). */
+export function requireAmount(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_AMOUNT)) {
+    throw new ValidationError(field, value, `a finite number >= 0 and ${AMOUNT_TEXT}`);
+  }
+  return value;
+}
+
+/** Refuses a figure computed from valid inputs that is beyond {@link MAX_AMOUNT} (or not finite). */
+export function requireBounded(field: string, value: unknown, figure: number, what: string): void {
+  if (!(Math.abs(figure) <= MAX_AMOUNT)) throw new ValidationError(field, value, `${what} ${AMOUNT_TEXT}`);
+}
+
 export function requirePositive(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ValidationError(field, value, 'a finite number greater than 0');
