@@ -1,9 +1,14 @@
 // A hostile webhook peer costs at most its deadline: a trickled body is cut, stop() resolves, flush() keeps the process alive until it settles.
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { buildError } from '../../src/events/build.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { WebhookNotifier } from '../../src/notify/WebhookNotifier.js';
 import { parseWebhookUrls } from '../../src/notify/webhookFormats.js';
 import { type TricklingPeer, tricklingPeer } from '../helpers/hostilePeer.js';
@@ -54,6 +59,29 @@ describe('a hostile webhook peer', () => {
     await stopped;
     expect(n.stats).toMatchObject({ sent: 0, queued: 0 });
     expect(await hostile.closed).toBeLessThan(100);
+  });
+
+  it("the monitor's stop() resolves and closes its log file while a webhook trickles", async () => {
+    const hostile = await peer();
+    const dir = mkdtempSync(join(tmpdir(), 'poseidon-hostile-'));
+    try {
+      const file = join(dir, 'bot.log');
+      const monitor = new MonitoringSystem({
+        logFile: file,
+        logConsole: false,
+        storage: 'memory',
+        enableMetricsServer: false,
+        webhookUrls: `${hostile.base}/hook`,
+        clock: new ManualClock(Date.UTC(2026, 10, 24)),
+      });
+      await monitor.start();
+      monitor.logError('exchange down', { severity: 'critical' });
+      await monitor.stop();
+      expect(await hostile.closed).toBeLessThan(100);
+      expect(readFileSync(file, 'utf8')).toContain('"msg":"monitoring system stopped"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('flush() keeps the process alive until it settles, with a refused webhook and nothing else alive', async () => {
