@@ -147,7 +147,5 @@ export function recordingRulesYaml(): string {
 /** `prometheus/rules/poseidon-alerts.yml`. */
 export function alertRulesYaml(): string {
   const doc = { groups: [{ name: 'poseidon.alerts', rules: ALERT_RULES.map((r) => ({ ...r })) }] };
-  return (
-    HEADER('poseidon-monitor alert rules; runbooks are in docs/runbook.md, one section per alert.') + stringify(doc, { lineWidth: 0 })
-  );
+  return HEADER('poseidon-monitor alert rules; runbooks are in docs/runbook.md, one section per alert.') + stringify(doc, { lineWidth: 0 });
 }
