@@ -222,7 +222,7 @@ export const SETTINGS: readonly Setting[] = [
     def: 9464,
     min: 0,
     max: 65_535,
-    description: 'HTTP port (0 picks a free one; see monitor.baseUrl)',
+    description: 'HTTP port (0 picks a free one; see monitor.metricsUrl)',
   },
   bool('enableMetricsServer', 'POSEIDON_METRICS_SERVER', 'Serve /metrics and the JSON API over HTTP'),
   {
