@@ -46,11 +46,14 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   });
 }
 
-/** The test's environment without POSEIDON_* variables or npm's settings for this repository's own run. */
+/**
+ * The test's environment without POSEIDON_* variables, nor what `npm test` sets about this repository (its package
+ * fields, its script, its root as the local prefix); npm's own settings (registry, cache) stay.
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('POSEIDON_') && !key.startsWith('npm_')) env[key] = value;
+    if (!/^(POSEIDON_|npm_package_|npm_lifecycle_|npm_config_local_prefix$|npm_command$)/.test(key)) env[key] = value;
   }
   return env;
 }
