@@ -26,7 +26,7 @@ export {
   MonitoringConfig,
   type MonitoringConfigOptions,
 } from './config/MonitoringConfig.js';
-export { ConfigurationError, ValidationError } from './errors.js';
+export { ConfigurationError, FlushError, ValidationError } from './errors.js';
 export type { ErrorOptions, LiquidityInput, LoopEndOptions, TradeInput } from './events/build.js';
 export type { EventQuery } from './events/EventLog.js';
 export {
