@@ -3,15 +3,8 @@
 import { hourStartOf } from '../analytics/GrowthTracker.js';
 import type { Clock } from '../clock.js';
 import { buildGrowth } from '../events/build.js';
-import type {
-  ErrorEvent,
-  GrowthMetric,
-  LiquidityMetric,
-  LoopExecutionMetric,
-  MonitorEvent,
-  PerformanceMetric,
-  TradeMetric,
-} from '../events/types.js';
+import type { EventPublisher } from '../events/EventSink.js';
+import type { ErrorEvent, GrowthMetric, LiquidityMetric, LoopExecutionMetric, PerformanceMetric, TradeMetric } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalNonNegative, requireFinite, requireNonNegative, requireNonNegativeInteger, requireObject } from '../internal/validate.js';
 import type { CleanupResult, DatabaseStats, HistoryStore } from './HistoryStore.js';
@@ -54,7 +47,8 @@ export class MetricsCollector {
   constructor(
     private readonly store: HistoryStore,
     private readonly clock: Clock,
-    private readonly emit: (event: MonitorEvent) => void,
+    /** The monitor's pipeline: a recorded growth row reaches metrics and logs like every event. */
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** Trades in `[since, until)`, optionally of one symbol. @default limit 1000 */
@@ -117,7 +111,7 @@ export class MetricsCollector {
       fees,
       volume,
     });
-    this.emit(row);
+    this.publisher.publish(row);
     return row;
   }
 

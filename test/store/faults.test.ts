@@ -99,7 +99,6 @@ describe('storage faults', () => {
       flushIntervalMs: 1000,
       maxBufferRows: 1000,
       retentionDays: null,
-      exitHooks: false,
       onFailure: (e) => failures.push(e),
     });
     store.start();

@@ -293,7 +293,6 @@ describe('history store on SQLite', () => {
       flushIntervalMs: 1000,
       maxBufferRows: 1000,
       retentionDays: null,
-      exitHooks: false,
       onFailure: () => {},
     });
     store.start();

@@ -26,7 +26,6 @@ function threadStore(options: Partial<HistoryStoreOptions> = {}) {
     flushIntervalMs: 60_000,
     maxBufferRows: 100_000,
     retentionDays: null,
-    exitHooks: false,
     writerThread: true,
     onFailure: (e) => failures.push(e),
     ...options,

@@ -695,9 +695,15 @@ describe('feature switches', () => {
     expect(() => m.endLoopExecution('main')).toThrow(ValidationError);
   });
 
-  it('enableHourlyGrowth: false has no growth tracker', async () => {
-    expect((await monitorWith({ enableHourlyGrowth: false })).m.growth).toBeNull();
-    expect((await monitorWith({})).m.growth).not.toBeNull();
+  it('enableHourlyGrowth: false closes no growth hour', async () => {
+    const growthRows = async (options: Parameters<typeof createTestMonitor>[0]) => {
+      const { m, probe } = await monitorWith(options);
+      m.updateAccountBalance(1_000);
+      clockOf(m).advance(3_600_000);
+      return probe.seen.filter((e) => e.eventType === EventType.GROWTH_TRACKING).length;
+    };
+    expect(await growthRows({ enableHourlyGrowth: false })).toBe(0);
+    expect(await growthRows({})).toBe(1);
   });
 
   it('with every feature on, the same calls are all recorded (the probe can see them)', async () => {
