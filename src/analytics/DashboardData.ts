@@ -3,19 +3,11 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import { ValidationError } from '../errors.js';
-import type { TradeMetric } from '../events/types.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
-import {
-  type AnalyticsQueries,
-  type ErrorCount,
-  type LoopAggregate,
-  sumAggregates,
-  type TimeRange,
-  type TradeAggregate,
-} from './AnalyticsQueries.js';
+import { type AnalyticsQueries, type LoopAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
 import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
 import {
   aggregateFigures,
@@ -32,8 +24,6 @@ import {
 import {
   type DashboardExport,
   type DashboardSummary,
-  type Drawdown,
-  type ErrorRates,
   EXPORT_SCHEMA_VERSION,
   type HourlyGrowthPoint,
   type HourlyReport,

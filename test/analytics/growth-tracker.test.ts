@@ -37,7 +37,7 @@ function setup(start = T0) {
 
 describe('GrowthTracker', () => {
   it('closes one row per UTC hour with opening/closing balance, growth, trades, P&L, fees and volume', () => {
-    const { clock, rows, tracker, publisher, record, balance, trade, pnl } = setup();
+    const { clock, rows, tracker, publisher, balance, trade, pnl } = setup();
     tracker.start(publisher);
     balance(10_000);
     trade(0.1, 45_000, 4.5);
@@ -62,7 +62,7 @@ describe('GrowthTracker', () => {
   });
 
   it('carries the last balance across hours without updates and across the day boundary', () => {
-    const { clock, rows, tracker, publisher, record, balance } = setup();
+    const { clock, rows, tracker, publisher, balance } = setup();
     tracker.start(publisher);
     balance(1_000);
     clock.advanceTo(Date.UTC(2026, 10, 25, 0, 30)); // 23:00 and 00:00 close
@@ -87,7 +87,7 @@ describe('GrowthTracker', () => {
   });
 
   it('writes nothing before the first balance is known', () => {
-    const { clock, rows, tracker, publisher, record, trade } = setup();
+    const { clock, rows, tracker, publisher, trade } = setup();
     tracker.start(publisher);
     trade(1, 10, 0);
     clock.advance(3 * HOUR_MS);
@@ -95,7 +95,7 @@ describe('GrowthTracker', () => {
   });
 
   it('an event stamped after a boundary closes the hour even before the timer fires', () => {
-    const { clock, rows, tracker, publisher, record, balance, trade } = setup();
+    const { clock, rows, tracker, balance, trade } = setup();
     balance(500); // not started: no timer
     clock.advanceTo(Date.UTC(2026, 10, 24, 23, 5));
     trade(1, 10, 0);
@@ -123,7 +123,7 @@ describe('GrowthTracker', () => {
   });
 
   it('a resumed hour that is already over only carries its balance forward', () => {
-    const { clock, rows, tracker, publisher, record } = setup(Date.UTC(2026, 10, 24, 12, 10));
+    const { clock, rows, tracker, publisher } = setup(Date.UTC(2026, 10, 24, 12, 10));
     tracker.resume({
       hourStart: Date.UTC(2026, 10, 24, 10),
       openingBalance: 2_000,
@@ -140,7 +140,7 @@ describe('GrowthTracker', () => {
   });
 
   it('stop() cancels the timer', () => {
-    const { clock, tracker, publisher, record } = setup();
+    const { clock, tracker, publisher } = setup();
     tracker.start(publisher);
     expect(clock.pendingTimers).toBe(1);
     tracker.stop();
