@@ -20,7 +20,6 @@ import {
   buildProfitLoss,
   buildSystemEvent,
   buildTrade,
-  describeThrown,
   type ErrorOptions,
   type LiquidityInput,
   type LoopEndOptions,
@@ -30,15 +29,7 @@ import {
 } from './events/build.js';
 import type { EventSink } from './events/EventSink.js';
 import type { RecentEventsQuery } from './events/RecentEvents.js';
-import {
-  type ErrorEvent,
-  ErrorType,
-  type LiquidityMetric,
-  type LoopExecutionMetric,
-  type MonitorEvent,
-  type PerformanceMetric,
-  type TradeMetric,
-} from './events/types.js';
+import type { ErrorEvent, LiquidityMetric, LoopExecutionMetric, MonitorEvent, PerformanceMetric, TradeMetric } from './events/types.js';
 import { Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
 import type { MonitoringLogger } from './logging/MonitoringLogger.js';
@@ -48,6 +39,7 @@ import type { LoopRun } from './monitor/LoopRuns.js';
 import type { SystemHealth } from './monitor/MonitorHealth.js';
 import { MonitorState, type UnrealizedPnl } from './monitor/MonitorState.js';
 import { resumeFromHistory } from './monitor/resumeFromHistory.js';
+import { type LoopStartOptions, trackLoop } from './monitor/trackLoop.js';
 import type { WebhookNotifier } from './notify/WebhookNotifier.js';
 import type { DatabaseStats, HistoryStore } from './store/HistoryStore.js';
 import type { MetricsCollector } from './store/MetricsCollector.js';
@@ -57,13 +49,7 @@ export type { RecentEventsQuery } from './events/RecentEvents.js';
 export type { LoopRun } from './monitor/LoopRuns.js';
 export type { SystemHealth } from './monitor/MonitorHealth.js';
 export type { UnrealizedPnl } from './monitor/MonitorState.js';
-
-/** Options of `startLoopExecution`. */
-export interface LoopStartOptions {
-  /** @default a generated UUID */
-  executionId?: string;
-  additionalData?: Record<string, unknown>;
-}
+export type { LoopStartOptions } from './monitor/trackLoop.js';
 
 /**
  * The monitor. Create one per bot, `await start()`, call the `log…` methods from the trading code,
@@ -140,16 +126,8 @@ export class MonitoringSystem {
    */
   async start(): Promise<void> {
     if (this.state.running) return;
-    try {
-      // First, so a port already in use fails start() before any sink has opened anything.
-      await this.parts.http?.start();
-      await this.parts.pipeline.start(this.config.installSignalHandlers);
-    } catch (error) {
-      await this.parts.http?.stop();
-      throw error;
-    }
+    await this.parts.lifecycle.start();
     resumeFromHistory(this.store, this.state.ledger, this.parts.growth, this.diagnostics, this.config.clock);
-    this.dashboardData.start();
     this.state.running = true;
     this.stopping = null;
     this.state.startedAt = this.now();
@@ -178,10 +156,7 @@ export class MonitoringSystem {
       this.parts.pipeline.publish(buildSystemEvent('monitor_stopped', 'monitoring system stopped', data, this.now()));
     }
     this.state.running = false;
-    this.dashboardData.stop();
-    // Before the sinks: telemetry cannot be scraped once its meter provider is shut down.
-    await this.parts.http?.stop();
-    await this.parts.pipeline.stop();
+    await this.parts.lifecycle.stop();
   }
 
   // ── recording ──────────────────────────────────────────────────────────────
@@ -297,40 +272,8 @@ export class MonitoringSystem {
    * Runs `body` as one execution of `loopName`: started before, ended after, a failure recorded
    * with its error (a `loop_error`) and re-thrown. Returns what `body` returns.
    */
-  async trackLoop<T>(loopName: string, body: (run: LoopRun) => Promise<T> | T, options: LoopStartOptions = {}): Promise<T> {
-    if (typeof body !== 'function') throw new ValidationError('body', body, 'a function');
-    const run = this.startLoopExecution(loopName, options);
-    let result: T;
-    const validTrades = () => Number.isSafeInteger(run.tradesExecuted) && run.tradesExecuted >= 0;
-    try {
-      result = await body(run);
-    } catch (error) {
-      // Recording the failure is best effort: whatever goes wrong there, the bot gets its own error back.
-      try {
-        const message = describeThrown(error);
-        this.endLoopExecution(run.loopName, {
-          executionId: run.executionId,
-          success: false,
-          tradesExecuted: validTrades() ? run.tradesExecuted : 0,
-          errorMessage: message,
-        });
-        this.logError(error instanceof Error ? error : message, {
-          errorType: ErrorType.LOOP_ERROR,
-          severity: 'high',
-          loopName: run.loopName,
-        });
-      } catch (recordError) {
-        this.diagnostics.sinkFailed('trackLoop', recordError, this.now());
-      }
-      throw error;
-    }
-    if (!validTrades()) {
-      // A bad count from the body is refused loudly, but the run still ends rather than staying active forever.
-      this.endLoopExecution(run.loopName, { executionId: run.executionId, success: false, errorMessage: 'invalid tradesExecuted' });
-      throw new ValidationError('tradesExecuted', run.tradesExecuted, 'a whole number >= 0');
-    }
-    this.endLoopExecution(run.loopName, { executionId: run.executionId, success: true, tradesExecuted: run.tradesExecuted });
-    return result;
+  trackLoop<T>(loopName: string, body: (run: LoopRun) => Promise<T> | T, options: LoopStartOptions = {}): Promise<T> {
+    return trackLoop(this, loopName, body, options);
   }
 
   /** Sets the account balance (quote currency) used by growth tracking and the balance gauge. */

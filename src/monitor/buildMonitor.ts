@@ -19,6 +19,7 @@ import type { HistoryStore } from '../store/HistoryStore.js';
 import { MetricsCollector } from '../store/MetricsCollector.js';
 import { Telemetry } from '../telemetry/Telemetry.js';
 import { EventPipeline } from './EventPipeline.js';
+import { Lifecycle } from './Lifecycle.js';
 import { MonitorHealth } from './MonitorHealth.js';
 import type { MonitorState } from './MonitorState.js';
 
@@ -40,6 +41,8 @@ export interface MonitorParts {
   readonly telemetry: Telemetry;
   /** Null when the metrics server is off. */
   readonly http: HttpServer | null;
+  /** Opens and closes the parts above in their one order. */
+  readonly lifecycle: Lifecycle;
 }
 
 /**
@@ -105,5 +108,6 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
     api,
     telemetry,
     http,
+    lifecycle: new Lifecycle(http, pipeline, dashboardData, config.installSignalHandlers),
   };
 }
