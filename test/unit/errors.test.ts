@@ -76,7 +76,7 @@ describe('the public API', () => {
   it('runs the README snippet end to end', async () => {
     const config = api.MonitoringConfig.fromEnv(
       { POSEIDON_LOG_LEVEL: 'DEBUG' },
-      { metricsPort: 0, enableMetricsServer: false, logFile: null, storage: 'memory', clock: new api.ManualClock() },
+      { metricsPort: 0, enableMetricsServer: false, logFile: null, logConsole: false, storage: 'memory', clock: new api.ManualClock() },
     );
     const callbacks: string[] = [];
     {
