@@ -1,5 +1,6 @@
 // MonitoringSystem: the facade a bot calls. Validates input, builds one frozen event, derives what follows from it, and publishes them.
 
+import type { Logger as PinoLogger } from 'pino';
 import type { ApiHandlers } from './analytics/ApiHandlers.js';
 import type { DashboardData } from './analytics/DashboardData.js';
 import type {
@@ -28,8 +29,8 @@ import {
   type TradeInput,
 } from './events/build.js';
 import type { EventSink } from './events/EventSink.js';
-import type { RecentEventsQuery } from './events/RecentEvents.js';
-import type { ErrorEvent, LiquidityMetric, LoopExecutionMetric, MonitorEvent, PerformanceMetric, TradeMetric } from './events/types.js';
+import type { RecentEvents, RecentEventsQuery } from './events/RecentEvents.js';
+import type { ErrorEvent, LiquidityEvent, LoopExecutionEvent, MonitorEvent, PerformanceEvent, TradeEvent } from './events/types.js';
 import { Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
 import type { MonitoringLogger } from './logging/MonitoringLogger.js';
@@ -58,8 +59,8 @@ export type { LoopStartOptions } from './monitor/trackLoop.js';
  */
 export class MonitoringSystem {
   readonly config: MonitoringConfig;
-  /** Queries over the in-memory ring of recent events. */
-  readonly logger: MonitoringLogger;
+  /** The recent events: queries over the in-memory ring (the durable history is in `metricsCollector`). */
+  readonly recentEvents: RecentEvents;
   /** @internal counters of the monitor's own failures */
   readonly diagnostics = new Diagnostics();
   /** @internal webhook notifications, when POSEIDON_WEBHOOK_URLS is set */
@@ -77,9 +78,9 @@ export class MonitoringSystem {
 
   private readonly state: MonitorState;
   private readonly parts: MonitorParts;
-  private readonly onTrade: CallbackList<TradeMetric>;
+  private readonly onTrade: CallbackList<TradeEvent>;
   private readonly onError: CallbackList<ErrorEvent>;
-  private readonly onPerformance: CallbackList<PerformanceMetric>;
+  private readonly onPerformance: CallbackList<PerformanceEvent>;
   private stopping: Promise<void> | null = null;
 
   constructor(config: MonitoringConfig | MonitoringConfigOptions = MonitoringConfig.fromEnv()) {
@@ -87,12 +88,25 @@ export class MonitoringSystem {
     this.state = new MonitorState(this.config.clock);
     const parts = buildMonitor(this.config, this.state, this.diagnostics);
     this.parts = parts;
-    ({ logger: this.logger, notifier: this.notifier, store: this.store, telemetry: this.telemetry, api: this.api } = parts);
+    ({ recentEvents: this.recentEvents, notifier: this.notifier, store: this.store, telemetry: this.telemetry, api: this.api } = parts);
     ({ metricsCollector: this.metricsCollector, dashboardData: this.dashboardData } = parts);
     const clock = this.config.clock;
     this.onTrade = new CallbackList('trade', this.diagnostics, clock);
     this.onError = new CallbackList('error', this.diagnostics, clock);
     this.onPerformance = new CallbackList('performance', this.diagnostics, clock);
+  }
+
+  /**
+   * A pino logger writing the bot's own lines to the monitor's log outputs, in its format, at its
+   * level, secret-named fields redacted: `monitor.pino.info({ orderId }, 'order placed')`.
+   */
+  get pino(): PinoLogger {
+    return this.parts.logSink.pino;
+  }
+
+  /** @deprecated the ring's queries are `recentEvents`, the bot's pino logger is `pino`. */
+  get logger(): MonitoringLogger {
+    return this.parts.logger;
   }
 
   /** True between `start()` and `stop()`. */
@@ -166,7 +180,7 @@ export class MonitoringSystem {
    * not given. Throws {@link ValidationError} (recording nothing) on invalid input. With trade
    * tracking disabled the trade is validated and returned but not recorded.
    */
-  logTrade(trade: TradeInput): TradeMetric {
+  logTrade(trade: TradeInput): TradeEvent {
     const event = buildTrade(trade, this.now());
     if (this.config.enableTradeTracking) {
       // The ledger first: a trade it refuses (figures beyond a double's range) reaches no sink.
@@ -195,7 +209,7 @@ export class MonitoringSystem {
     value: number,
     unit?: string,
     tags?: Record<string, string | number | boolean>,
-  ): PerformanceMetric {
+  ): PerformanceEvent {
     const event = buildPerformance(metricName, value, unit, tags, this.now());
     if (this.config.enablePerformanceMonitoring) {
       this.parts.pipeline.publish(event);
@@ -205,7 +219,7 @@ export class MonitoringSystem {
   }
 
   /** Records a liquidity snapshot of one market. */
-  logLiquidityAnalysis(snapshot: LiquidityInput): LiquidityMetric {
+  logLiquidityAnalysis(snapshot: LiquidityInput): LiquidityEvent {
     const event = buildLiquidity(snapshot, this.now());
     if (this.config.enableLiquidityTracking) this.parts.pipeline.publish(event);
     // The mid price marks open positions to market.
@@ -259,7 +273,7 @@ export class MonitoringSystem {
    * Ends a loop run (the one with `options.executionId`, else the most recent of `loopName`) and
    * records it. Ending a loop that is not running throws {@link ValidationError}.
    */
-  endLoopExecution(loopName: string, options: LoopEndOptions = {}): LoopExecutionMetric {
+  endLoopExecution(loopName: string, options: LoopEndOptions = {}): LoopExecutionEvent {
     const name = requireName('loopName', loopName);
     const end = parseLoopEnd(options);
     const run = this.state.loops.end(name, end.executionId);
@@ -321,7 +335,7 @@ export class MonitoringSystem {
   // ── callbacks ──────────────────────────────────────────────────────────────
 
   /** Calls `callback` with every recorded trade. Returns a function that removes it. */
-  addTradeCallback(callback: Callback<TradeMetric>): () => void {
+  addTradeCallback(callback: Callback<TradeEvent>): () => void {
     return this.onTrade.add(callback);
   }
 
@@ -331,15 +345,15 @@ export class MonitoringSystem {
   }
 
   /** Calls `callback` with every recorded performance metric. Returns a function that removes it. */
-  addPerformanceCallback(callback: Callback<PerformanceMetric>): () => void {
+  addPerformanceCallback(callback: Callback<PerformanceEvent>): () => void {
     return this.onPerformance.add(callback);
   }
 
   // ── queries ────────────────────────────────────────────────────────────────
 
-  /** Recent events from the in-memory ring, newest first. */
+  /** @deprecated use `recentEvents.query(query)`. */
   getRecentEvents(query: RecentEventsQuery = {}): MonitorEvent[] {
-    return this.parts.recentEvents.query(query);
+    return this.recentEvents.query(query);
   }
 
   /** Open positions and realized P&L per symbol, from the average-cost ledger of trades logged since start. */

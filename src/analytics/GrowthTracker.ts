@@ -3,7 +3,7 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { buildGrowth } from '../events/build.js';
 import type { EventPublisher } from '../events/EventSink.js';
-import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
 
 export const HOUR_MS = 3_600_000;
@@ -29,7 +29,7 @@ export interface OpenHour {
 }
 
 /**
- * Derives from the event stream, at every UTC hour boundary, a {@link GrowthMetric}:
+ * Derives from the event stream, at every UTC hour boundary, a {@link GrowthEvent}:
  * opening and closing balance, growth ratio, trades, realized P&L, fees and volume of that hour.
  * An hour without a balance update carries the last balance forward; no rows are written before
  * the first balance is known. Missed boundaries (a suspended process) are filled one row each.
@@ -147,7 +147,7 @@ export class GrowthTracker {
   }
 
   private closeAndPublish(): void {
-    const rows: GrowthMetric[] = [];
+    const rows: GrowthEvent[] = [];
     this.closeElapsedHours(this.clock.now(), rows);
     for (const row of rows) this.publisher?.publish(row);
   }

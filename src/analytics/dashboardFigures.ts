@@ -1,7 +1,7 @@
 // The dashboards' parsing of windows and hours, and the rounding and shaping of their figures into JSON.
 
 import { ValidationError } from '../errors.js';
-import type { TradeMetric } from '../events/types.js';
+import type { TradeEvent } from '../events/types.js';
 import type { ErrorCount, TradeAggregate } from './AnalyticsQueries.js';
 import type { Drawdown, ErrorRates } from './dashboardTypes.js';
 import { hourStartOf } from './GrowthTracker.js';
@@ -91,6 +91,6 @@ export function errorRates(counts: readonly ErrorCount[], hours: number): ErrorR
 }
 
 /** A trade as plain JSON, timestamp in ISO form, with the P&L it realized. */
-export function tradeJson(t: TradeMetric, realizedPnl: number | null): Record<string, unknown> {
+export function tradeJson(t: TradeEvent, realizedPnl: number | null): Record<string, unknown> {
   return { ...t, timestamp: iso(t.timestamp), realizedPnl: realizedPnl === null ? null : round9(realizedPnl) };
 }

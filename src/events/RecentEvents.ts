@@ -3,7 +3,7 @@
 import { ValidationError } from '../errors.js';
 import { optionalObject, requireInstant } from '../internal/validate.js';
 import type { EventLog } from './EventLog.js';
-import { type ErrorEvent, EventType, type MonitorEvent, type TradeMetric } from './types.js';
+import { type ErrorEvent, EventType, type MonitorEvent, type TradeEvent } from './types.js';
 
 /** Query of {@link RecentEvents.query}. */
 export interface RecentEventsQuery {
@@ -39,7 +39,7 @@ export class RecentEvents {
   }
 
   /** Trades at or after `since` still in the ring, newest first. */
-  tradesSince(since: Date | number): TradeMetric[] {
+  tradesSince(since: Date | number): TradeEvent[] {
     return this.ring.query({ eventType: EventType.TRADE_EXECUTION, since: requireInstant('since', since) });
   }
 

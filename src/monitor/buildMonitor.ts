@@ -27,6 +27,8 @@ import type { MonitorState } from './MonitorState.js';
 export interface MonitorParts {
   readonly ring: EventLog;
   readonly recentEvents: RecentEvents;
+  /** The log outputs (file, console, OTLP); also behind the bot's own pino logger. */
+  readonly logSink: LogSink;
   readonly logger: MonitoringLogger;
   readonly pipeline: EventPipeline;
   readonly store: HistoryStore;
@@ -95,6 +97,7 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
   return {
     ring,
     recentEvents,
+    logSink,
     logger: new MonitoringLogger(ring, logSink),
     pipeline,
     store,

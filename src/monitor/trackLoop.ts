@@ -2,7 +2,7 @@
 
 import { ValidationError } from '../errors.js';
 import { describeThrown, type ErrorOptions, type LoopEndOptions } from '../events/build.js';
-import { type ErrorEvent, ErrorType, type LoopExecutionMetric } from '../events/types.js';
+import { type ErrorEvent, ErrorType, type LoopExecutionEvent } from '../events/types.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { LoopRun } from './LoopRuns.js';
 
@@ -18,7 +18,7 @@ export interface LoopRecorder {
   readonly diagnostics: Diagnostics;
   now(): number;
   startLoopExecution(loopName: string, options: LoopStartOptions): LoopRun;
-  endLoopExecution(loopName: string, options: LoopEndOptions): LoopExecutionMetric;
+  endLoopExecution(loopName: string, options: LoopEndOptions): LoopExecutionEvent;
   logError(message: string | Error, options: ErrorOptions): ErrorEvent;
 }
 

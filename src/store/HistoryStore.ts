@@ -6,7 +6,7 @@ import type { Position } from '../analytics/PnlLedger.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
-import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import type { RowBatch } from './batchCodec.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
@@ -546,7 +546,7 @@ export class HistoryStore implements EventSink {
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     this.flushSync();
     let best = this.backend.lastGrowthBefore(hourStart);
     for (const e of this.pending()) {

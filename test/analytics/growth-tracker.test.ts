@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { GrowthTracker, HOUR_MS, hourStartOf } from '../../src/analytics/GrowthTracker.js';
 import { ManualClock } from '../../src/clock.js';
 import { buildProfitLoss, buildSystemEvent, buildTrade } from '../../src/events/build.js';
-import type { GrowthMetric, MonitorEvent } from '../../src/events/types.js';
+import type { GrowthEvent, MonitorEvent } from '../../src/events/types.js';
 
 const T0 = Date.UTC(2026, 10, 24, 22, 15); // 22:15 UTC, the day before a day boundary
 
 function setup(start = T0) {
   const clock = new ManualClock(start);
-  const rows: GrowthMetric[] = [];
+  const rows: GrowthEvent[] = [];
   const tracker = new GrowthTracker(clock);
   // What the monitor's pipeline does: rows closed by an event, and rows closed by the hour timer, reach the sinks.
-  const publisher = { publish: (row: MonitorEvent) => rows.push(row as GrowthMetric) };
+  const publisher = { publish: (row: MonitorEvent) => rows.push(row as GrowthEvent) };
   const record = (event: MonitorEvent) => {
     const derived: MonitorEvent[] = [];
     tracker.observe(event, derived);

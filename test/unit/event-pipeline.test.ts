@@ -41,6 +41,6 @@ describe('event pipeline', () => {
     expect(last.seen).toEqual(first.seen);
     expect(first.seen[0]).toBe(trade);
     // The ring keeps the same order (newest first).
-    expect(monitor.getRecentEvents({ limit: 3 }).map((e) => e.eventType)).toEqual([...expected].reverse());
+    expect(monitor.recentEvents.query({ limit: 3 }).map((e) => e.eventType)).toEqual([...expected].reverse());
   });
 });
