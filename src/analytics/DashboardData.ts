@@ -61,7 +61,7 @@ export interface DashboardSources {
   readonly diagnostics: Diagnostics;
 }
 
-/** Rules behind `systemStatus`, in one place (documented in the README). */
+/** Rules behind `systemStatus`, in one place (documented in docs/http-api.md). */
 export const STATUS_RULES = {
   /** Errors above this share of events in the last hour: degraded. */
   degradedErrorRatio: 0.05,

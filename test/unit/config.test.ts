@@ -320,6 +320,6 @@ describe('configurationMarkdown', () => {
       expect(rows[i]!.includes('secret')).toBe(s.key === 'apiToken' || s.key === 'webhookUrls');
     }
     expect(rows.find((r) => r.includes('POSEIDON_BOT_NAME'))).toContain('the host name');
-    expect(rows.find((r) => r.includes('POSEIDON_STORAGE'))).toContain('`sqlite`, `memory` |');
+    expect(rows.find((r) => r.includes('POSEIDON_STORAGE'))).toContain('| `sqlite`, `memory` |');
   });
 });
