@@ -28,15 +28,15 @@ function resolveSettings(options: MonitoringConfigOptions, env: EnvRecord): Sett
 /** A plain record of environment variables, like `process.env`. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
+// The fields are declared once, in the settings table, and assigned by the constructor.
+export interface MonitoringConfig extends SettingValues {}
+
 /**
  * The monitor's configuration, resolved once and immutable. Each value comes from the explicit
  * option, else its `POSEIDON_*` variable (with {@link MonitoringConfig.fromEnv}), else the default.
  * An invalid value throws {@link ConfigurationError} naming the option or variable.
  */
-// The fields are declared once, in the settings table, and assigned by the constructor.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only names the fields the constructor assigns from SETTINGS
-export interface MonitoringConfig extends SettingValues {}
-
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only names the fields the constructor assigns from SETTINGS
 export class MonitoringConfig {
   readonly clock: Clock;
   /** OTLP/HTTP metrics export, from the standard OTEL_EXPORTER_OTLP_* variables of `env`; null when off. */
