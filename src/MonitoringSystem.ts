@@ -157,12 +157,12 @@ export class MonitoringSystem {
     this.parts.pipeline.publish(buildSystemEvent('monitor_started', 'monitoring system started', null, this.state.startedAt));
   }
 
-  /** Makes everything recorded so far durable in every sink. */
+  /** Makes everything recorded before the call durable, or rejects with a {@link FlushError} counting what is not. */
   flush(): Promise<void> {
     return this.parts.pipeline.flush();
   }
 
-  /** Flushes and closes every sink. Safe to call twice; the second call waits for the first. */
+  /** Flushes and closes every sink, then rejects with a {@link FlushError} if records were lost. Safe to call twice. */
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     this.stopping = this.doStop();

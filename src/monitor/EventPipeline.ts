@@ -2,6 +2,7 @@
 
 import type { GrowthTracker } from '../analytics/GrowthTracker.js';
 import type { Clock } from '../clock.js';
+import { FlushError } from '../errors.js';
 import type { EventLog } from '../events/EventLog.js';
 import type { EventPublisher, EventSink } from '../events/EventSink.js';
 import type { MonitorEvent } from '../events/types.js';
@@ -82,32 +83,41 @@ export class EventPipeline implements EventPublisher {
     this.unhook ??= flushOnExit(() => this.flushSync(), signalHandlers);
   }
 
-  /** Makes everything recorded so far durable in every sink; a failing sink is counted, not thrown. */
+  /**
+   * Makes everything recorded so far durable in every sink. A sink that reports records it could not
+   * make durable fails the flush with one {@link FlushError} summing every sink's; any other sink
+   * failure is counted, not thrown.
+   */
   async flush(): Promise<void> {
+    const losses = new LossTally();
     for (const sink of this.sinks) {
       try {
         await sink.flush?.();
       } catch (error) {
-        this.diagnostics.sinkFailed(sink.name, error, this.clock.now());
+        losses.take(error, (other) => this.diagnostics.sinkFailed(sink.name, other, this.clock.now()));
       }
     }
+    losses.throwIfAny();
   }
 
   /**
    * Stops the growth hour, the exit hooks and every sink in reverse order: the first added (the
-   * log) stops last and writes what the others report while stopping.
+   * log) stops last and writes what the others report while stopping. Every sink is stopped before
+   * the losses any of them reported are thrown, as one {@link FlushError}.
    */
   async stop(): Promise<void> {
     this.growth?.stop();
     this.unhook?.();
     this.unhook = null;
+    const losses = new LossTally();
     for (const sink of [...this.sinks].reverse()) {
       try {
         await sink.stop?.();
       } catch (error) {
-        this.diagnostics.sinkFailed(sink.name, error, this.clock.now());
+        losses.take(error, (other) => this.diagnostics.sinkFailed(sink.name, other, this.clock.now()));
       }
     }
+    losses.throwIfAny();
   }
 
   /** The exit hook: every sink's synchronous flush, in stop order. */
@@ -119,5 +129,26 @@ export class EventPipeline implements EventPublisher {
         // Exiting: a sink reports its own failures; the next sink still gets its turn.
       }
     }
+  }
+}
+
+/** Sums the {@link FlushError}s of several sinks; hands any other error to `other`. */
+class LossTally {
+  private historyRows = 0;
+  private logLines = 0;
+  private any = false;
+
+  take(error: unknown, other: (error: unknown) => void): void {
+    if (!(error instanceof FlushError)) {
+      other(error);
+      return;
+    }
+    this.any = true;
+    this.historyRows += error.historyRows;
+    this.logLines += error.logLines;
+  }
+
+  throwIfAny(): void {
+    if (this.any) throw new FlushError({ historyRows: this.historyRows, logLines: this.logLines });
   }
 }
