@@ -12,6 +12,7 @@ const monitor = new MonitoringSystem({
   logConsole: false,
   installSignalHandlers: false,
   metricsIntervalSeconds: 3_600,
+  enableSystemMetrics: true,
 });
 await monitor.start();
 const active: number[] = [];
@@ -19,7 +20,7 @@ const wall: number[] = [];
 for (let i = 0; i < samples + 5; i++) {
   const elu = performance.eventLoopUtilization();
   const t0 = performance.now();
-  await monitor.systemMetrics.collect();
+  await monitor.systemMetrics!.collect();
   const t1 = performance.now();
   // Warm-up collections compile the code on both sides.
   if (i >= 5) {

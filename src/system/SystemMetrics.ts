@@ -3,6 +3,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { cpus, freemem, totalmem } from 'node:os';
 import type { Clock, TimerHandle } from '../clock.js';
+import { buildPerformance } from '../events/build.js';
+import type { EventPublisher } from '../events/EventSink.js';
 
 /** The names under which each sample is recorded as performance metric rows, with their units. */
 export const SYSTEM_METRICS = Object.freeze({
@@ -24,16 +26,12 @@ export type SystemMetricKey = keyof typeof SYSTEM_METRICS;
 /** One reading. A figure the platform cannot give (network and processes outside Linux) is null. */
 export type SystemSample = { readonly timestamp: number } & { readonly [K in SystemMetricKey]: number | null };
 
-/** Where samples go: the facade's `logPerformanceMetric`, so they reach history, /metrics and callbacks. */
-export interface SystemMetricsRecorder {
-  logPerformanceMetric(metricName: string, value: number, unit?: string): unknown;
-}
-
 /** Options of {@link SystemMetrics}. */
 export interface SystemMetricsOptions {
   readonly clock: Clock;
   readonly intervalMillis: number;
-  readonly recorder: SystemMetricsRecorder;
+  /** Where the performance metric events go: the pipeline, so they reach history, /metrics and logs. */
+  readonly publisher: EventPublisher;
   /** The history's size on disk, or null when it has none. */
   readonly databaseSizeBytes?: () => number | null;
   /** Where host counters are read; tests point it at a folder of their own. @default '/proc' */
@@ -212,7 +210,8 @@ export class SystemMetrics {
     if (this.stopped) return sample;
     for (const key of Object.keys(SYSTEM_METRICS) as SystemMetricKey[]) {
       const value = sample[key];
-      if (value !== null) this.options.recorder.logPerformanceMetric(SYSTEM_METRICS[key].name, value, SYSTEM_METRICS[key].unit);
+      if (value !== null)
+        this.options.publisher.publish(buildPerformance(SYSTEM_METRICS[key].name, value, SYSTEM_METRICS[key].unit, undefined, timestamp));
     }
     return sample;
   }

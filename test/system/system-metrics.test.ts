@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
+import { EventType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { parseNetDev, parseProcStat, SYSTEM_METRICS, SystemMetrics } from '../../src/system/SystemMetrics.js';
 import { clockOf, createTestMonitor, QUIET_OPTIONS, TEST_START } from '../helpers/monitor.js';
@@ -47,15 +48,18 @@ describe('system metrics', () => {
   });
 
   it("are in history after one POSEIDON_METRICS_INTERVAL, under the seed's query", async () => {
-    const config = MonitoringConfig.fromEnv({ POSEIDON_METRICS_INTERVAL: '5' }, { ...QUIET_OPTIONS, clock: new ManualClock(TEST_START) });
+    const config = MonitoringConfig.fromEnv(
+      { POSEIDON_METRICS_INTERVAL: '5', POSEIDON_SYSTEM_METRICS: 'true' },
+      { ...QUIET_OPTIONS, clock: new ManualClock(TEST_START) },
+    );
     monitor = new MonitoringSystem(config);
     await monitor.start();
     const clock = clockOf(monitor);
     expect(monitor.metricsCollector.getPerformanceMetrics({ metricName: 'system_cpu_percent' })).toEqual([]);
     clock.advance(4_999);
-    expect(monitor.systemMetrics.latest).toBeNull();
+    expect(monitor.systemMetrics?.latest).toBeNull();
     clock.advance(1); // the timer's sample is taken and recorded at its instant, synchronously
-    expect(monitor.systemMetrics.latest?.timestamp).toBe(clock.now());
+    expect(monitor.systemMetrics?.latest?.timestamp).toBe(clock.now());
     clock.advance(5_000);
     await monitor.flush();
     const cpu = monitor.metricsCollector.getPerformanceMetrics({ metricName: 'system_cpu_percent' });
@@ -84,7 +88,10 @@ describe('system metrics', () => {
     const system = new SystemMetrics({
       clock,
       intervalMillis: 60_000,
-      recorder: monitor,
+      // Through the facade's own door for performance metrics, into the same history.
+      publisher: {
+        publish: (e) => e.eventType === EventType.PERFORMANCE_METRIC && monitor.logPerformanceMetric(e.metricName, e.value, e.unit),
+      },
       procRoot: proc,
       databaseSizeBytes: () => 4_096,
     });
@@ -110,10 +117,12 @@ describe('system metrics', () => {
     expect(rows('database_size_bytes')).toContain(4_096);
   });
 
-  it('records nothing after stop, and a monitor with performance monitoring off samples nothing', async () => {
-    monitor = createTestMonitor({ enablePerformanceMonitoring: false, metricsIntervalSeconds: 1 });
-    await monitor.start();
-    clockOf(monitor).advance(10_000);
-    expect(monitor.systemMetrics.latest).toBeNull();
+  it('are on by default on the system clock, off with an injected clock unless asked, and off without performance monitoring', async () => {
+    monitor = createTestMonitor();
+    expect(monitor.systemMetrics).toBeNull();
+    expect(new MonitoringConfig({ ...QUIET_OPTIONS }).enableSystemMetrics).toBe(true);
+    expect(MonitoringConfig.fromEnv({ POSEIDON_SYSTEM_METRICS: 'false' }, { ...QUIET_OPTIONS }).enableSystemMetrics).toBe(false);
+    expect(createTestMonitor({ enableSystemMetrics: true }).systemMetrics).not.toBeNull();
+    expect(createTestMonitor({ enableSystemMetrics: true, enablePerformanceMonitoring: false }).systemMetrics).toBeNull();
   });
 });
