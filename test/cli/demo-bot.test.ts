@@ -98,8 +98,10 @@ describe('DemoBot', () => {
     const loops = events.filter((e) => e.eventType === EventType.LOOP_EXECUTION);
     expect(loops).toHaveLength(6_000);
     expect(loops.every((l) => (l as { loopName: string }).loopName === DEMO_LOOP_NAME)).toBe(true);
-    // The default liquidity interval is 300 s, every 60th loop of 5 s: 100 snapshots per symbol.
-    expect(events.filter((e) => e.eventType === EventType.LIQUIDITY_ANALYSIS)).toHaveLength(100 * bot.symbols.length);
+    // The default liquidity interval is the seed's 15 minutes, every 180th loop of 5 s: 34 snapshots
+    // per symbol in 6,000 loops (the first at the first loop).
+    expect(m.config.liquidityIntervalMinutes).toBe(15);
+    expect(events.filter((e) => e.eventType === EventType.LIQUIDITY_ANALYSIS)).toHaveLength(Math.ceil(6_000 / 180) * bot.symbols.length);
     expect(events.filter((e) => e.eventType === EventType.PERFORMANCE_METRIC).length).toBe(6_000);
     const errors = events.filter((e) => e.eventType === EventType.ERROR_EVENT) as { errorType: string; severity: string }[];
     const types = new Set(errors.map((e) => e.errorType));

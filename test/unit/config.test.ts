@@ -64,6 +64,19 @@ function samples(s: Setting): { raw: string; parsed: unknown; garbage: string } 
   }
 }
 
+describe("the seed's units", () => {
+  it("POSEIDON_LIQUIDITY_INTERVAL is in minutes, default 15, as the seed's table says", () => {
+    expect(new MonitoringConfig({}).liquidityIntervalMinutes).toBe(15);
+    expect(MonitoringConfig.fromEnv({ POSEIDON_LIQUIDITY_INTERVAL: '15' }).liquidityIntervalMinutes).toBe(15);
+    expect(MonitoringConfig.fromEnv({ POSEIDON_LIQUIDITY_INTERVAL: '0.5' }).liquidityIntervalMinutes).toBe(0.5);
+    expect(() => MonitoringConfig.fromEnv({ POSEIDON_LIQUIDITY_INTERVAL: '2000' })).toThrow(/POSEIDON_LIQUIDITY_INTERVAL/);
+  });
+  it('POSEIDON_METRICS_INTERVAL is in seconds, default 60', () => {
+    expect(new MonitoringConfig({}).metricsIntervalSeconds).toBe(60);
+    expect(MonitoringConfig.fromEnv({ POSEIDON_METRICS_INTERVAL: '15' }).metricsIntervalSeconds).toBe(15);
+  });
+});
+
 describe('the POSEIDON_* variables', () => {
   it('include the 20 variables of the seed and the ones this package adds', () => {
     const seed = [

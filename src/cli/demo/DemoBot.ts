@@ -92,7 +92,7 @@ export class DemoBot {
     this.seed = options.seed ?? 42;
     this.startingBalance = options.startingBalance ?? 10_000;
     this.loopIntervalMs = options.loopIntervalMs ?? 5_000;
-    const liquidityMs = options.liquidityIntervalMs ?? monitor.config.liquidityIntervalSeconds * 1000;
+    const liquidityMs = options.liquidityIntervalMs ?? monitor.config.liquidityIntervalMinutes * 60_000;
     this.liquidityEvery = Math.max(1, Math.round(liquidityMs / this.loopIntervalMs));
     this.random = new SeededRandom(this.seed);
     this.market = new MarketSimulator(this.symbols, this.random);
