@@ -1,0 +1,67 @@
+// The console's static files (page, script, styles, uPlot), read once per process and served with strict security headers.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { HttpResponse } from '../HttpServer.js';
+
+/** Where `npm run build` writes the page (scripts/build-console.mjs): `dist/console/` of the package, from src/ or dist/. */
+export const CONSOLE_BUILD_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
+
+/**
+ * The page's policy: nothing inline, nothing from another origin, no framing. uPlot sizes its
+ * elements through the CSSOM, which `style-src 'self'` allows.
+ */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy': CONSOLE_CSP,
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+});
+
+/** The URL paths of the console and the file each serves. */
+const FILES: readonly { readonly path: string; readonly file: () => string; readonly contentType: string }[] = [
+  { path: '/', file: () => `${CONSOLE_BUILD_DIR}index.html`, contentType: 'text/html; charset=utf-8' },
+  { path: '/console/app.js', file: () => `${CONSOLE_BUILD_DIR}app.js`, contentType: 'text/javascript; charset=utf-8' },
+  { path: '/console/app.css', file: () => `${CONSOLE_BUILD_DIR}app.css`, contentType: 'text/css; charset=utf-8' },
+  { path: '/console/uplot.js', file: () => uplotFile('uPlot.iife.min.js'), contentType: 'text/javascript; charset=utf-8' },
+  { path: '/console/uplot.css', file: () => uplotFile('uPlot.min.css'), contentType: 'text/css; charset=utf-8' },
+];
+
+/** uPlot is a runtime dependency: its files are found wherever npm installed it. */
+function uplotFile(name: string): string {
+  return createRequire(import.meta.url).resolve(`uplot/dist/${name}`);
+}
+
+/** Each console path with its ready response; a missing build answers 503 saying how to build it. */
+export type ConsoleAssets = ReadonlyMap<string, HttpResponse>;
+
+let loaded: ConsoleAssets | null = null;
+
+/** Reads the console's files once per process (a few tens of KB), so serving them is a map lookup. */
+export function consoleAssets(): ConsoleAssets {
+  if (loaded !== null) return loaded;
+  const assets = new Map<string, HttpResponse>();
+  for (const { path, file, contentType } of FILES) {
+    let body: Buffer;
+    try {
+      body = readFileSync(file());
+    } catch {
+      assets.set(path, {
+        status: 503,
+        contentType: 'text/plain; charset=utf-8',
+        body: 'the console is not built: run `npm run build` in the poseidon-monitor package\n',
+        headers: SECURITY_HEADERS,
+      });
+      continue;
+    }
+    assets.set(path, { status: 200, contentType, body, headers: SECURITY_HEADERS });
+  }
+  loaded = assets;
+  return assets;
+}
