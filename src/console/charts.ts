@@ -106,9 +106,11 @@ export class Chart {
     return Math.max(260, Math.floor(this.root.getBoundingClientRect().width || 600));
   }
 
-  /** Fits the plot to its element's width (after the window is resized). */
+  /** Fits the plot to its element's width (once placed in the page, and after the window is resized). */
   resize(): void {
-    if (this.plot !== null) this.plot.setSize({ width: this.width(), height: HEIGHT });
+    if (this.plot === null || !this.root.isConnected) return;
+    const width = this.width();
+    if (width !== this.plot.width) this.plot.setSize({ width, height: HEIGHT });
   }
 
   /** Recreates the plot with the current theme's colours. */
@@ -124,14 +126,17 @@ export class Chart {
   }
 }
 
+/** Fits every chart in the page to its panel (a view's charts are drawn before the view is placed). */
+export function fitCharts(): void {
+  for (const chart of live) chart.resize();
+}
+
 /** Keeps every chart fitted to the window and coloured for the system's light or dark setting. */
 export function watchLayout(): void {
   let pending = 0;
   addEventListener('resize', () => {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => {
-      for (const chart of live) chart.resize();
-    });
+    pending = requestAnimationFrame(fitCharts);
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     for (const chart of live) chart.restyle();

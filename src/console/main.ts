@@ -2,7 +2,7 @@
 
 import type { DashboardSummary } from '../analytics/dashboardTypes.js';
 import { getJson, token, Unauthorized } from './api.js';
-import { watchLayout } from './charts.js';
+import { fitCharts, watchLayout } from './charts.js';
 import { h, time } from './dom.js';
 import { utc } from './format.js';
 import { performanceView, summaryView, tradingView, type View } from './views.js';
@@ -70,6 +70,7 @@ async function refresh(): Promise<void> {
         : null,
     );
     main.replaceChildren(...view.render(data as never, summary));
+    fitCharts();
     main.dataset.ready = name;
     updated.replaceChildren('updated ', time(utc(summary.timestamp)));
   } catch (error) {
