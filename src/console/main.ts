@@ -71,6 +71,7 @@ async function refresh(): Promise<void> {
     );
     main.replaceChildren(...view.render(data as never, summary));
     fitCharts();
+    if (main.dataset.ready === undefined) performance.mark('poseidon:first-data');
     main.dataset.ready = name;
     updated.replaceChildren('updated ', time(utc(summary.timestamp)));
   } catch (error) {

@@ -38,6 +38,16 @@ const events = (type: string, limit: number) => getJson<{ events: ApiEvent[] }>(
 const str = (v: unknown): string => (v === null || v === undefined ? NONE : String(v));
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const hourTimes = (points: readonly HourlyGrowthPoint[]) => points.map((p) => Date.parse(p.hour));
+/** Errors per UTC hour with the hours without any as zero, so the bars sit on an even hourly grid. */
+function errorsByHour(byHour: PerformanceDashboard['errorRates']['byHour']): [number[], number[]] {
+  const counts = new Map(byHour.map((b) => [Date.parse(b.hour), b.count]));
+  const hours = [...counts.keys()];
+  if (hours.length === 0) return [[], []];
+  const xs: number[] = [];
+  for (let t = Math.min(...hours); t <= Math.max(...hours); t += 3_600_000) xs.push(t);
+  return [xs, xs.map((t) => counts.get(t) ?? 0)];
+}
+
 const figureRow = (...cards: HTMLElement[]) => h('div', { class: 'cards' }, ...cards);
 
 /** The figures of `/api/summary`, shared by the Summary view and the tests that compare them. */
@@ -117,11 +127,8 @@ export const summaryView: View<SummaryData> = {
     );
     summaryCharts.unrealized.update(hourTimes(points), [unrealized]);
     summaryCharts.trades.update(hourTimes(points), [points.map((p) => p.tradeCount)]);
-    const byHour = performance.errorRates.byHour;
-    summaryCharts.errors.update(
-      byHour.map((b) => Date.parse(b.hour)),
-      [byHour.map((b) => b.count)],
-    );
+    const [errorHours, errorCounts] = errorsByHour(performance.errorRates.byHour);
+    summaryCharts.errors.update(errorHours, [errorCounts]);
     return [
       ...(s.statusReasons.length > 0
         ? [
@@ -332,10 +339,8 @@ export const performanceView: View<PerformanceData> = {
   render({ performance, health, errors }) {
     const r = performance.resourceUtilization;
     const e = performance.errorRates;
-    performanceCharts.errors.update(
-      e.byHour.map((b) => Date.parse(b.hour)),
-      [e.byHour.map((b) => b.count)],
-    );
+    const [errorHours, errorCounts] = errorsByHour(e.byHour);
+    performanceCharts.errors.update(errorHours, [errorCounts]);
     const last = health.lastFailure;
     return [
       figureRow(

@@ -1,14 +1,12 @@
 // The console at / in a real Chromium: figures equal /api/summary, charts draw, the token prompt, markup shown as text, an empty history, the headers.
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardSummary } from '../../src/analytics/dashboardTypes.js';
 import { count, duration, money, percent, signedMoney } from '../../src/console/format.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { type Browser, findChromium, launchChromium } from '../helpers/chromium.js';
-import { recordHistory, startConsoleMonitor, XSS_MESSAGE, XSS_SYMBOL } from '../helpers/consoleFixture.js';
+import { buildConsole, recordHistory, startConsoleMonitor, XSS_MESSAGE, XSS_SYMBOL } from '../helpers/consoleFixture.js';
 
 const chromiumPath = findChromium();
 const TOKEN = 'console-test-token-7f3a';
@@ -64,17 +62,14 @@ function pixelsOf(page: Page, chart: string, variable: string): Promise<number> 
 describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     // The page is served from the build; build it from the sources under test.
-    const build = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-console.mjs', import.meta.url))], {
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`console build failed: ${build.stderr}`);
+    buildConsole();
     [browser, monitor, locked, empty] = await Promise.all([
       launchChromium(),
       startConsoleMonitor(),
       startConsoleMonitor({ apiToken: TOKEN }),
       startConsoleMonitor(),
     ]);
-    await Promise.all([recordHistory(monitor), recordHistory(locked, 2)]);
+    await Promise.all([recordHistory(monitor), recordHistory(locked, { hours: 2 })]);
   }, 60_000);
 
   afterAll(async () => {

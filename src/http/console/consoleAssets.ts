@@ -1,12 +1,27 @@
 // The console's static files (page, script, styles, uPlot), read once per process and served with strict security headers.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpResponse } from '../HttpServer.js';
 
-/** Where `npm run build` writes the page (scripts/build-console.mjs): `dist/console/` of the package, from src/ or dist/. */
-export const CONSOLE_BUILD_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
+/**
+ * Where `npm run build` writes the page (scripts/build-console.mjs): `dist/console/` of this
+ * package, found from this module whether it runs from dist/, from src/ or from another build.
+ */
+export function consoleBuildDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'poseidon-monitor') {
+      return join(dir, 'dist', 'console');
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'console');
+    dir = parent;
+  }
+}
 
 /**
  * The page's policy: nothing inline, nothing from another origin, no framing. uPlot sizes its
@@ -26,9 +41,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 
 /** The URL paths of the console and the file each serves. */
 const FILES: readonly { readonly path: string; readonly file: () => string; readonly contentType: string }[] = [
-  { path: '/', file: () => `${CONSOLE_BUILD_DIR}index.html`, contentType: 'text/html; charset=utf-8' },
-  { path: '/console/app.js', file: () => `${CONSOLE_BUILD_DIR}app.js`, contentType: 'text/javascript; charset=utf-8' },
-  { path: '/console/app.css', file: () => `${CONSOLE_BUILD_DIR}app.css`, contentType: 'text/css; charset=utf-8' },
+  { path: '/', file: () => join(consoleBuildDir(), 'index.html'), contentType: 'text/html; charset=utf-8' },
+  { path: '/console/app.js', file: () => join(consoleBuildDir(), 'app.js'), contentType: 'text/javascript; charset=utf-8' },
+  { path: '/console/app.css', file: () => join(consoleBuildDir(), 'app.css'), contentType: 'text/css; charset=utf-8' },
   { path: '/console/uplot.js', file: () => uplotFile('uPlot.iife.min.js'), contentType: 'text/javascript; charset=utf-8' },
   { path: '/console/uplot.css', file: () => uplotFile('uPlot.min.css'), contentType: 'text/css; charset=utf-8' },
 ];
