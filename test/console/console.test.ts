@@ -119,7 +119,8 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
     const shown: Record<string, string> = {};
     for (const id of Object.keys(expected)) shown[id] = await figure(page, id);
     expect(shown).toEqual(expected);
-    expect(shown.balance).toBe('10,010.50');
+    expect(shown.balance).toBe('10,007.88');
+    expect(shown.equity).toBe('10,013.62');
     expect(shown.growth24h).toMatch(/^[−+]?\d+\.\d\d %$/);
     // Times in UTC, the local time on hover.
     const stamp = page.locator('#updated time');

@@ -1,10 +1,11 @@
 // Test helper: monitors serving the console over a scripted history (twelve hours of trades, errors, loops and liquidity) on a manual clock.
 
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { ErrorType } from '../../src/events/types.js';
+import { packageRoot } from '../../src/http/console/consoleAssets.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { QUIET_OPTIONS, TEST_START } from './monitor.js';
 
@@ -21,7 +22,7 @@ const SYMBOLS = [
 
 /** Builds the console page into dist/console/ from the sources (the server serves the build). */
 export function buildConsole(): void {
-  const script = fileURLToPath(new URL('../../scripts/build-console.mjs', import.meta.url));
+  const script = join(packageRoot(), 'scripts', 'build-console.mjs');
   const build = spawnSync(process.execPath, [script], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`console build failed: ${build.stderr}`);
 }

@@ -7,20 +7,23 @@ import { fileURLToPath } from 'node:url';
 import type { HttpResponse } from '../HttpServer.js';
 
 /**
- * Where `npm run build` writes the page (scripts/build-console.mjs): `dist/console/` of this
- * package, found from this module whether it runs from dist/, from src/ or from another build.
+ * The directory of this package (the one whose package.json is named poseidon-monitor), found
+ * upwards from this module whether it runs from dist/, from src/ or from another build.
  */
-export function consoleBuildDir(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'poseidon-monitor') {
-      return join(dir, 'dist', 'console');
-    }
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'poseidon-monitor') return dir;
     const parent = dirname(dir);
-    if (parent === dir) return join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'console');
+    if (parent === dir) return fileURLToPath(new URL('../../../', import.meta.url));
     dir = parent;
   }
+}
+
+/** Where `npm run build` writes the page (scripts/build-console.mjs). */
+export function consoleBuildDir(): string {
+  return join(packageRoot(), 'dist', 'console');
 }
 
 /**
