@@ -26,7 +26,7 @@ try {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: shot.width, height: shot.height });
     await page.emulateMedia({ colorScheme: shot.scheme });
-    await page.goto(`${monitor.metricsUrl}/#${shot.view}`);
+    await page.goto(`${monitor.baseUrl}/#${shot.view}`);
     await page.waitForSelector(`main[data-ready="${shot.view}"]`);
     // uPlot draws on the next animation frame.
     await page.waitForTimeout(300);

@@ -34,7 +34,7 @@ try {
   buildConsole();
   const generateMs = generateHistory(join(tmp.dir, 'ours.db'), Date.now(), n, days, symbolCount);
   const ours = await startOurMonitor(tmp.dir, { metricsRetentionDays: 3650 });
-  const url = ours.monitor.metricsUrl;
+  const url = ours.monitor.baseUrl;
   if (url === null) fail('the monitor serves no HTTP');
   const result: Record<string, number | null> = { trades: n, generateMs };
   // The server's share: each /api read the views make, timed from this process.

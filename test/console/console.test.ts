@@ -26,7 +26,7 @@ async function open(target: MonitoringSystem, view: string): Promise<Page> {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.goto(`${target.metricsUrl}/#${view}`);
+  await page.goto(`${target.baseUrl}/#${view}`);
   return page;
 }
 
@@ -79,7 +79,7 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
   });
 
   it('serves the page with a strict Content-Security-Policy, nosniff and no framing', async () => {
-    const response = await fetch(`${monitor.metricsUrl}/`);
+    const response = await fetch(`${monitor.baseUrl}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = response.headers.get('content-security-policy') ?? '';
@@ -92,7 +92,7 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
     const html = await response.text();
     expect(html).not.toMatch(/<script>|<style|\sstyle=|\son[a-z]+=/i);
     for (const asset of ['/console/app.js', '/console/app.css', '/console/uplot.js', '/console/uplot.css']) {
-      const r = await fetch(`${monitor.metricsUrl}${asset}`);
+      const r = await fetch(`${monitor.baseUrl}${asset}`);
       expect(r.status, asset).toBe(200);
       expect(r.headers.get('content-security-policy'), asset).toBe(csp);
     }
@@ -101,7 +101,7 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
   it('shows the figures of /api/summary with their units', async () => {
     const page = await open(monitor, 'summary');
     await ready(page, 'summary');
-    const s = (await (await fetch(`${monitor.metricsUrl}/api/summary`)).json()) as DashboardSummary;
+    const s = (await (await fetch(`${monitor.baseUrl}/api/summary`)).json()) as DashboardSummary;
     const expected: Record<string, string> = {
       status: s.systemStatus,
       uptime: duration(s.uptimeSeconds),
@@ -155,7 +155,7 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
     const page = await open(monitor, 'trading');
     await ready(page, 'trading');
     expect(await page.getByRole('cell', { name: XSS_SYMBOL, exact: true }).count()).toBeGreaterThan(0);
-    await page.goto(`${monitor.metricsUrl}/#performance`);
+    await page.goto(`${monitor.baseUrl}/#performance`);
     await ready(page, 'performance');
     expect(await page.getByRole('cell', { name: XSS_MESSAGE, exact: true }).count()).toBe(1);
     expect(await page.locator('main img, main script').count()).toBe(0);
@@ -181,7 +181,7 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
     expect(await page.evaluate("sessionStorage.getItem('poseidon-monitor.token')")).toBe(TOKEN);
     expect(page.url()).not.toContain(TOKEN);
     // The API itself still refuses a request without it.
-    expect((await fetch(`${locked.metricsUrl}/api/summary`)).status).toBe(401);
+    expect((await fetch(`${locked.baseUrl}/api/summary`)).status).toBe(401);
     await page.close();
   });
 

@@ -24,7 +24,7 @@ describe('console routes', () => {
     ['/console/uplot.js', 'text/javascript; charset=utf-8'],
     ['/console/uplot.css', 'text/css; charset=utf-8'],
   ])('%s is served without the token, with its type and the page policy', async (path, type) => {
-    const response = await fetch(`${monitor.metricsUrl}${path}`);
+    const response = await fetch(`${monitor.baseUrl}${path}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(type);
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'; .*frame-ancestors 'none'$/);
@@ -34,14 +34,14 @@ describe('console routes', () => {
   });
 
   it('keeps /api and /metrics behind the token', async () => {
-    expect((await fetch(`${monitor.metricsUrl}/api/summary`)).status).toBe(401);
-    expect((await fetch(`${monitor.metricsUrl}/metrics`)).status).toBe(401);
-    const ok = await fetch(`${monitor.metricsUrl}/api/summary`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect((await fetch(`${monitor.baseUrl}/api/summary`)).status).toBe(401);
+    expect((await fetch(`${monitor.baseUrl}/metrics`)).status).toBe(401);
+    const ok = await fetch(`${monitor.baseUrl}/api/summary`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
   });
 
   it('serves nothing else under /console/', async () => {
-    expect((await fetch(`${monitor.metricsUrl}/console/../package.json`)).status).toBe(401);
-    expect((await fetch(`${monitor.metricsUrl}/console/other.js`)).status).toBe(401);
+    expect((await fetch(`${monitor.baseUrl}/console/../package.json`)).status).toBe(401);
+    expect((await fetch(`${monitor.baseUrl}/console/other.js`)).status).toBe(401);
   });
 });

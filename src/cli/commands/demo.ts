@@ -97,7 +97,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     loopIntervalMs: flags.loopInterval,
   });
   const out = process.stdout;
-  const url = monitor.metricsUrl;
+  const url = monitor.baseUrl;
   // The console first: it is what a new user opens.
   if (url !== null) out.write(`console: ${url}/\n`);
   out.write(
