@@ -260,11 +260,17 @@ export class Telemetry implements EventSink {
     );
     this.loops = new LabelCap<LoopSeries>(
       maxLoops,
-      (loop) => ({
-        plain: Object.freeze({ [Label.LOOP]: loop }),
-        success: Object.freeze({ [Label.LOOP]: loop, [Label.STATUS]: LoopStatus.SUCCESS }),
-        failure: Object.freeze({ [Label.LOOP]: loop, [Label.STATUS]: LoopStatus.FAILURE }),
-      }),
+      (loop) => {
+        const l: LoopSeries = {
+          plain: Object.freeze({ [Label.LOOP]: loop }),
+          success: Object.freeze({ [Label.LOOP]: loop, [Label.STATUS]: LoopStatus.SUCCESS }),
+          failure: Object.freeze({ [Label.LOOP]: loop, [Label.STATUS]: LoopStatus.FAILURE }),
+        };
+        // Both outcomes exist at 0 from the loop's first run, so its first failure is a step Prometheus sees.
+        this.loopExecutions.add(0, l.success);
+        this.loopExecutions.add(0, l.failure);
+        return l;
+      },
       overflow(Label.LOOP),
     );
     // Keyed by name NUL unit: names and units never contain control characters (validated).
@@ -280,8 +286,11 @@ export class Telemetry implements EventSink {
       this.eventCounts.set(type, { attributes: Object.freeze({ [Label.EVENT_TYPE]: type }), count: 0 });
     for (const type of Object.values(ErrorType)) {
       const bySeverity: Record<string, Attributes> = {};
-      for (const severity of ERROR_SEVERITIES)
+      for (const severity of ERROR_SEVERITIES) {
         bySeverity[severity] = Object.freeze({ [Label.ERROR_TYPE]: type, [Label.SEVERITY]: severity });
+        // Every (type, severity) exists at 0 from the start: a fresh bot's first error is an increase, not a new series.
+        this.errors.add(0, bySeverity[severity]);
+      }
       this.errorAttributes.set(type, Object.freeze(bySeverity));
     }
 
@@ -432,7 +441,7 @@ export class Telemetry implements EventSink {
   private observeTotals(meter: Meter): void {
     const events = meter.createObservableCounter(METRICS.events.name, { description: METRICS.events.help });
     events.addCallback((result) => {
-      for (const e of this.eventCounts.values()) if (e.count > 0) result.observe(e.count, e.attributes);
+      for (const e of this.eventCounts.values()) result.observe(e.count, e.attributes);
     });
   }
 
