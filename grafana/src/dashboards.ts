@@ -268,15 +268,15 @@ export function tradingDashboard(): dashboard.Dashboard {
       }),
     )
     .withPanel(
-      graph('Trades in range', [target(Q.tradesInRangeBySymbol(m), '{{symbol}}')], {
+      graph('Trades per interval', [target(Q.tradesPerIntervalBySymbol(m), '{{symbol}}')], {
         bars: true,
-        description: 'Trades by symbol over the selected time range.',
+        description: 'Trades by symbol: each bar counts the trades of its own interval.',
       }),
     )
     .withPanel(
-      graph('Fees in range', [target(Q.feesInRangeBySymbol(m), '{{symbol}}')], {
+      graph('Fees per interval', [target(Q.feesPerIntervalBySymbol(m), '{{symbol}}')], {
         bars: true,
-        description: 'Fees paid by symbol over the selected time range (quote currency).',
+        description: "Fees paid by symbol in each bar's interval (quote currency).",
       }),
     )
     .withRow(row('Execution quality'))
@@ -471,21 +471,21 @@ export function performanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       graph(
-        'Store failures in range',
-        [target(Q.storeFailuresInRange(m), '{{bot}} failed flushes'), target(Q.droppedRowsInRange(m), '{{bot}} dropped rows')],
-        { bars: true, width: 8, description: 'Failed flushes (retried) and dropped rows (lost) over the time range.' },
+        'Store failures per interval',
+        [target(Q.storeFailuresPerInterval(m), '{{bot}} failed flushes'), target(Q.droppedRowsPerInterval(m), '{{bot}} dropped rows')],
+        { bars: true, width: 8, description: "Failed flushes (retried) and dropped rows (lost) in each bar's interval." },
       ),
     )
     .withPanel(
-      graph('Callback failures in range', [target(Q.callbackFailuresInRange(m), '{{kind}}')], {
+      graph('Callback failures per interval', [target(Q.callbackFailuresPerInterval(m), '{{kind}}')], {
         bars: true,
-        description: 'User callbacks that threw or rejected, by kind.',
+        description: "User callbacks that threw or rejected in each bar's interval, by kind.",
       }),
     )
     .withPanel(
-      graph('Internal sink failures in range', [target(Q.sinkFailuresInRange(m), '{{sink}}')], {
+      graph('Internal sink failures per interval', [target(Q.sinkFailuresPerInterval(m), '{{sink}}')], {
         bars: true,
-        description: 'Failures inside the monitor (store, telemetry, OTLP export, HTTP).',
+        description: "Failures inside the monitor (store, telemetry, OTLP export, HTTP) in each bar's interval.",
       }),
     );
   return numbered(b);
