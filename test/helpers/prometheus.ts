@@ -79,9 +79,14 @@ async function getJson(url: string): Promise<{ status: string; data?: unknown; e
 
 /**
  * Starts `binary` with `configYaml` (written to a temp dir; relative paths in it are not resolved, so
- * give absolute ones) on a free loopback port, and waits until `/-/ready` answers.
+ * give absolute ones) on a free loopback port, and waits until `/-/ready` answers. `extraArgs` go on its command line.
  */
-export async function startPrometheus(binary: string, configYaml: string, readyTimeoutMs = 20_000): Promise<PrometheusServer> {
+export async function startPrometheus(
+  binary: string,
+  configYaml: string,
+  readyTimeoutMs = 20_000,
+  extraArgs: readonly string[] = [],
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'poseidon-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, configYaml);
@@ -95,6 +100,7 @@ export async function startPrometheus(binary: string, configYaml: string, readyT
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

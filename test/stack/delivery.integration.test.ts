@@ -1,0 +1,151 @@
+// End-to-end alert delivery: bot processes, a real Prometheus running the project's rules (at short windows) and a real
+// Alertmanager running the project's routing, into a local webhook receiver: a critical error, a stalled loop and a
+// killed bot each page, and each resolves.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { STACK_CONFIG } from '../../grafana/src/config.js';
+import { recordingRules, type StackSettings } from '../../grafana/src/queries.js';
+import { alertRules, alertRulesYaml, recordingRulesYaml } from '../../grafana/src/rules.js';
+import {
+  type AlertmanagerServer,
+  findAlertmanager,
+  startAlertmanager,
+  startWebhookReceiver,
+  type WebhookAlert,
+  type WebhookReceiver,
+} from '../helpers/alertmanager.js';
+import { findPrometheus, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
+import { type BotProcess, startBot } from './bots.js';
+import { REPO, testPrometheusConfig } from './stackFiles.js';
+
+const prometheusBinary = findPrometheus();
+const alertmanagerBinary = findAlertmanager();
+const missing = prometheusBinary === null || alertmanagerBinary === null;
+if (missing) console.warn('prometheus or alertmanager is not on PATH: skipping alert delivery (set CI=true to make this an error)');
+
+/** The shipped settings at windows short enough for a test: the same rules, faster. */
+const SHORT: StackSettings = {
+  ...STACK_CONFIG,
+  criticalErrorWindow: '15s',
+  loopStalledSeconds: 600,
+  loopStalledFor: '0s',
+  botDownFor: '0s',
+};
+
+/** The shipped alertmanager.yml with both receivers posting to `url` and timings of a second. */
+function alertmanagerConfig(url: string): string {
+  const config = parse(readFileSync(join(REPO, 'alertmanager', 'alertmanager.yml'), 'utf8')) as {
+    route: Record<string, unknown> & { routes?: Record<string, unknown>[] };
+    receivers: { name: string; webhook_configs?: unknown }[];
+  };
+  const fast = { group_wait: '0s', group_interval: '1s' };
+  config.route = { ...config.route, ...fast, routes: (config.route.routes ?? []).map((r) => ({ ...r, ...fast })) };
+  for (const r of config.receivers) r.webhook_configs = [{ url: `${url}/${r.name}`, send_resolved: true }];
+  return stringify(config);
+}
+
+describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
+  let receiver: WebhookReceiver;
+  let alertmanager: AlertmanagerServer;
+  let prometheus: PrometheusServer;
+  let rulesDir: string;
+  const bots: BotProcess[] = [];
+  let alpha: BotProcess;
+  let bravo: BotProcess;
+  let charlie: BotProcess;
+
+  /** Alerts named `alertname` for `bot` that reached `receiverName` with `status`. */
+  const delivered = (receiverName: string, alertname: string, bot: string, status: 'firing' | 'resolved'): WebhookAlert[] =>
+    receiver.received
+      .filter((n) => n.receiver === receiverName)
+      .flatMap((n) => n.alerts)
+      .filter((a) => a.labels.alertname === alertname && a.labels.bot === bot && a.status === status);
+  const waitDelivered = async (receiverName: string, alertname: string, bot: string, status: 'firing' | 'resolved', timeoutMs = 30_000) => {
+    try {
+      await prometheus.waitFor(
+        `${alertname} ${status} for ${bot} at ${receiverName}`,
+        async () => delivered(receiverName, alertname, bot, status).length > 0,
+        timeoutMs,
+      );
+    } catch (error) {
+      const name = (a: { labels: Record<string, string> }) => `${a.labels.alertname}/${a.labels.bot}`;
+      const seen = receiver.received.map((n) => `${n.receiver}: ${n.alerts.map((a) => `${name(a)}/${a.status}`).join(' ')}`);
+      const alerts = (await prometheus.alerts()).map((a) => `${name(a)}/${a.state}`);
+      throw new Error(`${(error as Error).message}\nreceived:\n${seen.join('\n')}\nPrometheus alerts: ${alerts.join(' ')}`);
+    }
+  };
+  /** Waits until Prometheus has scraped `bot` at least `n` times. */
+  const scraped = (bot: BotProcess, n: number) =>
+    prometheus.waitFor(`${n} scrapes of ${bot.name}`, async () => {
+      const r = await prometheus.query(`count_over_time(up{instance="${bot.instance}"}[1m])`);
+      return r.ok && Number(r.series[0]?.value[1] ?? 0) >= n;
+    });
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    alertmanager = await startAlertmanager(alertmanagerBinary!, alertmanagerConfig(receiver.url));
+    // bravo's clock runs an hour behind: its loop last succeeded an hour ago, a stalled loop.
+    [alpha, bravo, charlie] = await Promise.all([
+      startBot('alpha'),
+      startBot('bravo', 0, { BOT_CLOCK_LAG_MS: '3600000' }),
+      startBot('charlie'),
+    ]);
+    bots.push(alpha, bravo, charlie);
+    await bravo.send({ do: 'loop', loop: 'main', success: true });
+    rulesDir = mkdtempSync(join(tmpdir(), 'poseidon-rules-'));
+    writeFileSync(join(rulesDir, 'recording.yml'), recordingRulesYaml(recordingRules(SHORT)));
+    writeFileSync(join(rulesDir, 'alerts.yml'), alertRulesYaml(alertRules(SHORT)));
+    prometheus = await startPrometheus(
+      prometheusBinary!,
+      testPrometheusConfig(
+        bots.map((b) => b.instance),
+        { rules: [join(rulesDir, 'recording.yml'), join(rulesDir, 'alerts.yml')], alertmanager: alertmanager.address },
+      ),
+      20_000,
+      ['--rules.alert.resend-delay=1s'],
+    );
+    await Promise.all(bots.map((b) => scraped(b, 2)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await prometheus?.stop();
+    await alertmanager?.stop();
+    await receiver?.stop();
+    if (rulesDir !== undefined) rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  it('pages a critical error once, and resolves it when the window has passed', async () => {
+    await alpha.send({ do: 'error', severity: 'critical' });
+    await waitDelivered('pager', 'PoseidonCriticalError', 'alpha', 'firing');
+    await waitDelivered('pager', 'PoseidonCriticalError', 'alpha', 'resolved', 45_000);
+    const firing = delivered('pager', 'PoseidonCriticalError', 'alpha', 'firing');
+    expect(firing.length).toBe(1);
+    expect(firing[0]?.labels.severity).toBe('page');
+    expect(delivered('default', 'PoseidonCriticalError', 'alpha', 'firing')).toEqual([]);
+  }, 60_000);
+
+  it('pages a stalled loop, and resolves it when the loop succeeds again', async () => {
+    await waitDelivered('pager', 'PoseidonTradingLoopStalled', 'bravo', 'firing');
+    const [stalled] = delivered('pager', 'PoseidonTradingLoopStalled', 'bravo', 'firing');
+    expect(stalled?.labels).toMatchObject({ severity: 'critical', loop: 'main', instance: bravo.instance });
+    await bravo.send({ do: 'lag', ms: 0 });
+    await bravo.send({ do: 'loop', loop: 'main', success: true });
+    await waitDelivered('pager', 'PoseidonTradingLoopStalled', 'bravo', 'resolved');
+  }, 60_000);
+
+  it('pages a killed bot by name, and resolves it when the bot is back', async () => {
+    const port = Number(charlie.instance.split(':')[1]);
+    await charlie.kill();
+    await waitDelivered('pager', 'PoseidonBotDown', 'charlie', 'firing');
+    const [down] = delivered('pager', 'PoseidonBotDown', 'charlie', 'firing');
+    expect(down?.labels).toMatchObject({ severity: 'critical', instance: charlie.instance });
+    expect(down?.annotations.summary).toBe(`Bot charlie (${charlie.instance}) is down`);
+    bots.push(await startBot('charlie', port));
+    await waitDelivered('pager', 'PoseidonBotDown', 'charlie', 'resolved');
+  }, 120_000);
+});
