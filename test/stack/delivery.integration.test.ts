@@ -20,7 +20,7 @@ import {
 } from '../helpers/alertmanager.js';
 import { findPrometheus, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
 import { type BotProcess, startBot } from './bots.js';
-import { REPO, testPrometheusConfig } from './stackFiles.js';
+import { BOT_JOB, dashboardExprs, REPO, substitute, testPrometheusConfig } from './stackFiles.js';
 
 const prometheusBinary = findPrometheus();
 const alertmanagerBinary = findAlertmanager();
@@ -57,6 +57,7 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
   let alpha: BotProcess;
   let bravo: BotProcess;
   let charlie: BotProcess;
+  let delta: BotProcess;
 
   /** Alerts named `alertname` for `bot` that reached `receiverName` with `status`. */
   const delivered = (receiverName: string, alertname: string, bot: string, status: 'firing' | 'resolved'): WebhookAlert[] =>
@@ -89,12 +90,13 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     receiver = await startWebhookReceiver();
     alertmanager = await startAlertmanager(alertmanagerBinary!, alertmanagerConfig(receiver.url));
     // bravo's clock runs an hour behind: its loop last succeeded an hour ago, a stalled loop.
-    [alpha, bravo, charlie] = await Promise.all([
+    [alpha, bravo, charlie, delta] = await Promise.all([
       startBot('alpha'),
       startBot('bravo', 0, { BOT_CLOCK_LAG_MS: '3600000' }),
       startBot('charlie'),
+      startBot('delta'),
     ]);
-    bots.push(alpha, bravo, charlie);
+    bots.push(alpha, bravo, charlie, delta);
     await bravo.send({ do: 'loop', loop: 'main', success: true });
     rulesDir = mkdtempSync(join(tmpdir(), 'poseidon-rules-'));
     writeFileSync(join(rulesDir, 'recording.yml'), recordingRulesYaml(recordingRules(SHORT)));
@@ -127,6 +129,40 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     expect(firing.length).toBe(1);
     expect(firing[0]?.labels.severity).toBe('page');
     expect(delivered('default', 'PoseidonCriticalError', 'alpha', 'firing')).toEqual([]);
+  }, 60_000);
+
+  it("counts exactly on the dashboards: a fresh bot's first critical error reads 1, its 7 trades read 7", async () => {
+    await delta.send({ do: 'error', severity: 'critical' });
+    await delta.send({ do: 'trades', n: 7 });
+    await prometheus.waitFor('the 7 trades scraped', async () => {
+      const r = await prometheus.query(`sum(poseidon_trades_total{bot="delta"})`);
+      return r.ok && Number(r.series[0]?.value[1]) === 7;
+    });
+    const vars = {
+      job: BOT_JOB,
+      instance: '.*',
+      bot: 'delta',
+      symbol: '.*',
+      __interval: '1h',
+      __interval_ms: '3600000',
+      __rate_interval: '1m',
+    };
+    const figure = async (where: string): Promise<number> => {
+      const e = dashboardExprs().find((x) => x.where === where);
+      if (e === undefined) throw new Error(`no panel ${where}`);
+      const r = await prometheus.query(substitute(e.expr, vars));
+      if (!r.ok) throw new Error(`${where}: ${r.error}`);
+      return r.series.reduce((sum, x) => sum + Number(x.value[1]), 0);
+    };
+    expect({
+      critical: await figure('poseidon-summary.json › Critical errors 24 h › A'),
+      errors: await figure('poseidon-summary.json › Errors 24 h › A'),
+      trades: await figure('poseidon-summary.json › Trades 24 h › A'),
+      bar: await figure('poseidon-trading.json › Trades per interval › A'),
+    }).toEqual({ critical: 1, errors: 1, trades: 7, bar: 7 });
+    // What the dashboards showed before: increase() cannot see a series' first sample.
+    const before = await prometheus.query('sum(increase(poseidon_trades_total{bot="delta"}[24h]))');
+    expect(before.ok && Number(before.series[0]?.value[1])).toBeLessThan(7);
   }, 60_000);
 
   it('pages a stalled loop, and resolves it when the loop succeeds again', async () => {
