@@ -98,7 +98,6 @@ function variables(b: dashboard.DashboardBuilder, withSymbol: boolean): dashboar
       .label(label)
       .datasource(DS)
       .query({ query: definition, refId: `${name}-variable` })
-      .definition(definition)
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
       .sort(dashboard.VariableSort.AlphabeticalAsc)
       .multi(true)
@@ -136,11 +135,15 @@ function base(uid: string, title: string, description: string, withSymbol: boole
   return variables(b, withSymbol);
 }
 
-/** Panels get ids in the order they were added, so the JSON is the same on every run. */
+/** Fields the SDK writes on every variable that the schema of the pinned Grafana does not have on a query variable. */
+const UNKNOWN_VARIABLE_FIELDS = ['auto', 'auto_min', 'auto_count'] as const;
+
+/** Panels get ids in the order they were added, so the JSON is the same on every run; fields Grafana does not know are dropped. */
 function numbered(b: dashboard.DashboardBuilder): dashboard.Dashboard {
   const d = b.build();
   let id = 1;
   for (const p of d.panels ?? []) (p as { id?: number }).id = id++;
+  for (const v of d.templating?.list ?? []) for (const field of UNKNOWN_VARIABLE_FIELDS) delete (v as Record<string, unknown>)[field];
   return d;
 }
 

@@ -63,12 +63,13 @@ export function dashboardVariables(): ShippedVariable[] {
   const out: ShippedVariable[] = [];
   for (const file of dashboardFiles()) {
     const json = JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as {
-      templating?: { list?: { type: string; name: string; definition?: string }[] };
+      templating?: { list?: { type: string; name: string; query?: { query?: string } }[] };
     };
     for (const v of json.templating?.list ?? []) {
       if (v.type !== 'query') continue;
-      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(v.definition ?? '');
-      if (m === null) throw new Error(`${file}: variable ${v.name} is not label_values(selector, label): ${v.definition}`);
+      const definition = v.query?.query ?? '';
+      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(definition);
+      if (m === null) throw new Error(`${file}: variable ${v.name} is not label_values(selector, label): ${definition}`);
       out.push({ where: `${file} › $${v.name}`, name: v.name, selector: m[1]!, label: m[2]! });
     }
   }
