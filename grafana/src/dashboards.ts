@@ -143,7 +143,7 @@ function numbered(b: dashboard.DashboardBuilder): dashboard.Dashboard {
   const d = b.build();
   let id = 1;
   for (const p of d.panels ?? []) (p as { id?: number }).id = id++;
-  for (const v of d.templating?.list ?? []) for (const field of UNKNOWN_VARIABLE_FIELDS) delete (v as Record<string, unknown>)[field];
+  for (const v of d.templating?.list ?? []) for (const field of UNKNOWN_VARIABLE_FIELDS) delete (v as unknown as Record<string, unknown>)[field];
   return d;
 }
 

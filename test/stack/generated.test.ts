@@ -71,14 +71,14 @@ describe('dashboards', () => {
   it('offer a bot variable of every bot, all selected by default, several at a time', () => {
     for (const key of Object.keys(STACK_CONFIG.dashboardUids)) {
       const d = load(`poseidon-${key}`) as unknown as {
-        templating: { list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; definition?: string }[] };
+        templating: { list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; query?: { query?: string } }[] };
       };
       const bot = d.templating.list.find((v) => v.name === 'bot');
       expect(bot, key).toMatchObject({ multi: true, includeAll: true, current: { value: '$__all' } });
-      expect(bot?.definition, key).toBe('label_values(poseidon_build_info{job=~"$job"}, bot)');
+      expect(bot?.query?.query, key).toBe('label_values(poseidon_build_info{job=~"$job"}, bot)');
       // The variables after it narrow to the chosen bots.
       for (const v of d.templating.list.filter((x) => x.name === 'instance' || x.name === 'symbol'))
-        expect(v.definition, `${key} › ${v.name}`).toContain('bot=~"$bot"');
+        expect(v.query?.query, `${key} › ${v.name}`).toContain('bot=~"$bot"');
     }
   });
 
