@@ -2,7 +2,7 @@
 
 import type { Attributes } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DROPPED_RUNTIME_METRICS, RUNTIME_PREFIX } from './names.js';
 import { PrometheusText } from './PrometheusText.js';
@@ -28,6 +28,11 @@ export class Exposition {
     });
     this.writer = new PrometheusText(identity as Record<string, string>);
     this.runtime = runtimeMetrics ? runtimeRegistry(identity) : null;
+  }
+
+  /** What the pull reader collects, as the writer gets it. */
+  collect(): Promise<CollectionResult> {
+    return this.reader.collect();
   }
 
   /** The exposition as UTF-8 bytes; collection errors go to `onError`, the rest is still written. */

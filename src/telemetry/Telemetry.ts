@@ -2,7 +2,7 @@
 
 import type { Attributes, Counter, Gauge, Histogram } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationType, type IMetricReader, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { AggregationType, type CollectionResult, type IMetricReader, MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import type { EventSink } from '../events/EventSink.js';
 import { ERROR_SEVERITIES, ErrorType, EventType, type MonitorEvent } from '../events/types.js';
@@ -238,6 +238,11 @@ export class Telemetry implements EventSink {
   /** {@link scrape}'s text as UTF-8 bytes, as `/metrics` sends it. */
   scrapeBytes(): Promise<Buffer> {
     return this.exposition.bytes((error) => this.fail(this.name, error));
+  }
+
+  /** The metrics as the /metrics writer gets them, before writing (to compare writers on the same data). */
+  collect(): Promise<CollectionResult> {
+    return this.exposition.collect();
   }
 
   record(event: MonitorEvent): void {
