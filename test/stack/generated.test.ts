@@ -13,7 +13,7 @@ describe('generated stack files', () => {
   it('are committed exactly as grafana/src generates them (run `npm run dashboards` after editing it)', () => {
     const rendered = renderStack();
     expect([...rendered.keys()].sort()).toEqual([
-      'grafana/PANELS.md',
+      'docs/dashboards.md',
       'grafana/dashboards/poseidon-performance.json',
       'grafana/dashboards/poseidon-summary.json',
       'grafana/dashboards/poseidon-trading.json',
