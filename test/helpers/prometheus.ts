@@ -53,8 +53,8 @@ export interface PrometheusServer {
   readonly dataDir: string;
   /** Everything Prometheus wrote to stderr, for failure messages. */
   readonly log: () => string;
-  /** Instant query; a parse or execution error comes back as `ok: false`, never thrown. */
-  query(expr: string): Promise<QueryOutcome>;
+  /** Instant query, now or at `time` (epoch seconds); a parse or execution error comes back as `ok: false`, never thrown. */
+  query(expr: string, time?: number): Promise<QueryOutcome>;
   /** Series matching a selector (`/api/v1/series`) over the last hour. */
   series(match: string): Promise<Record<string, string>[]>;
   alerts(): Promise<PromAlert[]>;
@@ -146,8 +146,9 @@ export async function startPrometheus(
     url,
     dataDir: dir,
     log: () => stderr,
-    async query(expr) {
-      const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    async query(expr, time) {
+      const at = time === undefined ? '' : `&time=${time}`;
+      const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${at}`);
       if (body.status !== 'success') return { ok: false, error: body.error ?? 'unknown error' };
       const data = body.data as { resultType: string; result: unknown };
       if (data.resultType === 'scalar') return { ok: true, series: [{ metric: {}, value: data.result as [number, string] }] };

@@ -71,7 +71,9 @@ describe('dashboards', () => {
   it('offer a bot variable of every bot, all selected by default, several at a time', () => {
     for (const key of Object.keys(STACK_CONFIG.dashboardUids)) {
       const d = load(`poseidon-${key}`) as unknown as {
-        templating: { list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; query?: { query?: string } }[] };
+        templating: {
+          list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; query?: { query?: string } }[];
+        };
       };
       const bot = d.templating.list.find((v) => v.name === 'bot');
       expect(bot, key).toMatchObject({ multi: true, includeAll: true, current: { value: '$__all' } });

@@ -2,6 +2,7 @@
 // and every PromQL expression of the dashboards and rule files is evaluated against what it collected.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
@@ -91,6 +92,8 @@ function bravoRound(monitor: MonitoringSystem, clock: ManualClock, round: number
 
 describe.skipIf(binary === null)('the shipped stack against a real Prometheus', () => {
   let prometheus: PrometheusServer;
+  /** A central Prometheus the suite's one (the edge) forwards everything to with remote_write. */
+  let central: PrometheusServer;
   let alpha: MonitoringSystem;
   let bravo: MonitoringSystem;
   let alphaClock: ManualClock;
@@ -125,7 +128,13 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
     bravoInstance = new URL(bravo.metricsUrl!).host;
     // A target nobody listens on: a bot that is down.
     const dead = `127.0.0.1:${await freePort()}`;
-    prometheus = await startPrometheus(binary!, testPrometheusConfig([alphaInstance, bravoInstance, dead]));
+    central = await startPrometheus(binary!, stringify({ global: { evaluation_interval: '1s' } }), 20_000, [
+      '--web.enable-remote-write-receiver',
+    ]);
+    prometheus = await startPrometheus(
+      binary!,
+      testPrometheusConfig([alphaInstance, bravoInstance, dead], { remoteWrite: `${central.url}/api/v1/write` }),
+    );
 
     alphaRound(alpha, alphaClock, 1);
     bravoRound(bravo, bravoClock, 1);
@@ -137,6 +146,7 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
 
   afterAll(async () => {
     await prometheus?.stop();
+    await central?.stop();
     await alpha?.stop();
     await bravo?.stop();
   });
@@ -311,5 +321,47 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
     const unnamed = alerts.filter((a) => a.labels.bot === undefined);
     expect(unnamed.map((a) => a.labels.alertname)).toEqual(['PoseidonBotDown']);
     expect(unnamed[0]?.annotations.summary).toBe(`Bot ${unnamed[0]?.labels.instance} is down`);
+  });
+
+  it('gives every dashboard query the same figures on a central Prometheus fed by remote_write', async () => {
+    // A moment the edge has fully forwarded: every series the edge has there, the centre has too.
+    const at = Math.floor(Date.now() / 1000) - 5;
+    const everything = 'count({__name__=~".+"})';
+    const count = async (p: PrometheusServer) => {
+      const r = await p.query(everything, at);
+      return r.ok ? Number(r.series[0]?.value[1] ?? 0) : -1;
+    };
+    const edgeCount = await count(prometheus);
+    await central.waitFor('remote_write to catch up', async () => (await count(central)) === edgeCount);
+    const values = {
+      job: JOB,
+      instance: '.*',
+      bot: '.*',
+      symbol: '.*',
+      __rate_interval: '30s',
+      __interval: '5s',
+      __interval_ms: '5000',
+      __range: '5m',
+    };
+    const figures = async (p: PrometheusServer, expr: string) => {
+      const r = await p.query(expr, at);
+      if (!r.ok) throw new Error(`${expr}: ${r.error}`);
+      return Object.fromEntries(
+        r.series
+          .map((s) => [JSON.stringify(Object.entries(s.metric).sort()), Number(s.value[1]).toPrecision(9)])
+          .sort(([a], [b]) => (a! < b! ? -1 : 1)),
+      );
+    };
+    const differ: string[] = [];
+    let compared = 0;
+    for (const e of dashboardExprs()) {
+      const expr = substitute(e.expr, values);
+      const [edge, centre] = [await figures(prometheus, expr), await figures(central, expr)];
+      compared += Object.keys(edge).length;
+      if (JSON.stringify(edge) !== JSON.stringify(centre))
+        differ.push(`${e.where}: edge ${JSON.stringify(edge)} centre ${JSON.stringify(centre)}`);
+    }
+    expect(differ).toEqual([]);
+    expect(compared).toBeGreaterThan(100);
   });
 });
