@@ -10,6 +10,9 @@ import { METRICS } from '../../src/telemetry/names.js';
 import { STACK_CONFIG as C } from './config.js';
 import { Q } from './queries.js';
 
+/** Grafana's unit for basis points (it has none built in). */
+const BPS = 'suffix: bps';
+
 /** Panels query the data source chosen in the `datasource` variable. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template
 const DS: common.DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
@@ -41,17 +44,42 @@ function queries(targets: readonly Target[]): prometheus.DataqueryBuilder[] {
   });
 }
 
-/** Green below `warn`, red from it: the alert threshold drawn on the panel. */
-const thresholds = (red?: number): dashboard.ThresholdsConfigBuilder =>
-  new dashboard.ThresholdsConfigBuilder()
-    .mode(dashboard.ThresholdsMode.Absolute)
-    .steps([{ value: null as unknown as number, color: 'green' }, ...(red === undefined ? [] : [{ value: red, color: 'red' }])]);
+/**
+ * The colours of a panel: green below `red` and red from it (an alert threshold); red below
+ * `redBelow` and green from it; red below 0 and green from it (`sign`, for P&L); or one neutral
+ * colour for a figure that is neither good nor bad (a balance).
+ */
+function thresholds(o: PanelOpts): dashboard.ThresholdsConfigBuilder {
+  const base = null as unknown as number;
+  const steps =
+    o.redBelow !== undefined
+      ? [
+          { value: base, color: 'red' },
+          { value: o.redBelow, color: 'green' },
+        ]
+      : o.sign
+        ? [
+            { value: base, color: 'red' },
+            { value: 0, color: 'green' },
+          ]
+        : o.neutral
+          ? [{ value: base, color: 'text' }]
+          : [{ value: base, color: 'green' }, ...(o.red === undefined ? [] : [{ value: o.red, color: 'red' }])];
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+}
 
 interface PanelOpts {
   readonly unit?: string;
   readonly width?: number;
   readonly height?: number;
+  /** An alert threshold above which the figure is bad: drawn as a line on graphs. */
   readonly red?: number;
+  /** An alert threshold below which the figure is bad: drawn as a line on graphs. */
+  readonly redBelow?: number;
+  /** Red when negative, green otherwise. */
+  readonly sign?: boolean;
+  /** One neutral colour. */
+  readonly neutral?: boolean;
   readonly description: string;
 }
 
@@ -64,7 +92,7 @@ function statPanel(title: string, targets: readonly Target[], o: PanelOpts): sta
     .height(o.height ?? 4)
     .graphMode(common.BigValueGraphMode.None)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .thresholds(thresholds(o.red));
+    .thresholds(thresholds(o));
   if (o.unit !== undefined) p.unit(o.unit);
   for (const q of queries(targets)) p.withTarget(q);
   return p;
@@ -83,8 +111,9 @@ function graph(title: string, targets: readonly Target[], o: PanelOpts & { reado
         .placement(common.LegendPlacement.Bottom)
         .showLegend(true),
     )
-    .thresholds(thresholds(o.red));
-  if (o.red !== undefined) p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
+    .thresholds(thresholds(o));
+  if (o.red !== undefined || o.redBelow !== undefined)
+    p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
   if (o.bars) p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(60);
   if (o.unit !== undefined) p.unit(o.unit);
   for (const q of queries(targets)) p.withTarget(q);
@@ -143,7 +172,8 @@ function numbered(b: dashboard.DashboardBuilder): dashboard.Dashboard {
   const d = b.build();
   let id = 1;
   for (const p of d.panels ?? []) (p as { id?: number }).id = id++;
-  for (const v of d.templating?.list ?? []) for (const field of UNKNOWN_VARIABLE_FIELDS) delete (v as unknown as Record<string, unknown>)[field];
+  for (const v of d.templating?.list ?? [])
+    for (const field of UNKNOWN_VARIABLE_FIELDS) delete (v as unknown as Record<string, unknown>)[field];
   return d;
 }
 
@@ -178,16 +208,25 @@ export function summaryDashboard(): dashboard.Dashboard {
       }),
     )
     .withPanel(
-      statPanel('Balance', [target(Q.balance(m), '{{bot}}')], { width: 3, description: 'Account balance last reported by the bot.' }),
+      statPanel('Balance', [target(Q.balance(m), '{{bot}}')], {
+        unit: C.currencyUnit,
+        neutral: true,
+        width: 3,
+        description: 'Account balance last reported by the bot.',
+      }),
     )
     .withPanel(
       statPanel('Equity', [target(Q.equity(m), '{{bot}}')], {
+        unit: C.currencyUnit,
+        neutral: true,
         width: 3,
         description: 'Balance plus the unrealized P&L of open positions at their last market price.',
       }),
     )
     .withPanel(
       statPanel('Unrealized P&L', [target(Q.unrealizedPnl(m), '{{bot}}')], {
+        unit: C.currencyUnit,
+        sign: true,
         width: 3,
         description: 'Profit or loss of the open positions if they were closed at their last market price.',
       }),
@@ -209,10 +248,16 @@ export function summaryDashboard(): dashboard.Dashboard {
     .withRow(row('Last 24 hours'))
     .withPanel(statPanel('Trades 24 h', [target(Q.trades24h(m), 'trades')], { description: 'Trades executed in the last 24 h.' }))
     .withPanel(
-      statPanel('Volume 24 h', [target(Q.volume24h(m), 'volume')], { description: 'Notional traded in the last 24 h (quote currency).' }),
+      statPanel('Volume 24 h', [target(Q.volume24h(m), 'volume')], {
+        unit: C.currencyUnit,
+        neutral: true,
+        description: 'Notional traded in the last 24 h (quote currency).',
+      }),
     )
     .withPanel(
       statPanel('Realized P&L 24 h', [target(Q.pnl24h(m), 'P&L')], {
+        unit: C.currencyUnit,
+        sign: true,
         description: 'Change of realized P&L in the last 24 h (the gauge restarts at 0 with the bot).',
       }),
     )
@@ -233,11 +278,13 @@ export function summaryDashboard(): dashboard.Dashboard {
     .withRow(row('Balance and equity'))
     .withPanel(
       graph('Balance and equity', [target(Q.balance(m), '{{bot}} balance'), target(Q.equity(m), '{{bot}} equity')], {
+        unit: C.currencyUnit,
         description: 'The balance and the equity curve (balance plus unrealized P&L) of each bot.',
       }),
     )
     .withPanel(
       graph('Unrealized P&L', [target(Q.unrealizedPnl(m), '{{bot}}')], {
+        unit: C.currencyUnit,
         description: 'Unrealized P&L of all open positions of each bot, marked to the last market price.',
       }),
     )
@@ -267,6 +314,7 @@ export function tradingDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       graph('Volume per minute', [target(Q.volumePerMinuteBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         description: 'Notional traded per minute by symbol (quote currency).',
       }),
     )
@@ -278,6 +326,7 @@ export function tradingDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       graph('Fees per interval', [target(Q.feesPerIntervalBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         bars: true,
         description: "Fees paid by symbol in each bar's interval (quote currency).",
       }),
@@ -301,12 +350,12 @@ export function tradingDashboard(): dashboard.Dashboard {
       graph(
         'Slippage percentiles',
         [0.5, 0.95, 0.99].map((q) => target(Q.slippageQuantile(q, m), `{{symbol}} p${q * 100}`)),
-        { unit: 'none', description: 'Adverse slippage in basis points: p50, p95 and p99 by symbol.' },
+        { unit: BPS, description: 'Adverse slippage in basis points: p50, p95 and p99 by symbol.' },
       ),
     )
     .withPanel(
       graph('Slippage p95 (alert signal)', [target(Q.slippageP95Recorded(m), '{{symbol}}')], {
-        unit: 'none',
+        unit: BPS,
         red: C.slippageP95Bps,
         description: `The recorded p95 over ${C.rateWindow} that PoseidonHighSlippage watches (basis points).`,
       }),
@@ -314,16 +363,19 @@ export function tradingDashboard(): dashboard.Dashboard {
     .withRow(row('P&L and balance'))
     .withPanel(
       graph('Realized P&L by symbol', [target(Q.pnlBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         description: 'Realized P&L since the bot started, by symbol.',
       }),
     )
     .withPanel(
       graph('Unrealized P&L by symbol', [target(Q.unrealizedPnlBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         description: 'Unrealized P&L of the open position in each symbol at its last market price (0 when flat).',
       }),
     )
     .withPanel(
       graph('Balance and equity', [target(Q.balance(t), '{{bot}} balance'), target(Q.equity(t), '{{bot}} equity')], {
+        unit: C.currencyUnit,
         width: 24,
         description: 'Account balance and equity (balance plus unrealized P&L) over time.',
       }),
@@ -405,7 +457,7 @@ export function performanceDashboard(): dashboard.Dashboard {
       graph('Loop success ratio', [target(Q.loopSuccessRatio(m), '{{loop}}')], {
         unit: 'percentunit',
         width: 8,
-        red: undefined,
+        redBelow: 1 - C.loopFailureRatio,
         description: `Share of runs that succeeded over ${C.rateWindow} (PoseidonLoopFailureRatio below ${(1 - C.loopFailureRatio) * 100} %).`,
       }),
     )

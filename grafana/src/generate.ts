@@ -17,7 +17,9 @@ interface PanelJson {
 }
 
 /** One table per dashboard, a row per panel: what it shows and the PromQL behind it. */
-export function dashboardsMarkdown(dashboards: readonly { title: string; uid: string; description?: string; panels: PanelJson[] }[]): string {
+export function dashboardsMarkdown(
+  dashboards: readonly { title: string; uid: string; description?: string; panels: PanelJson[] }[],
+): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const out = [
     '# Dashboards',

@@ -156,3 +156,53 @@ describe('rules', () => {
     }
   });
 });
+
+describe('panel units and colours', () => {
+  type Panel = {
+    title: string;
+    type: string;
+    fieldConfig?: {
+      defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] }; custom?: Record<string, unknown> };
+    };
+  };
+  const panels = (key: string): Panel[] =>
+    (JSON.parse(readFileSync(join(REPO, 'grafana', 'dashboards', `poseidon-${key}.json`), 'utf8')) as { panels: Panel[] }).panels;
+  const panel = (key: string, title: string, type?: string): Panel => {
+    const p = panels(key).find((x) => x.title === title && (type === undefined || x.type === type));
+    if (p === undefined) throw new Error(`no panel ${title} on ${key}`);
+    return p;
+  };
+
+  it('shows money in the configured currency, P&L red or green by sign, balances in one neutral colour', () => {
+    for (const [key, title] of [
+      ['summary', 'Balance'],
+      ['summary', 'Equity'],
+      ['summary', 'Unrealized P&L'],
+      ['summary', 'Realized P&L 24 h'],
+      ['summary', 'Volume 24 h'],
+      ['trading', 'Realized P&L by symbol'],
+      ['trading', 'Balance and equity'],
+      ['trading', 'Fees per interval'],
+    ] as const)
+      expect(panel(key, title).fieldConfig?.defaults?.unit, `${key} › ${title}`).toBe(STACK_CONFIG.currencyUnit);
+    for (const title of ['Unrealized P&L', 'Realized P&L 24 h'])
+      expect(panel('summary', title, 'stat').fieldConfig?.defaults?.thresholds?.steps).toEqual([
+        { value: null, color: 'red' },
+        { value: 0, color: 'green' },
+      ]);
+    expect(panel('summary', 'Balance').fieldConfig?.defaults?.thresholds?.steps).toEqual([{ value: null, color: 'text' }]);
+  });
+
+  it('gives slippage in bps and draws each alert threshold as a line', () => {
+    expect(panel('trading', 'Slippage percentiles').fieldConfig?.defaults?.unit).toBe('suffix: bps');
+    const success = panel('performance', 'Loop success ratio').fieldConfig?.defaults;
+    expect(success?.thresholds?.steps).toEqual([
+      { value: null, color: 'red' },
+      { value: 1 - STACK_CONFIG.loopFailureRatio, color: 'green' },
+    ]);
+    expect(success?.custom?.thresholdsStyle).toEqual({ mode: 'line' });
+    expect(panel('performance', 'Time since last success').fieldConfig?.defaults?.thresholds?.steps.at(-1)?.value).toBe(
+      STACK_CONFIG.loopStalledSeconds,
+    );
+  });
+});
