@@ -154,5 +154,5 @@ export function recordingRulesYaml(rules: readonly RecordingRule[] = recordingRu
 /** `prometheus/rules/poseidon-alerts.yml` (of other settings for tests at short windows). */
 export function alertRulesYaml(rules: readonly AlertRule[] = ALERT_RULES): string {
   const doc = { groups: [{ name: 'poseidon.alerts', rules: rules.map((r) => ({ ...r })) }] };
-  return HEADER('poseidon-monitor alert rules; runbooks are in docs/runbook.md.') + stringify(doc, { lineWidth: 0 });
+  return HEADER('poseidon-monitor alert rules; runbooks are in docs/runbook.md, one section per alert.') + stringify(doc, { lineWidth: 0 });
 }

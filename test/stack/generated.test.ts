@@ -14,6 +14,7 @@ describe('generated stack files', () => {
     const rendered = renderStack();
     expect([...rendered.keys()].sort()).toEqual([
       'docs/dashboards.md',
+      'grafana/PANELS.md',
       'grafana/dashboards/poseidon-performance.json',
       'grafana/dashboards/poseidon-summary.json',
       'grafana/dashboards/poseidon-trading.json',
