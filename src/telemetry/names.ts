@@ -199,3 +199,19 @@ export const DROPPED_RUNTIME_METRICS: readonly string[] = [
   'poseidon_nodejs_active_requests_total',
   'poseidon_nodejs_active_resources_total',
 ];
+
+/** UCUM units (what OTLP carries) of the {@link MetricInfo.unit} words; a count of things is an annotation like `{trade}`. */
+const UCUM: Readonly<Record<string, string>> = {
+  seconds: 's',
+  'seconds since the Unix epoch': 's',
+  bytes: 'By',
+  ratio: '1',
+  '1': '1',
+  'basis points': '{bp}',
+  'as given in the unit label': '{value}',
+};
+
+/** A metric's unit as OTLP sends it (UCUM). */
+export function otlpUnit(info: MetricInfo): string {
+  return UCUM[info.unit] ?? `{${info.unit.replace(/s$/, '').replace(/ /g, '_')}}`;
+}
