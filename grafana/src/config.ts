@@ -55,6 +55,7 @@ export const STACK_CONFIG = Object.freeze({
     summary: 'poseidon-summary',
     trading: 'poseidon-trading',
     performance: 'poseidon-performance',
+    fleet: 'poseidon-fleet',
   },
   /** Auto-refresh of the dashboards: POSEIDON_DASHBOARD_REFRESH seconds (default 30) when they are generated. */
   dashboardRefresh: `${MonitoringConfig.fromEnv(process.env).dashboardRefreshSeconds}s`,

@@ -5,6 +5,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { METRICS } from '../../src/telemetry/names.js';
 import { STACK_CONFIG as C } from './config.js';
@@ -543,5 +544,62 @@ export function performanceDashboard(): dashboard.Dashboard {
         description: "Failures inside the monitor (store, telemetry, OTLP export, HTTP) in each bar's interval.",
       }),
     );
+  return numbered(b);
+}
+
+/** The fleet table's columns: header, query, unit, in the order shown. */
+const FLEET_COLUMNS: readonly { readonly header: string; readonly expr: (m: readonly string[]) => string; readonly unit: string }[] = [
+  { header: 'Up', expr: Q.up, unit: 'bool_yes_no' },
+  { header: 'Uptime', expr: Q.uptimeSeconds, unit: 's' },
+  { header: 'Equity', expr: Q.equity, unit: C.currencyUnit },
+  { header: 'Realized P&L 24 h', expr: Q.pnl24hByBot, unit: C.currencyUnit },
+  { header: 'Trades 24 h', expr: Q.trades24hByBot, unit: 'none' },
+  { header: 'Errors 24 h', expr: Q.errors24hByBot, unit: 'none' },
+  { header: 'Since last trade', expr: Q.secondsSinceTrade, unit: 's' },
+  { header: 'Since last loop success', expr: Q.secondsSinceLoopSuccess, unit: 's' },
+  { header: 'Firing alerts', expr: Q.firingAlertsByBot, unit: 'none' },
+];
+
+/** Every bot at a glance: one sortable row per bot, linking to its Summary. */
+export function fleetDashboard(): dashboard.Dashboard {
+  const m = TARGET;
+  const p = new table.PanelBuilder()
+    .title('Bots')
+    .description('One row per bot (click a column to sort); the bot name opens its Summary dashboard.')
+    .datasource(DS)
+    .span(24)
+    .height(16)
+    .unit('none')
+    .showHeader(true);
+  for (const [i, column] of FLEET_COLUMNS.entries()) {
+    const refId = String.fromCharCode(65 + i);
+    p.withTarget(
+      new prometheus.DataqueryBuilder().datasource(DS).expr(column.expr(m)).instant().format(prometheus.PromQueryFormat.Table).refId(refId),
+    );
+    p.overrideByName(`Value #${refId}`, [
+      { id: 'displayName', value: column.header },
+      { id: 'unit', value: column.unit },
+    ]);
+  }
+  p.withTransformation({ id: 'merge', options: {} });
+  p.withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, indexByName: { bot: 0, instance: 1 } } });
+  p.overrideByName('bot', [
+    {
+      id: 'links',
+      value: [
+        {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template
+          title: 'Summary of ${__value.text}',
+          url: `/d/${C.dashboardUids.summary}?var-bot=\${__value.text}&\${__url_time_range}`,
+        },
+      ],
+    },
+  ]);
+  const b = base(
+    C.dashboardUids.fleet,
+    'Poseidon / Fleet',
+    'Every bot at a glance: up, equity, P&L, trades, errors and liveness.',
+    false,
+  ).withPanel(p);
   return numbered(b);
 }

@@ -208,6 +208,13 @@ export const Q = Object.freeze({
   up: (m: Matchers) =>
     `max by (bot, instance) (${vec('up', withoutBot(m))} * on (job, instance) group_left (bot) ${vec(RECORDED.targetBot, m)}` +
     ` or on (job, instance) ${vec('up', m)})`,
+  // ---- the fleet: one row per bot (bot, instance) ----
+  pnl24hByBot: (m: Matchers) => `sum by (bot, instance) (delta(${vec(M.realizedPnl.name, m)}[24h]))`,
+  trades24hByBot: (m: Matchers) => `sum by (bot, instance) (${countIn(M.trades.name, m, '24h', '86400')})`,
+  errors24hByBot: (m: Matchers) => `sum by (bot, instance) (${countIn(M.errors.name, m, '24h', '86400')})`,
+  secondsSinceTrade: (m: Matchers) => `time() - max by (bot, instance) (${vec(M.lastTrade.name, m)})`,
+  secondsSinceLoopSuccess: (m: Matchers) => `time() - max by (bot, instance) (${vec(M.loopLastSuccess.name, m)})`,
+  firingAlertsByBot: (m: Matchers) => `count by (bot, instance) (${vec('ALERTS', ['alertstate="firing"', ...m])})`,
   uptimeSeconds: (m: Matchers) => `time() - max by (bot, instance) (${vec(R.startTime, m)})`,
   firingAlerts: (m: Matchers) => `count(${vec('ALERTS', ['alertstate="firing"', ...m])}) or vector(0)`,
   trades24h: (m: Matchers) => day(M.trades.name, m),

@@ -26,6 +26,8 @@ export interface ObservedState {
   readonly sources: TelemetrySources;
   readonly loops: LabelCap<LoopSeries>;
   readonly symbols: LabelCap<SymbolSeries>;
+  /** When the last trade was made (epoch milliseconds); 0 before any. */
+  lastTradeMillis(): number;
   readonly eventCounts: ReadonlyMap<string, EventCount>;
   /** Sinks whose failure counter shows 0 before their first failure. */
   readonly seededSinks: readonly string[];
@@ -54,6 +56,7 @@ function observeMonitor(meter: Meter, state: ObservedState): void {
   const callbacks = counter(meter, METRICS.callbackFailures);
   const sinks = counter(meter, METRICS.sinkFailures);
   const build = gauge(meter, METRICS.buildInfo);
+  const lastTrade = gauge(meter, METRICS.lastTrade);
   const buildAttributes = Object.freeze({ [Label.VERSION]: PACKAGE_VERSION });
   const { sources, loops } = state;
   const kindAttributes = new Map<string, Attributes>(
@@ -74,6 +77,8 @@ function observeMonitor(meter: Meter, state: ObservedState): void {
       result.observe(build, 1, buildAttributes);
       const value = sources.accountBalance();
       if (value !== null) result.observe(balance, value);
+      const traded = state.lastTradeMillis();
+      if (traded !== 0) result.observe(lastTrade, traded / 1000);
       // Every loop seen so far reports, so a loop that finished shows 0 rather than vanishing.
       counts.clear();
       for (const loop of loops.values()) counts.set(loops.get(loop), 0);
@@ -87,7 +92,7 @@ function observeMonitor(meter: Meter, state: ObservedState): void {
       for (const sink of state.seededSinks) if (!d.sinkFailures.has(sink)) result.observe(sinks, 0, sinkLabel(sink));
       for (const [sink, n] of d.sinkFailures) result.observe(sinks, n, sinkLabel(sink));
     },
-    [balance, active, callbacks, sinks, build],
+    [balance, active, callbacks, sinks, build, lastTrade],
   );
 }
 

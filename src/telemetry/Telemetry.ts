@@ -218,6 +218,7 @@ export class Telemetry implements EventSink {
       sources,
       loops: this.loops,
       symbols: this.trades.symbols,
+      lastTradeMillis: () => this.trades.lastTradeMillis,
       eventCounts: this.eventCounts,
       seededSinks: this.otlp ? [...BUILT_IN_SINKS, OTLP_SINK] : BUILT_IN_SINKS,
       store: () => this.storeSource,

@@ -36,6 +36,8 @@ export interface SymbolSeries {
 /** Every symbol's series, under the symbol cap (symbols beyond it are summed under `__other__`). */
 export class TradeSeries {
   readonly symbols: LabelCap<SymbolSeries>;
+  /** When the last trade was made (epoch milliseconds, the monitor's clock); 0 before any. */
+  lastTradeMillis = 0;
 
   constructor(maxSymbols: number, onOverflow: () => void) {
     this.symbols = new LabelCap<SymbolSeries>(
@@ -62,6 +64,7 @@ export class TradeSeries {
   /** A trade: its side's count and volume, the symbol's fees, execution time and slippage. */
   trade(event: EventByType[EventType.TRADE_EXECUTION]): void {
     const s = this.symbols.get(event.symbol);
+    this.lastTradeMillis = event.timestamp;
     let slippage: BucketHistogram;
     if (event.side === 'buy') {
       s.buyTrades++;

@@ -91,6 +91,13 @@ export const METRICS = Object.freeze({
     'ratio',
     'Account growth over the last full UTC hour ((closing − opening) / opening)',
   ),
+  lastTrade: m(
+    'poseidon_last_trade_timestamp_seconds',
+    'gauge',
+    [],
+    'seconds since the Unix epoch',
+    'Time of the last trade (absent before the first)',
+  ),
   loopExecutions: m('poseidon_loop_executions_total', 'counter', [LOOP, STATUS], 'runs', 'Trading-loop runs finished, by outcome'),
   loopDuration: m('poseidon_loop_duration_seconds', 'histogram', [LOOP], 'seconds', 'Duration of trading-loop runs'),
   loopLastSuccess: m(

@@ -21,6 +21,7 @@ function typeErrors(dashboards: Record<string, string>): Record<string, string[]
     Object.entries(dashboards).map(([name, json]) => [
       join(dir, `__${name}.check.ts`),
       "import type { Dashboard } from '@grafana/schema';\n" +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source text, not a JavaScript template
         'type Loose<T> = T extends string ? `${T}` : T extends readonly (infer U)[] ? Loose<U>[] : T extends object ? { [K in keyof T]: Loose<T[K]> } : T;\n' +
         `export const dashboard: Loose<Dashboard> = ${json};\n`,
     ]),

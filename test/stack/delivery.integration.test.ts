@@ -166,6 +166,29 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     expect(Number(before.series[0]?.value[1] ?? 0)).toBeLessThan(7);
   }, 60_000);
 
+  it('shows every bot process on the Fleet dashboard, one row each, linking to its Summary', async () => {
+    const fleet = dashboardExprs().filter((e) => e.where.startsWith('poseidon-fleet.json'));
+    expect(fleet.length).toBe(9);
+    const vars = { job: BOT_JOB, instance: '.*', bot: '.*' };
+    const column = async (title: string): Promise<Record<string, number>> => {
+      const e = fleet.find((x) => x.where.endsWith(`› ${title}`));
+      if (e === undefined) throw new Error(`no fleet query ${title}`);
+      const r = await prometheus.query(substitute(e.expr, vars));
+      if (!r.ok) throw new Error(`${title}: ${r.error}`);
+      return Object.fromEntries(r.series.map((x) => [x.metric.bot ?? '?', Number(x.value[1])]));
+    };
+    await prometheus.waitFor("delta's trades scraped", async () => (await column('Bots › E')).delta === 7);
+    expect(await column('Bots › A')).toEqual({ alpha: 1, bravo: 1, charlie: 1, delta: 1 });
+    expect(await column('Bots › E')).toEqual({ delta: 7 });
+    expect(await column('Bots › F')).toMatchObject({ alpha: 1, bravo: 0, charlie: 0, delta: 1 });
+    const sinceTrade = await column('Bots › G');
+    expect(Object.keys(sinceTrade)).toEqual(['delta']);
+    expect(sinceTrade.delta).toBeGreaterThanOrEqual(0);
+    expect(sinceTrade.delta).toBeLessThan(600);
+    const json = readFileSync(join(REPO, 'grafana', 'dashboards', 'poseidon-fleet.json'), 'utf8');
+    expect(json).toContain(`/d/${STACK_CONFIG.dashboardUids.summary}?var-bot=\${__value.text}`);
+  }, 60_000);
+
   it('pages a stalled loop, and resolves it when the loop succeeds again', async () => {
     await waitDelivered('pager', 'PoseidonTradingLoopStalled', 'bravo', 'firing');
     const [stalled] = delivered('pager', 'PoseidonTradingLoopStalled', 'bravo', 'firing');

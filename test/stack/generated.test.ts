@@ -15,6 +15,7 @@ describe('generated stack files', () => {
     expect([...rendered.keys()].sort()).toEqual([
       'docs/dashboards.md',
       'grafana/PANELS.md',
+      'grafana/dashboards/poseidon-fleet.json',
       'grafana/dashboards/poseidon-performance.json',
       'grafana/dashboards/poseidon-summary.json',
       'grafana/dashboards/poseidon-trading.json',
