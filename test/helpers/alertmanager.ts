@@ -1,11 +1,10 @@
 // Test helper: runs a real Alertmanager on a loopback port with a temporary data dir, and a local webhook receiver that keeps what it is sent.
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './prometheus.js';
+import { freePort, spawnServer } from './prometheus.js';
 import { findBinary } from './promtool.js';
 
 /** The Alertmanager binary (`alertmanager`, or `prometheus-alertmanager` as Debian names it), or null when not installed. */
@@ -80,8 +79,7 @@ export async function startAlertmanager(binary: string, configYaml: string, read
   writeFileSync(configFile, configYaml);
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  let stderr = '';
-  const child: ChildProcess = spawn(
+  const server = spawnServer(
     binary,
     [
       `--config.file=${configFile}`,
@@ -90,35 +88,14 @@ export async function startAlertmanager(binary: string, configYaml: string, read
       '--cluster.listen-address=',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    dir,
   );
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-  });
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) {
-      child.kill('SIGTERM');
-      const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exit;
-      clearTimeout(killTimer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { stop } = server;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exited) {
+    if (server.exited()) {
       await stop();
-      throw new Error(`alertmanager exited:\n${stderr}`);
+      throw new Error(`alertmanager exited:\n${server.log()}`);
     }
     try {
       if ((await fetch(`http://${address}/-/ready`)).ok) break;
@@ -127,9 +104,9 @@ export async function startAlertmanager(binary: string, configYaml: string, read
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`alertmanager not ready after ${readyTimeoutMs} ms:\n${stderr}`);
+      throw new Error(`alertmanager not ready after ${readyTimeoutMs} ms:\n${server.log()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100).unref());
   }
-  return { address, log: () => stderr, stop };
+  return { address, log: server.log, stop };
 }

@@ -65,6 +65,46 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
+/** A server process the tests started: its stderr, whether it exited, and a stop that also removes its directory. */
+export interface ServerProcess {
+  readonly log: () => string;
+  readonly exited: () => boolean;
+  /** SIGTERM (SIGKILL after 5 s), then removes `dir`; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `binary` with `args`, stdout ignored and stderr kept; `dir` is its temporary directory. */
+export function spawnServer(binary: string, args: readonly string[], dir: string): ServerProcess {
+  let stderr = '';
+  const child: ChildProcess = spawn(binary, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  let stopped = false;
+  return {
+    log: () => stderr,
+    exited: () => exited,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) {
+        child.kill('SIGTERM');
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exit;
+        clearTimeout(killTimer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** The prometheus binary, or null when it is not installed (throws under CI, see findBinary). */
 export function findPrometheus(): string | null {
   return findBinary('prometheus');
@@ -92,8 +132,7 @@ export async function startPrometheus(
   writeFileSync(configFile, configYaml);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let stderr = '';
-  const child: ChildProcess = spawn(
+  const proc = spawnServer(
     binary,
     [
       `--config.file=${configFile}`,
@@ -102,42 +141,20 @@ export async function startPrometheus(
       '--log.level=warn',
       ...extraArgs,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    dir,
   );
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-  });
-
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) {
-      child.kill('SIGTERM');
-      const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exit;
-      clearTimeout(killTimer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { stop } = proc;
 
   const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (exited) throw new Error(`prometheus exited while waiting for ${what}:\n${stderr}`);
+      if (proc.exited()) throw new Error(`prometheus exited while waiting for ${what}:\n${proc.log()}`);
       try {
         if (await check()) return;
       } catch {
         // not answering yet
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${proc.log()}`);
       await pause(200);
     }
   };
@@ -145,7 +162,7 @@ export async function startPrometheus(
   const server: PrometheusServer = {
     url,
     dataDir: dir,
-    log: () => stderr,
+    log: proc.log,
     async query(expr, time) {
       const at = time === undefined ? '' : `&time=${time}`;
       const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${at}`);
