@@ -19,7 +19,11 @@ const rounds = arg('rounds', 200);
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const telemetry = new Telemetry(
   new MonitoringConfig({ clock, botName: 'bench-bot' }),
-  { accountBalance: () => 1000, activeLoops: () => [], diagnostics: new Diagnostics() },
+  {
+    state: { accountBalance: () => 1000, activeLoops: () => [], unrealizedPnl: () => ({ total: 0, bySymbol: [] }), equity: () => 1000 },
+    notifier: null,
+    diagnostics: new Diagnostics(),
+  },
   { runtimeMetrics: false },
 );
 for (let s = 0; s < symbols; s++)

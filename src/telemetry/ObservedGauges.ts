@@ -31,8 +31,8 @@ export interface ObservedState {
   readonly eventCounts: ReadonlyMap<string, EventCount>;
   /** Sinks whose failure counter shows 0 before their first failure. */
   readonly seededSinks: readonly string[];
-  /** The store's figures, or null before the monitor names a store. */
-  store(): (() => StoreStats) | null;
+  /** The store, or null before the monitor names one. */
+  store(): { stats(): StoreStats } | null;
   /** Counts a failure of telemetry itself. */
   fail(error: unknown): void;
 }
@@ -75,14 +75,14 @@ function observeMonitor(meter: Meter, state: ObservedState): void {
   meter.addBatchObservableCallback(
     (result) => {
       result.observe(build, 1, buildAttributes);
-      const value = sources.accountBalance();
+      const value = sources.state.accountBalance();
       if (value !== null) result.observe(balance, value);
       const traded = state.lastTradeMillis();
       if (traded !== 0) result.observe(lastTrade, traded / 1000);
       // Every loop seen so far reports, so a loop that finished shows 0 rather than vanishing.
       counts.clear();
       for (const loop of loops.values()) counts.set(loops.get(loop), 0);
-      for (const run of sources.activeLoops()) {
+      for (const run of sources.state.activeLoops()) {
         const l = loops.get(run.loopName);
         counts.set(l, (counts.get(l) ?? 0) + 1);
       }
@@ -117,10 +117,9 @@ function observeMarks(meter: Meter, state: ObservedState): void {
   const reported = new Set<SymbolSeries>();
   meter.addBatchObservableCallback(
     (result) => {
-      const value = sources.equity?.() ?? null;
+      const value = sources.state.equity();
       if (value !== null) result.observe(equity, value);
-      const positions = sources.unrealizedPnl?.();
-      if (positions === undefined) return;
+      const positions = sources.state.unrealizedPnl().bySymbol;
       bySeries.clear();
       for (const p of positions) {
         // peek first: a symbol already bound (or summed under __other__) is not counted as an overflow again.
@@ -142,7 +141,7 @@ function observeNotifications(meter: Meter, state: ObservedState): void {
   const dropped = counter(meter, METRICS.notificationsDropped);
   meter.addBatchObservableCallback(
     (result) => {
-      const n = state.sources.notifications?.() ?? null;
+      const n = state.sources.notifier?.stats ?? null;
       if (n === null) return;
       result.observe(sent, n.sent);
       result.observe(failed, n.failed);
@@ -162,11 +161,11 @@ function observeStoreStats(meter: Meter, state: ObservedState): void {
   const written = counter(meter, METRICS.storeRowsWritten);
   meter.addBatchObservableCallback(
     (result: BatchObservableResult) => {
-      const source = state.store();
-      if (source === null) return;
+      const store = state.store();
+      if (store === null) return;
       let s: StoreStats;
       try {
-        s = source();
+        s = store.stats();
       } catch (error) {
         state.fail(error);
         return;

@@ -15,6 +15,7 @@ import {
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { Clock, TimerHandle } from '../clock.js';
+import { deadlineAgentFactory } from '../internal/deadlineAgent.js';
 import { METRICS, otlpUnit } from './names.js';
 import type { OtlpEndpoint, OtlpTemporality } from './otlpEndpoint.js';
 
@@ -68,6 +69,7 @@ export class OtlpMetricReader extends MetricReader {
       url: options.endpoint.url,
       headers: { ...options.endpoint.headers },
       timeoutMillis: options.endpoint.timeoutMillis,
+      httpAgentOptions: deadlineAgentFactory(options.endpoint.timeoutMillis),
       // From the monitor's configuration, not the exporter's own reading of process.env.
       temporalityPreference: TEMPORALITIES[options.endpoint.temporality][0],
     });

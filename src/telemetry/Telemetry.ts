@@ -8,6 +8,7 @@ import type { EventSink } from '../events/EventSink.js';
 import { ERROR_SEVERITIES, ErrorType, EventType, type MonitorEvent } from '../events/types.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
+import type { MonitorStateView } from '../monitor/MonitorState.js';
 import type { NotifierStats } from '../notify/WebhookNotifier.js';
 import { Exposition } from './Exposition.js';
 import { LabelCap } from './LabelCap.js';
@@ -20,16 +21,10 @@ import { TradeSeries } from './TradeSeries.js';
 
 /** What telemetry reads from the monitor at collection time. */
 export interface TelemetrySources {
-  /** The last account balance, or null before the first. */
-  accountBalance(): number | null;
-  /** Loop runs in progress. */
-  activeLoops(): Iterable<{ readonly loopName: string }>;
-  /** Unrealized P&L of each open position at its last market price. @default no positions */
-  unrealizedPnl?(): Iterable<{ readonly symbol: string; readonly unrealizedPnl: number }>;
-  /** Account balance plus unrealized P&L, or null before the first balance. @default no equity series */
-  equity?(): number | null;
-  /** The webhook notifier's counts, or null when no webhook is configured. @default no notification series */
-  notifications?(): NotifierStats | null;
+  /** Balance, loop runs in progress, open positions marked to market, equity. */
+  readonly state: Pick<MonitorStateView, 'accountBalance' | 'activeLoops' | 'unrealizedPnl' | 'equity'>;
+  /** The webhook notifier, or null when no webhook is configured (no notification series). */
+  readonly notifier: { readonly stats: NotifierStats } | null;
   /** The monitor's failure counters; telemetry reports its own failures here too. */
   readonly diagnostics: Diagnostics;
 }
@@ -78,7 +73,7 @@ export class Telemetry implements EventSink {
   private readonly provider: MeterProvider;
   private readonly exposition: Exposition;
   private readonly otlp: OtlpMetricReader | null;
-  private storeSource: (() => StoreStats) | null = null;
+  private storeSource: { stats(): StoreStats } | null = null;
   private stopping: Promise<void> | null = null;
   private readonly clock: MonitoringConfig['clock'];
 
@@ -227,8 +222,8 @@ export class Telemetry implements EventSink {
   }
 
   /** Exports the store's figures (`poseidon_db_size_bytes`, `poseidon_store_*`) from `source`, read at collection time. */
-  observeStore(source: () => StoreStats): void {
-    this.storeSource = source;
+  observeStore(store: { stats(): StoreStats }): void {
+    this.storeSource = store;
   }
 
   /** The current metrics in the Prometheus text exposition format (version 0.0.4). */

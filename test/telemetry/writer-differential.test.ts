@@ -17,7 +17,19 @@ const clock = new ManualClock(Date.UTC(2026, 0, 1));
 function fedTelemetry(): Telemetry {
   const t = new Telemetry(
     new MonitoringConfig({ clock, botName: 'diff-bot', strategy: 'grid' }),
-    { accountBalance: () => 1000.5, activeLoops: () => [{ loopName: 'main' }], equity: () => 990.25, diagnostics: new Diagnostics() },
+    {
+      state: {
+        accountBalance: () => 1000.5,
+        activeLoops: () => [{ loopName: 'main', executionId: 'run-1', startTime: clock.now(), tradesExecuted: 0 }],
+        unrealizedPnl: () => ({
+          total: -10.25,
+          bySymbol: [{ symbol: 'BTCUSDT', unrealizedPnl: -10.25, quantity: 1, averageCost: 110.25, markPrice: 100 }],
+        }),
+        equity: () => 990.25,
+      },
+      notifier: null,
+      diagnostics: new Diagnostics(),
+    },
     { runtimeMetrics: false },
   );
   for (const [i, symbol] of ['BTCUSDT', 'ETH"USD', 'SOL\\USD'].entries()) {
