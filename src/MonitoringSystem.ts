@@ -510,16 +510,14 @@ export class MonitoringSystem {
   }
 
   /**
-   * Rebuilds open positions from this bot's stored trades, so a sell after a restart realizes
-   * against the cost of the buys made before it: the positions retention carried over from the
-   * trades it deleted, then the trades still stored. Skipped when this run has already traded
+   * Restores open positions from history (one row per symbol, kept by the writer), so a sell after
+   * a restart realizes against the cost of the buys made before it. Skipped when this run has already traded
    * (trades logged before `start()`).
    */
   private restorePositions(): void {
     if (!this.store.isRunning || this.ledger.positionsList().length > 0) return;
     try {
-      for (const position of this.store.carriedPositions()) this.ledger.restore(position);
-      this.store.replayTrades((trade) => this.ledger.apply(trade));
+      for (const position of this.store.positions()) this.ledger.restore(position);
     } catch (error) {
       this.diagnostics.sinkFailed('ledger', error, this.now());
     }

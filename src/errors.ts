@@ -49,3 +49,17 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return 'an object';
 }
+
+/** What a flush could not make durable: records accepted before the call that were not written. */
+export class FlushError extends Error {
+  override readonly name = 'FlushError';
+  /** History rows recorded before the flush that are not durable. */
+  readonly historyRows: number;
+  /** Log lines recorded before the flush that did not reach their file. */
+  readonly logLines: number;
+  constructor(counts: { readonly historyRows: number; readonly logLines: number }) {
+    super(`flush incomplete: ${counts.historyRows} history rows and ${counts.logLines} log lines are not durable`);
+    this.historyRows = counts.historyRows;
+    this.logLines = counts.logLines;
+  }
+}

@@ -67,7 +67,8 @@ export type {
   TradeQuery,
 } from './store/queries.js';
 export { SqliteBackend, type SqliteBackendOptions, type SqliteSynchronous } from './store/SqliteBackend.js';
-export type { StoreBackend, TableCounts } from './store/StoreBackend.js';
+export type { TableCounts } from './store/HistoryReader.js';
+export type { StoreBackend } from './store/StoreBackend.js';
 export { SCHEMA_VERSION, TABLES, type TableName } from './store/schema.js';
 export {
   DROPPED_RUNTIME_METRICS,

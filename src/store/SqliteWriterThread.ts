@@ -2,7 +2,7 @@
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
-import type { SqliteBackend, SqliteBackendOptions } from './SqliteBackend.js';
+import type { SqliteBackendOptions } from './SqliteBackend.js';
 import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
 
 /** Rows between WAL checkpoints on the thread's connection, unless the backend names its own figure. */
@@ -45,10 +45,15 @@ export class SqliteWriterThread {
   /** Arrays the thread handed back with its last answer, for the next batch to be copied into. */
   private spare: BatchBuffers | null = null;
 
-  private constructor(backend: SqliteBackend, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
+  private constructor(
+    path: string,
+    options: Readonly<SqliteBackendOptions>,
+    onResult: (result: WriterResult) => void,
+    onExit: (thread: SqliteWriterThread) => void,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const data: WriterThreadData = { path: backend.filePath!, options: threadOptions(backend.options), port: port2, signal: this.signal };
+    const data: WriterThreadData = { path, options: threadOptions(options), port: port2, signal: this.signal };
     // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
     // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
     const fromSource = import.meta.url.endsWith('.ts');
@@ -87,18 +92,19 @@ ${load}.catch((e) => {
   }
 
   /**
-   * Starts a writer thread on `backend`'s file and waits until it has opened the database. Returns
-   * null (and leaves nothing running) when it cannot, so the store writes on the caller's thread.
+   * Starts a writer thread on the file at `path` (opened with the owner's `options`) and waits until
+   * it has opened the database. Returns null (and leaves nothing running) when it cannot, so the
+   * store writes on the caller's thread.
    */
   static start(
-    backend: SqliteBackend,
+    path: string,
+    options: Readonly<SqliteBackendOptions>,
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
   ): SqliteWriterThread | null {
-    if (backend.filePath === null) return null;
     let thread: SqliteWriterThread;
     try {
-      thread = new SqliteWriterThread(backend, onResult, onExit);
+      thread = new SqliteWriterThread(path, options, onResult, onExit);
     } catch {
       return null;
     }

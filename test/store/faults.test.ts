@@ -132,7 +132,7 @@ describe('storage faults', () => {
     await m.stop();
     locker.exec('COMMIT');
     locker.close();
-    expect(reported.some((r) => /stopped with 1 rows not written/.test(r))).toBe(true);
+    expect(reported.some((r) => /flush incomplete: 1 history rows/.test(r))).toBe(true);
     // Kept in memory: a restart writes it.
     await m.start();
     await m.flush();
