@@ -15,6 +15,7 @@ import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type S
 import { RowQueue } from './RowQueue.js';
 import { type CleanupResult, DAY_MS, deleteOlderThan } from './retention.js';
 import type { StoreBackend } from './StoreBackend.js';
+import { StoreCounters } from './StoreCounters.js';
 import type { TableName } from './schema.js';
 
 export { type CleanupResult, DAY_MS } from './retention.js';
@@ -60,9 +61,6 @@ const TABLE_OF_TYPE: Partial<Record<EventType, TableName>> = {
   [EventType.ERROR_EVENT]: 'errors',
 };
 
-/** At most one report per this many milliseconds while a fault lasts; every failure is still counted. */
-const REPORT_INTERVAL_MS = 60_000;
-
 /**
  * Rows per writer-thread batch. Larger than on the caller's thread, where a transaction stops the
  * event loop: off it, fewer commits write fewer WAL pages. Bigger batches hold more memory.
@@ -87,7 +85,6 @@ export class HistoryStore implements EventSink, HistoryReader {
   private readonly rowsPerTransaction: number;
   private readonly retentionDays: number | null;
   private readonly retentionChunkRows: number;
-  private readonly onFailure: (error: unknown) => void;
   private readonly exitFlusher: ExitFlusher | null;
   private readonly useThread: boolean;
   private writer: BatchWriter | null = null;
@@ -102,18 +99,9 @@ export class HistoryStore implements EventSink, HistoryReader {
   private running = false;
   private stopping: Promise<void> | null = null;
   private cleanup: Promise<unknown> | null = null;
-  // A fault episode lasts from the first failure (or drop) to the next successful write.
-  private failing = false;
-  private dropping = false;
-  private lastReportAt = Number.NEGATIVE_INFINITY;
   /** performance.now() of the last idle check of the database location. */
   private lastLocationCheck = Number.NEGATIVE_INFINITY;
-  private writeFailures = 0;
-  private droppedRows = 0;
-  private rowsWritten = 0;
-  private flushes = 0;
-  private lastFlushDurationMs = 0;
-  private lastFlushRows = 0;
+  private readonly counters: StoreCounters;
 
   constructor(
     readonly backend: StoreBackend,
@@ -126,7 +114,7 @@ export class HistoryStore implements EventSink, HistoryReader {
     this.rowsPerTransaction = options.rowsPerTransaction ?? 5000;
     this.retentionDays = options.retentionDays;
     this.retentionChunkRows = options.retentionChunkRows ?? 5000;
-    this.onFailure = options.onFailure;
+    this.counters = new StoreCounters(options.clock, options.onFailure, options.maxBufferRows);
     this.backlogRows = Math.max(1, Math.floor(options.maxBufferRows / 2));
     this.buffer = new RowQueue(Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS));
     this.useThread = options.writerThread ?? false;
@@ -141,16 +129,16 @@ export class HistoryStore implements EventSink, HistoryReader {
     const buffer = this.buffer;
     const writer = this.writer;
     if (buffer.length + (writer === null ? 0 : writer.inflightRows) >= this.maxBufferRows) {
-      this.dropped();
+      this.counters.dropped();
       return;
     }
     buffer.push(event);
     // Back-pressure: a bot logging faster than the writer commits (or never yielding to the timers)
     // hands the backlog over here, or waits for the batch in flight, rather than growing the
     // buffer until rows are dropped. Never while a fault lasts.
-    if (buffer.length >= this.backlogRows && writer !== null && this.running && !this.failing) writer.relieve();
+    if (buffer.length >= this.backlogRows && writer !== null && this.running && !this.counters.failing) writer.relieve();
     // Not while a fault lasts: retries then wait for the interval instead of hammering a locked file.
-    if (buffer.length >= this.flushAtRows && !this.earlyFlushArmed && this.running && !this.failing) {
+    if (buffer.length >= this.flushAtRows && !this.earlyFlushArmed && this.running && !this.counters.failing) {
       // Not written here: the write happens on the next timer turn, off the caller's stack.
       this.earlyFlushArmed = true;
       this.armFlush(0);
@@ -233,57 +221,18 @@ export class HistoryStore implements EventSink, HistoryReader {
     return this.writer.drain();
   }
 
-  /** What the writer reports: counted here, reported through `onFailure`. */
+  /** What the writer reports: counted and reported by the counters. */
   private readonly report: WriteReport = {
-    succeeded: (rows, durationMs) => {
-      this.rowsWritten += rows;
-      this.flushes++;
-      this.lastFlushRows = rows;
-      this.lastFlushDurationMs = durationMs;
-      this.failing = false;
-      if (this.buffer.length < this.maxBufferRows) this.dropping = false;
-    },
-    failed: (error) => this.failed(error),
-    refused: (eventType, message) => {
-      this.droppedRows++;
-      this.report_(new Error(`history row refused by the database and dropped (${eventType}): ${message}`), true);
-    },
-    wantsMore: () => this.running && !this.failing && this.buffer.length >= this.flushAtRows,
+    succeeded: (rows, durationMs) => this.counters.succeeded(rows, durationMs, this.buffer.length),
+    failed: (error) => this.counters.failed(error),
+    refused: (eventType, message) => this.counters.refused(eventType, message),
+    wantsMore: () => this.running && !this.counters.failing && this.buffer.length >= this.flushAtRows,
     ended: (writer, error) => {
       if (this.writer !== writer) return;
       this.writer = new InThreadWriter(this.backend, this.buffer, this.report, this.rowsPerTransaction);
-      this.report_(error, true);
+      this.counters.report(error, true);
     },
   };
-
-  private failed(error: unknown): void {
-    this.writeFailures++;
-    const first = !this.failing;
-    this.failing = true;
-    this.report_(error, first);
-  }
-
-  private dropped(): void {
-    this.droppedRows++;
-    if (!this.dropping) {
-      this.dropping = true;
-      this.report_(
-        new Error(`history buffer full (${this.maxBufferRows} rows): new rows are dropped and counted until a flush succeeds`),
-        true,
-      );
-    }
-  }
-
-  private report_(error: unknown, force = false): void {
-    const now = this.clock.now();
-    if (!force && now - this.lastReportAt < REPORT_INTERVAL_MS) return;
-    this.lastReportAt = now;
-    try {
-      this.onFailure(error);
-    } catch {
-      // Reporting must not turn a failed write into an exception in the bot.
-    }
-  }
 
   private armFlush(delayMs: number): void {
     if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
@@ -305,7 +254,8 @@ export class HistoryStore implements EventSink, HistoryReader {
   /**
    * Notices the database deleted or renamed under the running process (rows would go on into a
    * file nobody can open): counts a write failure, reports it, and opens the configured location
-   * anew, where the rows not yet written go next. False when the location is not open now.
+   * anew, where the rows not yet written go at the next interval (until then the failure shows in
+   * the health status). False when nothing is to be written this turn.
    */
   private checkLocation(): boolean {
     // Before every write; when idle, once per interval of real time (a manual clock may run a
@@ -317,18 +267,19 @@ export class HistoryStore implements EventSink, HistoryReader {
     if (this.backend.isOpen) {
       const changed = this.backend.locationChanged?.() ?? null;
       if (changed === null) return true;
-      this.failed(new Error(`history database lost: ${changed}; opening it anew (rows written to the old file are not in the new one)`));
+      this.counters.failed(
+        new Error(`history database lost: ${changed}; opening it anew (rows written to the old file are not in the new one)`),
+      );
       this.closeWriter();
       this.backend.close();
     }
     try {
       this.backend.open();
       this.writer = this.startWriter();
-      return true;
     } catch (error) {
-      this.failed(error);
-      return false;
+      this.counters.failed(error);
     }
+    return false;
   }
 
   private closeWriter(): void {
@@ -364,7 +315,7 @@ export class HistoryStore implements EventSink, HistoryReader {
     const days = this.retentionDays!;
     if (this.cleanup === null) {
       const run = this.cleanupOldData(days)
-        .catch((error: unknown) => this.report_(error, true))
+        .catch((error: unknown) => this.counters.report(error, true))
         .finally(() => {
           if (this.cleanup === run) this.cleanup = null;
         });
@@ -450,15 +401,16 @@ export class HistoryStore implements EventSink, HistoryReader {
 
   /** The store's figures for telemetry; cheap, never throws. */
   stats(): StoreStats {
+    const c = this.counters;
     return {
       dbSizeBytes: this.sizeBytes(),
       bufferedRows: this.pendingRows,
-      writeFailures: this.writeFailures,
-      droppedRows: this.droppedRows,
-      rowsWritten: this.rowsWritten,
-      flushes: this.flushes,
-      lastFlushDurationMs: this.lastFlushDurationMs,
-      lastFlushRows: this.lastFlushRows,
+      writeFailures: c.writeFailures,
+      droppedRows: c.droppedRows,
+      rowsWritten: c.rowsWritten,
+      flushes: c.flushes,
+      lastFlushDurationMs: c.lastFlushDurationMs,
+      lastFlushRows: c.lastFlushRows,
     };
   }
 

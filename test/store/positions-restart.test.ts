@@ -52,6 +52,25 @@ describe('positions after a restart', () => {
     expect(second.getTradingDashboard({ hours: 1 }).recentTrades[0]!.realizedPnl).toBe(22.15);
   });
 
+  it('restores positions from the one row per symbol the writer keeps, reading no trade', async () => {
+    const path = join(dirs.make(), 'carry-only.db');
+    const clock = new ManualClock(T0);
+    const first = await started(path, clock, 'alpha');
+    first.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 2, price: 100, fee: 0.2 });
+    first.logTrade({ symbol: 'BTCUSDT', side: 'sell', quantity: 1, price: 120 });
+    first.logTrade({ symbol: 'ETHUSDT', side: 'sell', quantity: 1, price: 50 });
+    await first.stop();
+    // Without the trades, only the carry can give the positions back.
+    const raw = openRaw(path);
+    raw.exec('DELETE FROM trades');
+    raw.close();
+    const second = await started(path, clock, 'alpha');
+    expectSamePositions(second.getPositions(), [
+      { symbol: 'BTCUSDT', quantity: 1, averageCost: 100.1, realizedPnl: 19.9 },
+      { symbol: 'ETHUSDT', quantity: -1, averageCost: 50, realizedPnl: 0 },
+    ]);
+  });
+
   it('another bot sharing the file starts flat', async () => {
     const path = join(dirs.make(), 'shared.db');
     const clock = new ManualClock(T0);
