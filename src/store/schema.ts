@@ -181,7 +181,7 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'position_carry holds every written trade folded (kept by the writer), and writer_lease: one writer per bot',
     up(db) {
       db.exec(WRITER_LEASE_DDL);
-      foldStoredTrades(db);
+      foldTradesIntoCarry(db);
     },
   },
 ];
@@ -198,10 +198,11 @@ CREATE TABLE IF NOT EXISTS writer_lease (
 `;
 
 /**
- * Version 7: position_carry held the trades retention deleted; from now on it holds every trade
- * written (the writer folds each batch in), so the stored trades are folded on top of it once here.
+ * Folds every stored trade into position_carry, per bot. At the migration to version 7 (the carry
+ * held only the trades retention deleted; from then on the writer folds each batch in), and for a
+ * file whose trades were written by another program (the benchmarks' generated history).
  */
-function foldStoredTrades(db: Database.Database): void {
+export function foldTradesIntoCarry(db: Database.Database): void {
   const carried = db.prepare(
     'SELECT symbol, quantity, average_cost AS averageCost, realized_pnl AS realizedPnl FROM position_carry WHERE bot = ?',
   );
