@@ -197,6 +197,11 @@ CREATE TABLE IF NOT EXISTS writer_lease (
 ) WITHOUT ROWID;
 `;
 
+/** Sets a bot's carried position of one symbol: (bot, symbol, quantity, average_cost, realized_pnl). */
+export const UPSERT_CARRY = `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
+    realized_pnl = excluded.realized_pnl`;
+
 /**
  * Folds every stored trade into position_carry, per bot. At the migration to version 7 (the carry
  * held only the trades retention deleted; from then on the writer folds each batch in), and for a
@@ -210,11 +215,7 @@ export function foldTradesIntoCarry(db: Database.Database): void {
     `SELECT symbol, side, quantity, price, fee, CASE WHEN pnl_source = 'caller' THEN realized_pnl END AS pnl
      FROM trades WHERE bot = ? ORDER BY timestamp, id`,
   );
-  const upsert = db.prepare(
-    `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
-        realized_pnl = excluded.realized_pnl`,
-  );
+  const upsert = db.prepare(UPSERT_CARRY);
   const bots = (db.prepare('SELECT DISTINCT bot FROM trades').all() as { bot: string }[]).map((r) => r.bot);
   for (const bot of bots) {
     const positions = carryPositions(
