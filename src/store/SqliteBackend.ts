@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { DatabaseLocation } from '../config/MonitoringConfig.js';
-import type { GrowthMetric } from '../events/types.js';
+import type { GrowthEvent } from '../events/types.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
@@ -182,7 +182,7 @@ export class SqliteBackend implements StoreBackend {
     return this.open_().reader.analytics();
   }
 
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     return this.open_().reader.lastGrowthBefore(hourStart);
   }
 
