@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { consoleSuite } from './console.js';
 import { dashboardsSuite } from './dashboards.js';
 import { eventLoopSuite } from './eventloop.js';
 import { isQuick, machineFacts, runMode, runSuite, type Suite, type SuiteResult } from './harness.js';
@@ -19,6 +20,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   scrape: scrapeSuite,
   dashboards: dashboardsSuite,
   memory: memorySuite,
+  console: consoleSuite,
   startup: startupSuite,
 };
 
