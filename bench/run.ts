@@ -10,6 +10,7 @@ import { logTradeSuite } from './logtrade.js';
 import { memorySuite } from './memory.js';
 import { toMarkdown } from './report.js';
 import { scrapeSuite } from './scrape.js';
+import { startupSuite } from './startup.js';
 import { systemSuite } from './system.js';
 import { throughputSuite } from './throughput.js';
 
@@ -21,6 +22,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   dashboards: dashboardsSuite,
   memory: memorySuite,
   console: consoleSuite,
+  startup: startupSuite,
   system: systemSuite,
 };
 

@@ -20,16 +20,14 @@ export function resumeFromHistory(
 }
 
 /**
- * Rebuilds open positions from this bot's stored trades, so a sell after a restart realizes
- * against the cost of the buys made before it: the positions retention carried over from the
- * trades it deleted, then the trades still stored. Skipped when this run has already traded
+ * Restores open positions from history (one row per symbol, kept by the writer), so a sell after a
+ * restart realizes against the cost of the buys made before it. Skipped when this run has already traded
  * (trades logged before `start()`).
  */
 function restorePositions(store: HistoryStore, ledger: PnlLedger, diagnostics: Diagnostics, clock: Clock): void {
   if (!store.isRunning || ledger.positionsList().length > 0) return;
   try {
-    for (const position of store.carriedPositions()) ledger.restore(position);
-    store.replayTrades((trade) => ledger.apply(trade));
+    for (const position of store.positions()) ledger.restore(position);
   } catch (error) {
     diagnostics.sinkFailed('ledger', error, clock.now());
   }

@@ -1,24 +1,23 @@
-// HistoryStore: the store sink — buffers events on the hot path, writes them in batches, survives faults.
+// HistoryStore: the store sink — buffers events on the hot path, hands them to a BatchWriter, survives faults, reports losses.
 
 import { performance } from 'node:perf_hooks';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { Clock, TimerHandle } from '../clock.js';
-import { ValidationError } from '../errors.js';
+import { FlushError, ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
 import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
-import type { RowBatch } from './batchCodec.js';
+import { type BatchWriter, InThreadWriter, type WriteReport } from './BatchWriter.js';
+import type { HistoryReader, TableCounts } from './HistoryReader.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import { RowQueue } from './RowQueue.js';
-import { SqliteBackend } from './SqliteBackend.js';
-import { SqliteWriterThread } from './SqliteWriterThread.js';
-import type { ReplayedTrade, StoreBackend, TableCounts } from './StoreBackend.js';
-import { TABLES, type TableName } from './schema.js';
-import { isPermanent } from './writeFaults.js';
-import type { WriterResult } from './writerThread.js';
+import { type CleanupResult, DAY_MS, deleteOlderThan } from './retention.js';
+import type { StoreBackend } from './StoreBackend.js';
+import { StoreCounters } from './StoreCounters.js';
+import type { TableName } from './schema.js';
 
-export const DAY_MS = 86_400_000;
+export { type CleanupResult, DAY_MS } from './retention.js';
 
 export interface HistoryStoreOptions {
   /** Timers and `now()`. */
@@ -36,21 +35,13 @@ export interface HistoryStoreOptions {
   /** Rows deleted per statement by retention. @default 5000 */
   readonly retentionChunkRows?: number;
   /**
-   * Write a SQLite file from a thread of its own (see {@link SqliteWriterThread}), so commits and
+   * Write from a thread of the backend's own (`StoreBackend.startThreadWriter`), so commits and
    * checkpoints never stop the bot's event loop. Falls back to writing on the caller's thread when
-   * the thread cannot start. Ignored for other backends. @default false
+   * the thread cannot start or the backend has none. @default false
    */
   readonly writerThread?: boolean;
   /** Failures go here (the facade passes them to `diagnostics.sinkFailed('store', …)`). */
   readonly onFailure: (error: unknown) => void;
-}
-
-/** What `cleanupOldData` deleted. */
-export interface CleanupResult {
-  /** Rows stamped before this instant (epoch ms) were deleted. */
-  readonly cutoff: number;
-  readonly deleted: Readonly<Record<TableName, number>>;
-  readonly total: number;
 }
 
 /** Row counts per table and the file size, as `getDatabaseStats()` reports them. */
@@ -65,29 +56,21 @@ const TABLE_OF_TYPE: Partial<Record<EventType, TableName>> = {
   [EventType.ERROR_EVENT]: 'errors',
 };
 
-/** At most one report per this many milliseconds while a fault lasts; every failure is still counted. */
-const REPORT_INTERVAL_MS = 60_000;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * Rows per writer-thread transaction. Larger than on the caller's thread, where a transaction
- * stops the event loop: off it, fewer commits write fewer WAL pages. Bigger batches save a little
- * more CPU but hold more memory.
+ * Rows per writer-thread batch. Larger than on the caller's thread, where a transaction stops the
+ * event loop: off it, fewer commits write fewer WAL pages. Bigger batches hold more memory.
  */
 const THREAD_BATCH_ROWS = 10_000;
 
-/** Longest a synchronous flush waits for the writer thread's answer before reporting a failure. */
-const THREAD_WAIT_MS = 30_000;
-
 /**
  * The history sink. `record` appends the event to a bounded buffer (encoded, see `RowBatch`) and
- * returns; the buffer is written in one transaction per flush: every `flushIntervalMs`, early at
- * `flushAtRows`, and on `flush()`, `stop()`, queries, process exit and (opt-in) SIGTERM/SIGINT. A
- * crash loses at most the rows of the last flush interval. A failed flush keeps its rows, counts the failure, reports it,
- * and is retried; rows beyond `maxBufferRows` are dropped and counted, never silently.
+ * returns; a {@link BatchWriter} writes the buffer in transactions: every `flushIntervalMs`, early
+ * at `flushAtRows`, and on `flush()`, `stop()`, queries and `flushSync()` (the monitor's exit hooks).
+ * A crash loses at most the rows of the last flush interval. A failed write keeps its rows, counts
+ * the failure, reports it and is retried; `flush()` and `stop()` reject with {@link FlushError}
+ * saying how many rows are not durable; rows beyond `maxBufferRows` are dropped and counted.
  */
-export class HistoryStore implements EventSink {
+export class HistoryStore implements EventSink, HistoryReader {
   readonly name = 'store';
   private readonly buffer: RowQueue;
   private readonly clock: Clock;
@@ -97,33 +80,22 @@ export class HistoryStore implements EventSink {
   private readonly rowsPerTransaction: number;
   private readonly retentionDays: number | null;
   private readonly retentionChunkRows: number;
-  private readonly onFailure: (error: unknown) => void;
   private readonly useThread: boolean;
-  private thread: SqliteWriterThread | null = null;
-  /** Rows handed to the writer thread and not yet answered for; written before anything in `buffer`. */
-  private inflight: RowBatch | null = null;
+  private writer: BatchWriter | null = null;
   /**
-   * Buffered rows past which the hot path waits for the writer thread: half the buffer limit, so a
-   * checkpoint or a slow disk holding the thread for a second or two does not stop the bot.
+   * Buffered rows past which the hot path relieves the writer: half the buffer limit, so a
+   * checkpoint or a slow disk holding a writer thread for a second or two does not stop the bot.
    */
   private readonly backlogRows: number;
-  private readonly threadBatchRows: number;
   private flushTimer: TimerHandle | null = null;
   private retentionTimer: TimerHandle | null = null;
   private earlyFlushArmed = false;
   private running = false;
   private stopping: Promise<void> | null = null;
   private cleanup: Promise<unknown> | null = null;
-  // A fault episode lasts from the first failure (or drop) to the next successful flush.
-  private failing = false;
-  private dropping = false;
-  private lastReportAt = Number.NEGATIVE_INFINITY;
-  private writeFailures = 0;
-  private droppedRows = 0;
-  private rowsWritten = 0;
-  private flushes = 0;
-  private lastFlushDurationMs = 0;
-  private lastFlushRows = 0;
+  /** performance.now() of the last idle check of the database location. */
+  private lastLocationCheck = Number.NEGATIVE_INFINITY;
+  private readonly counters: StoreCounters;
 
   constructor(
     readonly backend: StoreBackend,
@@ -136,11 +108,10 @@ export class HistoryStore implements EventSink {
     this.rowsPerTransaction = options.rowsPerTransaction ?? 5000;
     this.retentionDays = options.retentionDays;
     this.retentionChunkRows = options.retentionChunkRows ?? 5000;
-    this.onFailure = options.onFailure;
-    this.threadBatchRows = Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS);
+    this.counters = new StoreCounters(options.clock, options.onFailure, options.maxBufferRows);
     this.backlogRows = Math.max(1, Math.floor(options.maxBufferRows / 2));
-    this.buffer = new RowQueue(this.threadBatchRows);
-    this.useThread = (options.writerThread ?? false) && backend instanceof SqliteBackend && backend.filePath !== null;
+    this.buffer = new RowQueue(Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS));
+    this.useThread = options.writerThread ?? false;
   }
 
   // ── hot path ───────────────────────────────────────────────────────────────
@@ -148,20 +119,18 @@ export class HistoryStore implements EventSink {
   record(event: MonitorEvent): void {
     if (event.eventType === EventType.SYSTEM_EVENT) return;
     const buffer = this.buffer;
-    if (buffer.length + (this.inflight === null ? 0 : this.inflight.length) >= this.maxBufferRows) {
-      this.dropped();
+    const writer = this.writer;
+    if (buffer.length + (writer === null ? 0 : writer.inflightRows) >= this.maxBufferRows) {
+      this.counters.dropped();
       return;
     }
     buffer.push(event);
-    // Back-pressure: a bot logging faster than SQLite can commit (or never yielding to the timers)
+    // Back-pressure: a bot logging faster than the writer commits (or never yielding to the timers)
     // hands the backlog over here, or waits for the batch in flight, rather than growing the
     // buffer until rows are dropped. Never while a fault lasts.
-    if (buffer.length >= this.backlogRows && this.thread !== null && this.running && !this.failing) {
-      if (this.inflight === null) this.postBatch();
-      else this.settleInflight(true);
-    }
+    if (buffer.length >= this.backlogRows && writer !== null && this.running && !this.counters.failing) writer.relieve();
     // Not while a fault lasts: retries then wait for the interval instead of hammering a locked file.
-    if (buffer.length >= this.flushAtRows && !this.earlyFlushArmed && this.running && !this.failing) {
+    if (buffer.length >= this.flushAtRows && !this.earlyFlushArmed && this.running && !this.counters.failing) {
       // Not written here: the write happens on the next timer turn, off the caller's stack.
       this.earlyFlushArmed = true;
       this.armFlush(0);
@@ -170,23 +139,39 @@ export class HistoryStore implements EventSink {
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
 
-  /** Opens the backend, starts the flush timer and retention; throws when the database cannot be opened. */
+  /**
+   * Opens the backend, starts the writer, the flush timer and retention; throws when the backend
+   * cannot be opened (a refused file is left as it was found).
+   */
   start(): void {
     if (this.running) return;
     this.backend.open();
-    if (this.useThread) this.thread = SqliteWriterThread.start(this.backend as SqliteBackend, this.onThreadResult, this.onThreadExit);
+    this.writer = this.startWriter();
     this.running = true;
     this.stopping = null;
     this.armFlush(this.flushIntervalMs);
     if (this.retentionDays !== null) this.runRetention();
   }
 
-  /** Writes everything buffered. Failures are counted and reported, never thrown. */
-  flush(): void {
-    this.flushSync();
+  private startWriter(): BatchWriter {
+    const threaded = this.useThread ? (this.backend.startThreadWriter?.(this.buffer, this.report) ?? null) : null;
+    return threaded ?? new InThreadWriter(this.backend, this.buffer, this.report, this.rowsPerTransaction);
   }
 
-  /** Flushes, stops timers, and closes the backend. Safe to call twice. */
+  /**
+   * Writes everything recorded so far. Rejects with {@link FlushError} (its `historyRows` the rows
+   * recorded before the call that are not durable; they stay buffered and are retried) when the
+   * backend cannot take them; the failure is also counted and reported.
+   */
+  async flush(): Promise<void> {
+    if (!this.flushSync()) throw new FlushError({ historyRows: this.pendingRows, logLines: 0 });
+  }
+
+  /**
+   * Flushes, stops timers, and closes the backend, whatever the flush did. Safe to call
+   * twice. Rejects with {@link FlushError} after closing when rows could not be written (they are
+   * kept in memory, and a later `start()` writes them).
+   */
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     this.stopping = this.doStop();
@@ -199,16 +184,13 @@ export class HistoryStore implements EventSink {
     this.clearTimers();
     // Retention checks `running` before each chunk, so this wait is at most one chunk long.
     await this.cleanup?.catch(() => undefined);
+    let written = true;
     if (this.backend.isOpen) {
-      if (!this.flushSync()) {
-        this.report(
-          new Error(`history store stopped with ${this.pendingRows} rows not written (kept in memory until the next start)`),
-          true,
-        );
-      }
-      this.closeThread();
+      written = this.flushSync();
+      this.closeWriter();
       this.backend.close();
     }
+    if (!written || this.pendingRows > 0) throw new FlushError({ historyRows: this.pendingRows, logLines: 0 });
   }
 
   /** True between `start()` and `stop()`. */
@@ -223,104 +205,29 @@ export class HistoryStore implements EventSink {
 
   // ── writing ────────────────────────────────────────────────────────────────
 
-  /**
-   * Writes the whole buffer now, in transactions of `rowsPerTransaction`. Returns true when the
-   * buffer is empty afterwards. Never throws.
-   */
+  /** Writes the whole buffer now. Returns true when nothing is left unwritten. Never throws. */
   flushSync(): boolean {
-    if (this.thread !== null) return this.drainThread();
-    if (this.buffer.length === 0) return true;
-    if (!this.backend.isOpen) return false;
-    while (this.buffer.length > 0) {
-      if (!this.writeChunk()) return false;
-    }
-    this.backend.afterFlush();
-    return true;
-  }
-
-  private writeChunk(): boolean {
-    const rows = this.buffer.peek()!;
-    const n = Math.min(rows.length, this.rowsPerTransaction);
-    const started = performance.now();
-    try {
-      this.backend.writeBatch(rows, 0, n);
-    } catch (error) {
-      if (!isPermanent(error)) {
-        this.failed(error);
-        return false;
-      }
-      return this.writeRowByRow(rows, n);
-    }
-    this.buffer.dropFirst(n);
-    this.succeeded(n, performance.now() - started);
-    return true;
-  }
-
-  /**
-   * A batch refused for its content (a row SQLite cannot take): write the rows one by one so only
-   * the bad ones are dropped, each counted and reported. Stops at a fault that is not the rows'.
-   */
-  private writeRowByRow(rows: RowBatch, n: number): boolean {
-    const started = performance.now();
-    let done = 0;
-    let dropped = 0;
-    while (done < n) {
-      try {
-        this.backend.writeBatch(rows, done, done + 1);
-      } catch (error) {
-        if (!isPermanent(error)) {
-          this.buffer.dropFirst(done);
-          this.failed(error);
-          return false;
-        }
-        dropped++;
-        this.droppedRows++;
-        this.report(new Error(`history row refused by the database and dropped (${rows.at(done).eventType}): ${String(error)}`), true);
-      }
-      done++;
-    }
-    this.buffer.dropFirst(n);
-    this.succeeded(n - dropped, performance.now() - started);
-    return true;
-  }
-
-  private succeeded(rows: number, durationMs: number): void {
-    this.rowsWritten += rows;
-    this.flushes++;
-    this.lastFlushRows = rows;
-    this.lastFlushDurationMs = durationMs;
-    this.failing = false;
-    if (this.buffer.length < this.maxBufferRows) this.dropping = false;
-  }
-
-  private failed(error: unknown): void {
-    this.writeFailures++;
-    const first = !this.failing;
-    this.failing = true;
-    this.report(error, first);
-  }
-
-  private dropped(): void {
-    this.droppedRows++;
-    if (!this.dropping) {
-      this.dropping = true;
-      this.report(
-        new Error(`history buffer full (${this.maxBufferRows} rows): new rows are dropped and counted until a flush succeeds`),
-        true,
-      );
+    for (;;) {
+      const writer = this.writer;
+      if (writer === null) return this.buffer.length === 0;
+      const drained = writer.drain();
+      // A writer thread that ended while draining was replaced by a writer on this thread: go on with it.
+      if (drained || this.writer === writer) return drained;
     }
   }
 
-  private report(error: unknown, force = false): void {
-    const now = this.clock.now();
-    if (!force && now - this.lastReportAt < REPORT_INTERVAL_MS) return;
-    this.lastReportAt = now;
-    try {
-      this.onFailure(error);
-    } catch {
-      // Reporting must not turn a failed write into an exception in the bot.
-    }
-  }
+  /** What the writer reports: counted and reported by the counters. */
+  private readonly report: WriteReport = {
+    succeeded: (rows, durationMs) => this.counters.succeeded(rows, durationMs, this.buffer.length),
+    failed: (error) => this.counters.failed(error),
+    refused: (eventType, message) => this.counters.refused(eventType, message),
+    wantsMore: () => this.running && !this.counters.failing && this.buffer.length >= this.flushAtRows,
+    ended: (writer, error) => {
+      if (this.writer !== writer) return;
+      this.writer = new InThreadWriter(this.backend, this.buffer, this.report, this.rowsPerTransaction);
+      this.counters.report(error, true);
+    },
+  };
 
   private armFlush(delayMs: number): void {
     if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
@@ -331,129 +238,62 @@ export class HistoryStore implements EventSink {
     this.flushTimer = null;
     this.earlyFlushArmed = false;
     if (!this.running) return;
-    if (this.thread !== null) {
-      // The next batch leaves when the one in flight is answered (onThreadResult).
-      if (this.inflight === null && this.buffer.length > 0) this.postBatch();
+    if (!this.checkLocation()) {
       this.armFlush(this.flushIntervalMs);
       return;
     }
-    // One chunk per turn keeps a long backlog (after an outage) from stalling the event loop.
-    let ok = true;
-    if (this.buffer.length > 0) {
-      ok = this.writeChunk();
-      if (ok && this.buffer.length === 0) this.backend.afterFlush();
-    }
-    this.armFlush(ok && this.buffer.length > 0 ? 0 : this.flushIntervalMs);
+    const more = this.writer!.step();
+    this.armFlush(more ? 0 : this.flushIntervalMs);
   };
-
-  // ── writer thread ──────────────────────────────────────────────────────────
-
-  /** Rows not yet written: in flight to the writer thread, then buffered. */
-  private get pendingRows(): number {
-    return this.buffer.length + (this.inflight === null ? 0 : this.inflight.length);
-  }
-
-  /** Buffered and in-flight rows, oldest first (what a query adds to the database's answer). */
-  private pending(): readonly MonitorEvent[] {
-    const buffered = this.buffer.toArray();
-    return this.inflight === null ? buffered : this.inflight.toArray().concat(buffered);
-  }
-
-  /** Hands the oldest buffered rows (at most `threadBatchRows`) to the thread. */
-  private postBatch(): void {
-    const batch = this.buffer.shift();
-    if (batch === undefined) return;
-    this.inflight = batch;
-    try {
-      this.thread!.write(batch);
-    } catch (error) {
-      // Not cloneable (only a hand-made event can be) or the thread is gone: keep the rows, report.
-      this.inflight = null;
-      this.buffer.unshift(batch);
-      this.failed(error);
-    }
-  }
-
-  /** The thread ended on its own (it should not): its batch is kept, and writing goes on from this thread. */
-  private readonly onThreadExit = (thread: SqliteWriterThread): void => {
-    if (this.thread !== thread) return;
-    this.thread = null;
-    if (this.inflight !== null) {
-      this.buffer.unshift(this.inflight);
-      this.inflight = null;
-    }
-    this.report(new Error('history writer thread ended unexpectedly; writing from the main thread from now on'), true);
-  };
-
-  private readonly onThreadResult = (result: WriterResult): void => {
-    if (result.kind !== 'write' || this.inflight === null) return;
-    this.settle(result);
-    // A backlog goes out batch after batch, each as soon as the previous one is committed.
-    if (this.running && !this.failing && this.buffer.length >= this.flushAtRows) this.postBatch();
-  };
-
-  /** Applies the answer for the batch in flight. Returns true when all of it is handled. */
-  private settle(result: WriterResult & { kind: 'write' }): boolean {
-    const batch = this.inflight!;
-    this.inflight = null;
-    for (const r of result.refused) {
-      this.droppedRows++;
-      this.report(new Error(`history row refused by the database and dropped (${r.eventType}): ${r.message}`), true);
-    }
-    if (result.consumed < batch.length) {
-      batch.dropFirst(result.consumed);
-      this.buffer.unshift(batch);
-    } else {
-      this.buffer.recycle(batch);
-    }
-    if (result.error !== null) {
-      if (result.written > 0) this.rowsWritten += result.written;
-      this.failed(Object.assign(new Error(result.error.message), { code: result.error.code ?? undefined }));
-      return false;
-    }
-    this.succeeded(result.written, result.durationMs);
-    return true;
-  }
-
-  /** Writes everything through the thread, waiting for each batch. Never throws. */
-  private drainThread(): boolean {
-    for (;;) {
-      if (this.inflight !== null) {
-        const result = this.thread!.wait(THREAD_WAIT_MS);
-        if (result === null) {
-          this.failed(new Error(`history writer thread did not answer within ${THREAD_WAIT_MS} ms`));
-          return false;
-        }
-        if (result.kind === 'write' && !this.settle(result)) return false;
-      }
-      if (this.buffer.length === 0) return true;
-      this.postBatch();
-      if (this.inflight === null) return false;
-    }
-  }
 
   /**
-   * Waits for the batch in flight: before the main connection writes itself (retention), or as
-   * back-pressure, then sending the next batch at once (`sendNext`).
+   * Notices the database deleted or renamed under the running process (rows would go on into a
+   * file nobody can open): counts a write failure, reports it, and opens the configured location
+   * anew, where the rows not yet written go at the next interval (until then the failure shows in
+   * the health status). False when nothing is to be written this turn.
    */
-  private settleInflight(sendNext: boolean): void {
-    if (this.thread === null || this.inflight === null) return;
-    const result = this.thread.wait(THREAD_WAIT_MS);
-    if (result === null || result.kind !== 'write') return;
-    if (sendNext) this.onThreadResult(result);
-    else this.settle(result);
+  private checkLocation(): boolean {
+    // Before every write; when idle, once per interval of real time (a manual clock may run a
+    // day of ticks in a moment, and an idle check is a file-system call).
+    const idle = this.buffer.length === 0;
+    const now = performance.now();
+    if (this.backend.isOpen && idle && now - this.lastLocationCheck < this.flushIntervalMs) return true;
+    if (idle) this.lastLocationCheck = now;
+    if (this.backend.isOpen) {
+      const changed = this.backend.locationChanged?.() ?? null;
+      if (changed === null) return true;
+      this.counters.failed(
+        new Error(`history database lost: ${changed}; opening it anew (rows written to the old file are not in the new one)`),
+      );
+      this.closeWriter();
+      this.backend.close();
+    }
+    try {
+      this.backend.open();
+      this.writer = this.startWriter();
+    } catch (error) {
+      this.counters.failed(error);
+    }
+    return false;
   }
 
-  private closeThread(): void {
-    const thread = this.thread;
-    if (thread === null) return;
-    this.thread = null;
-    thread.close(THREAD_WAIT_MS);
-    // Only after a thread that did not answer: the rows stay pending, and a restart writes them.
-    if (this.inflight !== null) {
-      this.buffer.unshift(this.inflight);
-      this.inflight = null;
-    }
+  private closeWriter(): void {
+    const writer = this.writer;
+    if (writer === null) return;
+    this.writer = null;
+    writer.close();
+  }
+
+  /** Rows not yet written: in flight to a writer thread, then buffered. */
+  private get pendingRows(): number {
+    return this.buffer.length + (this.writer === null ? 0 : this.writer.inflightRows);
+  }
+
+  /** Rows in flight and buffered, oldest first (what a query adds to the backend's answer). */
+  private pending(): readonly MonitorEvent[] {
+    const buffered = this.buffer.toArray();
+    const inflight = this.writer === null ? [] : this.writer.inflightEvents();
+    return inflight.length === 0 ? buffered : inflight.concat(buffered);
   }
 
   private clearTimers(): void {
@@ -470,7 +310,7 @@ export class HistoryStore implements EventSink {
     const days = this.retentionDays!;
     if (this.cleanup === null) {
       const run = this.cleanupOldData(days)
-        .catch((error: unknown) => this.report(error, true))
+        .catch((error: unknown) => this.counters.report(error, true))
         .finally(() => {
           if (this.cleanup === run) this.cleanup = null;
         });
@@ -491,24 +331,15 @@ export class HistoryStore implements EventSink {
     if (!this.backend.isOpen) throw new Error('history store is not open (call start() first)');
     const cutoff = this.clock.now() - days * DAY_MS;
     this.flushSync();
-    const deleted = {} as Record<TableName, number>;
-    let total = 0;
-    for (const table of TABLES) {
-      deleted[table] = 0;
-      for (;;) {
-        // stop() waits for this run: it ends at the next chunk instead of finishing a long delete.
-        if (!this.running || !this.backend.isOpen) break;
-        // The main connection deletes; the writer thread's batch in flight is committed first.
-        this.settleInflight(false);
-        const n = this.backend.deleteOlderThan(table, cutoff, this.retentionChunkRows);
-        deleted[table] += n;
-        total += n;
-        if (n < this.retentionChunkRows) break;
-        await yieldToEventLoop();
-      }
-    }
-    if (total > 0) this.backend.optimize();
-    return { cutoff, deleted, total };
+    // stop() waits for this run: it ends at the next chunk instead of finishing a long delete. The
+    // backend's connection deletes; a writer thread's batch in flight is committed first.
+    return deleteOlderThan(
+      this.backend,
+      cutoff,
+      this.retentionChunkRows,
+      () => this.running,
+      () => this.writer?.settle(),
+    );
   }
 
   // ── reading ────────────────────────────────────────────────────────────────
@@ -530,19 +361,10 @@ export class HistoryStore implements EventSink {
     return this.backend.analytics();
   }
 
-  /**
-   * Calls `visit` with this bot's trades in the order they happened, everything logged so far
-   * included; returns how many (0 where history does not outlive the process).
-   */
-  replayTrades(visit: (trade: ReplayedTrade) => void): number {
-    if (this.backend.replayTrades === undefined) return 0;
+  /** This bot's positions as every trade written left them (one row per symbol); none where history does not outlive the process. */
+  positions(): Position[] {
     this.flushSync();
-    return this.backend.replayTrades(visit);
-  }
-
-  /** This bot's positions as the trades deleted by retention left them; none where history does not outlive the process. */
-  carriedPositions(): Position[] {
-    return this.backend.carriedPositions?.() ?? [];
+    return this.backend.positions();
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */
@@ -556,28 +378,34 @@ export class HistoryStore implements EventSink {
     return best;
   }
 
-  /** Rows per table (buffered rows included) and the size on disk. */
-  databaseStats(): DatabaseStats {
+  /** Rows per table, buffered rows included. */
+  counts(): TableCounts {
     this.flushSync();
     const counts = this.backend.counts();
     for (const e of this.pending()) {
       const table = TABLE_OF_TYPE[e.eventType];
       if (table !== undefined) counts[table]++;
     }
-    return Object.freeze({ ...counts, db_size_bytes: this.sizeBytes() });
+    return counts;
+  }
+
+  /** Rows per table (buffered rows included) and the size on disk. */
+  databaseStats(): DatabaseStats {
+    return Object.freeze({ ...this.counts(), db_size_bytes: this.sizeBytes() });
   }
 
   /** The store's figures for telemetry; cheap, never throws. */
   stats(): StoreStats {
+    const c = this.counters;
     return {
       dbSizeBytes: this.sizeBytes(),
       bufferedRows: this.pendingRows,
-      writeFailures: this.writeFailures,
-      droppedRows: this.droppedRows,
-      rowsWritten: this.rowsWritten,
-      flushes: this.flushes,
-      lastFlushDurationMs: this.lastFlushDurationMs,
-      lastFlushRows: this.lastFlushRows,
+      writeFailures: c.writeFailures,
+      droppedRows: c.droppedRows,
+      rowsWritten: c.rowsWritten,
+      flushes: c.flushes,
+      lastFlushDurationMs: c.lastFlushDurationMs,
+      lastFlushRows: c.lastFlushRows,
     };
   }
 

@@ -1,6 +1,7 @@
 // MemoryBackend: history kept in process memory (POSEIDON_STORAGE=memory), same query semantics as SQLite.
 
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import type { Position } from '../analytics/PnlLedger.js';
 import {
   type ErrorEvent,
   EventType,
@@ -10,9 +11,10 @@ import {
   type TradeEvent,
 } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
+import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
-import type { StoreBackend, TableCounts } from './StoreBackend.js';
+import type { StoreBackend } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
 
 const TABLE_OF: Partial<Record<EventType, TableName>> = {
@@ -59,9 +61,10 @@ export class MemoryBackend implements StoreBackend {
     this.open_ = true;
   }
 
-  writeBatch(rows: RowBatch, start: number, end: number): void {
+  writeBatch(rows: RowBatch, start: number, end: number): number {
     if (!this.open_) throw new Error('history store is not open');
     const trades = this.tables.get('trades')!;
+    let written = 0;
     for (let i = start; i < end; i++) {
       const e = rows.at(i);
       if (e.eventType === EventType.PROFIT_LOSS) {
@@ -78,8 +81,10 @@ export class MemoryBackend implements StoreBackend {
       const table = TABLE_OF[e.eventType];
       if (table === undefined) continue;
       this.tables.get(table)!.push(e);
+      written++;
       if (e.eventType === EventType.TRADE_EXECUTION && e.pnl !== null) this.realized.set(e, e.pnl);
     }
+    return written;
   }
 
   query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
@@ -93,6 +98,11 @@ export class MemoryBackend implements StoreBackend {
   /** Realized P&L stored with a trade (caller's or ledger's), or null. */
   realizedPnlOf(trade: TradeEvent): number | null {
     return this.realized.get(trade) ?? null;
+  }
+
+  /** None: nothing outlives the process, and the live ledger keeps its own positions across a stop and start. */
+  positions(): Position[] {
+    return [];
   }
 
   lastGrowthBefore(hourStart: number): GrowthEvent | null {

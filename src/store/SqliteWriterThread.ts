@@ -2,7 +2,7 @@
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
-import type { SqliteBackend, SqliteBackendOptions } from './SqliteBackend.js';
+import type { SqliteBackendOptions } from './SqliteBackend.js';
 import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
 
 /** Rows between WAL checkpoints on the thread's connection, unless the backend names its own figure. */
@@ -14,9 +14,6 @@ const THREAD_CHECKPOINT_ROWS = 50_000;
  * connection fills and keeps, 12-14 MB of the process's RSS.
  */
 const THREAD_CACHE_KB = 2000;
-
-/** How long `start()` waits for the thread to open the database before the store writes on its own thread. */
-const OPEN_TIMEOUT_MS = 10_000;
 
 /** The thread's connection: the backend's options, with the thread's own defaults where the backend names none. */
 export function threadOptions(options: Readonly<SqliteBackendOptions>): SqliteBackendOptions {
@@ -45,10 +42,15 @@ export class SqliteWriterThread {
   /** Arrays the thread handed back with its last answer, for the next batch to be copied into. */
   private spare: BatchBuffers | null = null;
 
-  private constructor(backend: SqliteBackend, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
+  private constructor(
+    path: string,
+    options: Readonly<SqliteBackendOptions>,
+    onResult: (result: WriterResult) => void,
+    onExit: (thread: SqliteWriterThread) => void,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const data: WriterThreadData = { path: backend.filePath!, options: threadOptions(backend.options), port: port2, signal: this.signal };
+    const data: WriterThreadData = { path, options: threadOptions(options), port: port2, signal: this.signal };
     // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
     // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
     const fromSource = import.meta.url.endsWith('.ts');
@@ -87,27 +89,22 @@ ${load}.catch((e) => {
   }
 
   /**
-   * Starts a writer thread on `backend`'s file and waits until it has opened the database. Returns
-   * null (and leaves nothing running) when it cannot, so the store writes on the caller's thread.
+   * Starts a writer thread on the file at `path` (opened with the owner's `options`) without
+   * waiting for it: batches posted before it has opened the database wait in its port, and its
+   * `open` answer (an error, when it could not open) comes first, through `onResult` or
+   * {@link wait}. Returns null when no thread can be started.
    */
   static start(
-    backend: SqliteBackend,
+    path: string,
+    options: Readonly<SqliteBackendOptions>,
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
   ): SqliteWriterThread | null {
-    if (backend.filePath === null) return null;
-    let thread: SqliteWriterThread;
     try {
-      thread = new SqliteWriterThread(backend, onResult, onExit);
+      return new SqliteWriterThread(path, options, onResult, onExit);
     } catch {
       return null;
     }
-    const opened = thread.take(OPEN_TIMEOUT_MS);
-    if (opened === null || opened.kind !== 'open' || opened.error !== null) {
-      thread.terminate();
-      return null;
-    }
-    return thread;
   }
 
   /** Hands a batch to the thread; its result comes through `onResult`, or from {@link wait}. */
@@ -156,7 +153,8 @@ ${load}.catch((e) => {
     return result;
   }
 
-  private terminate(): void {
+  /** Ends the thread at once (it could not open the database). */
+  terminate(): void {
     this.closed = true;
     this.port.close();
     void this.worker.terminate();

@@ -7,13 +7,15 @@ import { ConfigurationError } from '../errors.js';
 import { HistoryStore } from './HistoryStore.js';
 import { MemoryBackend } from './MemoryBackend.js';
 import { SqliteBackend } from './SqliteBackend.js';
+import type { StoreBackend } from './StoreBackend.js';
 
 /**
  * The store for `config`. Opens nothing: the database is created and migrated by `start()`.
  * `file` storage (JSON Lines) is refused with a {@link ConfigurationError} until it exists.
  */
 export function createHistoryStore(config: MonitoringConfig, onFailure: (error: unknown) => void): HistoryStore {
-  let backend: SqliteBackend | MemoryBackend;
+  let backend: StoreBackend;
+  let persistent = false;
   switch (config.storage) {
     case StorageBackend.SQLITE:
       backend = new SqliteBackend(config.databaseLocation, {
@@ -22,6 +24,7 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
         exchange: config.exchange,
         synchronous: config.dbSynchronous,
       });
+      persistent = config.databaseLocation.kind === 'file';
       break;
     case StorageBackend.MEMORY:
       backend = new MemoryBackend();
@@ -29,7 +32,6 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
     default:
       throw new ConfigurationError('storage', config.storage, 'sqlite or memory (file storage is not available yet; use sqlite)');
   }
-  const persistent = backend instanceof SqliteBackend && backend.filePath !== null;
   return new HistoryStore(backend, {
     clock: config.clock,
     flushIntervalMs: config.flushIntervalMs,

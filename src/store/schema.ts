@@ -2,6 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import { HOUR_MS } from '../analytics/GrowthTracker.js';
+import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
 
 /** The six history tables, in the order `getDatabaseStats()` reports them. */
 export const TABLES = ['trades', 'performance_metrics', 'growth_metrics', 'liquidity_metrics', 'loop_executions', 'errors'] as const;
@@ -175,11 +176,58 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'position_carry: per bot and symbol, the position and realized P&L of the trades retention deleted',
     up: (db) => db.exec(POSITION_CARRY_DDL),
   },
+  {
+    version: 7,
+    description: 'position_carry holds every written trade folded (kept by the writer), and writer_lease: one writer per bot',
+    up(db) {
+      db.exec(WRITER_LEASE_DDL);
+      foldTradesIntoCarry(db);
+    },
+  },
 ];
 
-// Version 6. The P&L ledger is rebuilt at start() by replaying the bot's trades; retention deletes
-// old ones, so a position opened before the cutoff lost its buys. Retention now folds the trades
-// it deletes into this table (in the same transaction), and the replay starts from it.
+// Version 7. One row per bot: the process that writes that bot's rows, so a second one is refused.
+const WRITER_LEASE_DDL = `
+CREATE TABLE IF NOT EXISTS writer_lease (
+  bot TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  token TEXT NOT NULL,
+  renewed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** Sets a bot's carried position of one symbol: (bot, symbol, quantity, average_cost, realized_pnl). */
+export const UPSERT_CARRY = `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
+    realized_pnl = excluded.realized_pnl`;
+
+/**
+ * Folds every stored trade into position_carry, per bot. At the migration to version 7 (the carry
+ * held only the trades retention deleted; from then on the writer folds each batch in), and for a
+ * file whose trades were written by another program (the benchmarks' generated history).
+ */
+export function foldTradesIntoCarry(db: Database.Database): void {
+  const carried = db.prepare(
+    'SELECT symbol, quantity, average_cost AS averageCost, realized_pnl AS realizedPnl FROM position_carry WHERE bot = ?',
+  );
+  const trades = db.prepare(
+    `SELECT symbol, side, quantity, price, fee, CASE WHEN pnl_source = 'caller' THEN realized_pnl END AS pnl
+     FROM trades WHERE bot = ? ORDER BY timestamp, id`,
+  );
+  const upsert = db.prepare(UPSERT_CARRY);
+  const bots = (db.prepare('SELECT DISTINCT bot FROM trades').all() as { bot: string }[]).map((r) => r.bot);
+  for (const bot of bots) {
+    const positions = carryPositions(
+      carried.all(bot) as { symbol: string; quantity: number; averageCost: number; realizedPnl: number }[],
+      trades.iterate(bot) as IterableIterator<CarriedTrade>,
+    );
+    for (const p of positions) upsert.run(bot, p.symbol, p.quantity, p.averageCost, p.realizedPnl);
+  }
+}
+
+// Version 6: per bot and symbol, a position folded from trades (from version 7 on, every trade
+// written, kept by the writer in each batch's transaction), so a restart reads one row per symbol.
 const POSITION_CARRY_DDL = `
 CREATE TABLE IF NOT EXISTS position_carry (
   bot TEXT NOT NULL,
@@ -271,14 +319,12 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
  * Brings the database to {@link SCHEMA_VERSION}, one transaction per migration so a crash mid-way
- * leaves a consistent older version that the next start resumes from. A file from a newer
- * version is refused rather than written with a schema this code does not know.
+ * leaves a consistent older version that the next start resumes from. Call {@link inspectDatabase}
+ * first: it refuses a newer or foreign file before anything is written to it.
  */
 export function migrate(db: Database.Database): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > SCHEMA_VERSION) {
-    throw new Error(`history database has schema version ${from}, newer than this poseidon-monitor supports (${SCHEMA_VERSION})`);
-  }
+  if (from > SCHEMA_VERSION) throw new Error(newerSchema(from));
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;
     db.transaction(() => {
@@ -288,4 +334,36 @@ export function migrate(db: Database.Database): { from: number; to: number } {
     })();
   }
   return { from, to: SCHEMA_VERSION };
+}
+
+function newerSchema(version: number): string {
+  return `schema version ${version} is newer than this package's ${SCHEMA_VERSION} (upgrade poseidon-monitor to open it)`;
+}
+
+/**
+ * Looks at a database through a read-only connection before anything writes to it: a file of a
+ * newer schema, a file that is not SQLite, or an SQLite file that is not history (it has tables,
+ * but no `trades` with a `timestamp`) is refused with what was found, byte for byte untouched.
+ * `open` opens the read-only connection (better-sqlite3's constructor, passed in so this module
+ * needs no driver of its own). An empty SQLite file passes: it becomes history.
+ */
+export function inspectDatabase(open: () => Database.Database): void {
+  const db = open();
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(newerSchema(version));
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+    if (tables.length === 0) return;
+    const found = `found tables: ${tables.slice(0, 10).join(', ')}${tables.length > 10 ? ', …' : ''}`;
+    if (!tables.includes('trades')) throw new Error(`not a poseidon-monitor database: no table trades (${found})`);
+    if (!columnsOf(db, 'trades').has('timestamp')) {
+      throw new Error(`not a poseidon-monitor database: table trades has no column timestamp (${found})`);
+    }
+  } finally {
+    db.close();
+  }
 }

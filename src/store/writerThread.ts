@@ -77,12 +77,12 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   const write = (events: RowBatch): WriteOutcome => {
     const started = performance.now();
     try {
-      backend.writeBatch(events, 0, events.length);
+      const written = backend.writeBatch(events, 0, events.length);
       backend.afterFlush();
       return {
         kind: 'write',
         consumed: events.length,
-        written: events.length,
+        written,
         refused: [],
         error: null,
         durationMs: performance.now() - started,
@@ -92,20 +92,19 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
     }
     // A batch refused for its content: row by row, so only the bad rows are dropped.
     const refused: { eventType: string; message: string }[] = [];
+    let written = 0;
     for (let i = 0; i < events.length; i++) {
       try {
-        backend.writeBatch(events, i, i + 1);
+        written += backend.writeBatch(events, i, i + 1);
       } catch (error) {
         if (!isPermanent(error)) {
           // Rows before i are committed; the main thread keeps and retries the rest.
-          const written = i - refused.length;
           return { kind: 'write', consumed: i, written, refused, error: fault(error), durationMs: performance.now() - started };
         }
         refused.push({ eventType: events.at(i).eventType, message: String(error) });
       }
     }
     backend.afterFlush();
-    const written = events.length - refused.length;
     return { kind: 'write', consumed: events.length, written, refused, error: null, durationMs: performance.now() - started };
   };
 

@@ -1,4 +1,4 @@
-// Positions survive a restart: the P&L ledger is rebuilt from this bot's stored trades at start().
+// Positions survive a restart: the P&L ledger is restored at start() from the positions the writer keeps per symbol.
 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PnlLedger } from '../../src/analytics/PnlLedger.js';
 import { ManualClock } from '../../src/clock.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { executionIds, monitorAt, openRaw, T0, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -49,6 +50,25 @@ describe('positions after a restart', () => {
     // The stored sell carries the P&L the ledger realized.
     await second.flush();
     expect(second.getTradingDashboard({ hours: 1 }).recentTrades[0]!.realizedPnl).toBe(22.15);
+  });
+
+  it('restores positions from the one row per symbol the writer keeps, reading no trade', async () => {
+    const path = join(dirs.make(), 'carry-only.db');
+    const clock = new ManualClock(T0);
+    const first = await started(path, clock, 'alpha');
+    first.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 2, price: 100, fee: 0.2 });
+    first.logTrade({ symbol: 'BTCUSDT', side: 'sell', quantity: 1, price: 120 });
+    first.logTrade({ symbol: 'ETHUSDT', side: 'sell', quantity: 1, price: 50 });
+    await first.stop();
+    // Without the trades, only the carry can give the positions back.
+    const raw = openRaw(path);
+    raw.exec('DELETE FROM trades');
+    raw.close();
+    const second = await started(path, clock, 'alpha');
+    expectSamePositions(second.getPositions(), [
+      { symbol: 'BTCUSDT', quantity: 1, averageCost: 100.1, realizedPnl: 19.9 },
+      { symbol: 'ETHUSDT', quantity: -1, averageCost: 50, realizedPnl: 0 },
+    ]);
   });
 
   it('another bot sharing the file starts flat', async () => {
@@ -162,7 +182,7 @@ describe('positions after retention deleted the trades that opened them', () => 
     }
   });
 
-  it('leaves a file migrated from schema 5 with an empty carry, and positions from the trades it still holds', async () => {
+  it('folds the trades of a file migrated from schema 5 into the carry, and restores positions from it', async () => {
     const path = join(dirs.make(), 'v5.db');
     const clock = new ManualClock(T0);
     const first = await started(path, clock, 'alpha');
@@ -176,8 +196,10 @@ describe('positions after retention deleted the trades that opened them', () => 
     expect(second.getPositions()).toEqual([{ symbol: 'BTCUSDT', quantity: 2, averageCost: 100, realizedPnl: 0 }]);
     const check = new Database(path, { readonly: true });
     try {
-      expect(check.pragma('user_version', { simple: true })).toBe(6);
-      expect((check.prepare('SELECT count(*) AS n FROM position_carry').get() as { n: number }).n).toBe(0);
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(check.prepare('SELECT bot, symbol, quantity, average_cost FROM position_carry').all()).toEqual([
+        { bot: 'alpha', symbol: 'BTCUSDT', quantity: 2, average_cost: 100 },
+      ]);
     } finally {
       check.close();
     }

@@ -82,7 +82,7 @@ describe('writer thread', () => {
 
   it("hands each batch's arrays back with its answer, and the next batch is copied into them", () => {
     const { store, path } = threadStore();
-    const thread = (store as unknown as { thread: { spare: BatchBuffers | null } }).thread;
+    const thread = (store as unknown as { writer: { thread: { spare: BatchBuffers | null } } }).writer.thread;
     expect(thread.spare).toBeNull();
     for (let i = 0; i < 500; i++) store.record(trade(`h${i}`));
     expect(store.flushSync()).toBe(true);
@@ -119,7 +119,7 @@ describe('writer thread', () => {
     plain.open();
     try {
       const cache = (b: SqliteBackend) =>
-        (b as unknown as { db: { pragma(s: string, o: object): unknown } }).db.pragma('cache_size', { simple: true });
+        (b as unknown as { current: { db: { pragma(s: string, o: object): unknown } } }).current.db.pragma('cache_size', { simple: true });
       expect(cache(sized)).toBe(-2000);
       expect(cache(plain)).toBe(-16000);
     } finally {
