@@ -1,7 +1,7 @@
 // MonitoringSystem: the facade a bot calls. Validates input, builds one frozen event, fans it out.
 
 import { ApiHandlers } from './analytics/ApiHandlers.js';
-import { DashboardData } from './analytics/DashboardData.js';
+import { DashboardData, type DashboardSources } from './analytics/DashboardData.js';
 import { DayWindow } from './analytics/DayWindow.js';
 import type {
   DashboardSummary,
@@ -46,6 +46,7 @@ import {
 } from './events/types.js';
 import { HttpServer } from './http/HttpServer.js';
 import { addMonitorRoutes } from './http/monitorRoutes.js';
+import { createDashboardReader } from './http/reader/createDashboardReader.js';
 import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
 import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
 import { LogSink } from './logging/LogSink.js';
@@ -197,7 +198,7 @@ export class MonitoringSystem {
     }
     this.addSink(this.rates);
     this.addSink(this.day);
-    this.dashboardData = new DashboardData({
+    const dashboardSources: DashboardSources = {
       clock: this.config.clock,
       queries: () => {
         if (!this.store.isRunning) throw new Error('the dashboards read the history store: call monitor.start() first');
@@ -216,12 +217,28 @@ export class MonitoringSystem {
         equity: this.equity,
       }),
       storeStats: () => this.store.stats(),
+    };
+    this.dashboardData = new DashboardData(dashboardSources);
+    const reader = createDashboardReader({
+      store: this.store,
+      bot: this.config.botName,
+      live: {
+        dashboard: dashboardSources,
+        resources: () => this.dashboardData.resourceUtilization(),
+        daySeedUntil: (now) => (this.daySeeded ? null : Math.min(this.day.firstRecorded, now + 1)),
+      },
+      version: () => this.eventLog.totalAppended,
+      onError: (error) => this.diagnostics.sinkFailed('reader', error, this.now()),
     });
-    this.api = new ApiHandlers({
-      dashboards: this.dashboardData,
-      health: () => this.getSystemHealth(),
-      recentEvents: (query) => this.getRecentEvents(query),
-    });
+    this.api = new ApiHandlers(
+      {
+        dashboards: this.dashboardData,
+        reader,
+        health: () => this.getSystemHealth(),
+        recentEvents: (query) => this.getRecentEvents(query),
+      },
+      { maxConcurrentRequests: this.config.apiMaxConcurrentRequests },
+    );
     this.telemetry = new Telemetry(this.config, {
       accountBalance: () => this.balance,
       activeLoops: () => this.getActiveExecutions(),
@@ -312,6 +329,8 @@ export class MonitoringSystem {
     this.dashboardData.stop();
     // Before the sinks: telemetry cannot be scraped once its meter provider is shut down.
     await this.http?.stop();
+    // The reader thread holds a connection to the database file the store is about to close.
+    await this.api.stop();
     for (const sink of [...this.sinks].reverse()) {
       try {
         await sink.stop?.();

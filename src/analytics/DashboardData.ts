@@ -10,6 +10,7 @@ import {
   type AnalyticsQueries,
   type ErrorCount,
   type LoopAggregate,
+  type SymbolTradeAggregate,
   sumAggregates,
   type TimeRange,
   type TradeAggregate,
@@ -41,12 +42,12 @@ export interface DashboardSources {
   readonly clock: Clock;
   /** History, with everything logged so far visible. */
   queries(): AnalyticsQueries;
-  readonly rates: RateCounter;
+  readonly rates: Pick<RateCounter, 'window' | 'lastFullMinute'>;
   /** Trade and error totals per minute of the last day, for the summary. */
-  readonly day: DayWindow;
+  readonly day: Pick<DayWindow, 'sum'>;
   /** Fills the day window from history the first time it is read. */
   seedDay?(): void;
-  readonly growth: GrowthTracker | null;
+  readonly growth: Pick<GrowthTracker, 'openHour'> | null;
   state(): {
     running: boolean;
     uptimeSeconds: number;
@@ -56,7 +57,21 @@ export interface DashboardSources {
     equity: number | null;
   };
   storeStats(): StoreStats | null;
+  /** This process's resource figures, when they are read elsewhere (a reader thread reports the bot thread's, not its own). */
+  resources?(): ResourceUtilization;
 }
+
+/** Options of {@link DashboardData}. */
+export interface DashboardOptions {
+  /**
+   * Most rows of a per-symbol table: the symbols of largest volume are kept (in symbol order) and
+   * the rest summed into one `__other__` row at the end. null keeps every symbol. @default null
+   */
+  readonly symbolLimit?: number | null;
+}
+
+/** The symbol of the row that sums the symbols left out of a capped per-symbol table. */
+export const OTHER_SYMBOLS = '__other__';
 
 /** Rules behind `systemStatus`, in one place (documented in the README). */
 export const STATUS_RULES = {
@@ -113,9 +128,14 @@ export class DashboardData {
   private readonly lag: IntervalHistogram;
   private lastCpu = process.cpuUsage();
   private lastCpuAt = process.hrtime.bigint();
+  private readonly symbolLimit: number | null;
 
-  constructor(private readonly sources: DashboardSources) {
+  constructor(
+    private readonly sources: DashboardSources,
+    options: DashboardOptions = {},
+  ) {
     this.lag = monitorEventLoopDelay({ resolution: 20 });
+    this.symbolLimit = options.symbolLimit ?? null;
   }
 
   /** Starts sampling event-loop delay for `resourceUtilization`. */
@@ -181,7 +201,7 @@ export class DashboardData {
       windowHours: hours,
       loopPerformance: this.loopPerformance(range, q),
       errorRates: errorRates(q.errorCounts(range), hours),
-      resourceUtilization: this.resources(),
+      resourceUtilization: this.sources.resources?.() ?? this.resourceUtilization(),
     };
   }
 
@@ -347,6 +367,7 @@ export class DashboardData {
     // One pass over the window: the totals are the sums of the per-symbol rows.
     const symbols = q.tradeAggregateBySymbol(range);
     const a = sumAggregates(symbols);
+    const shown = capSymbols(symbols, this.symbolLimit);
     const [p50, p95, p99] = q.executionTimePercentiles(range, [50, 95, 99]);
     const balancePoints = this.series(hourly, 'openingBalance', 'closingBalance');
     const equityPoints = this.series(hourly, 'openingEquity', 'closingEquity');
@@ -374,7 +395,7 @@ export class DashboardData {
         first !== undefined && last !== undefined && last.t - first.t >= DAY_HOURS * HOUR_MS
           ? roundOrNull(cagr(first.v, last.v, last.t - first.t))
           : null,
-      bySymbol: symbols.map((s) => ({
+      bySymbol: shown.map((s) => ({
         symbol: s.symbol,
         tradeCount: s.tradeCount,
         volume: round9(s.volume),
@@ -423,7 +444,8 @@ export class DashboardData {
     }));
   }
 
-  private resources(): ResourceUtilization {
+  /** CPU, memory and event-loop lag of this thread since the previous reading, and the database size. */
+  resourceUtilization(): ResourceUtilization {
     const cpu = process.cpuUsage(this.lastCpu);
     const at = process.hrtime.bigint();
     const elapsedMicros = Number(at - this.lastCpuAt) / 1000;
@@ -439,6 +461,19 @@ export class DashboardData {
       dbSizeBytes: this.sources.storeStats()?.dbSizeBytes ?? null,
     };
   }
+}
+
+/** The `limit` symbols of largest volume (ties: symbol order), in their order, then the rest summed as {@link OTHER_SYMBOLS}. */
+export function capSymbols(symbols: readonly SymbolTradeAggregate[], limit: number | null): readonly SymbolTradeAggregate[] {
+  if (limit === null || symbols.length <= limit) return symbols;
+  const keep = new Set(
+    symbols
+      .map((s, i) => ({ volume: s.volume, i }))
+      .sort((x, y) => y.volume - x.volume || x.i - y.i)
+      .slice(0, limit)
+      .map((x) => x.i),
+  );
+  return [...symbols.filter((_, i) => keep.has(i)), { symbol: OTHER_SYMBOLS, ...sumAggregates(symbols.filter((_, i) => !keep.has(i))) }];
 }
 
 function drawdownJson(d: ReturnType<typeof maxDrawdown>): Drawdown | null {

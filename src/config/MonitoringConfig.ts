@@ -57,6 +57,8 @@ export interface MonitoringConfigOptions {
   enableMetricsServer?: boolean;
   /** Bearer token required on /metrics and /api/* when set. @default null (POSEIDON_API_TOKEN) */
   apiToken?: string | null;
+  /** JSON API requests answered at once; more are refused with 503 and `Retry-After`. @default 8 (POSEIDON_API_MAX_CONCURRENT) */
+  apiMaxConcurrentRequests?: number;
   /** How often buffered history is written to storage. @default 1000 (POSEIDON_FLUSH_INTERVAL_MS) */
   flushIntervalMs?: number;
   /** Most distinct symbols used as metric labels; the rest become `__other__`. @default 100 (POSEIDON_MAX_SYMBOLS) */
@@ -232,6 +234,15 @@ export const SETTINGS: readonly Setting[] = [
     def: null,
     min: 16,
     description: 'Bearer token required on /metrics and /api/* (at least 16 characters)',
+  },
+  {
+    key: 'apiMaxConcurrentRequests',
+    env: 'POSEIDON_API_MAX_CONCURRENT',
+    kind: 'int',
+    def: 8,
+    min: 1,
+    max: 1000,
+    description: 'JSON API requests answered at once; more are refused with 503 and `Retry-After`',
   },
   {
     key: 'flushIntervalMs',
@@ -507,6 +518,7 @@ export class MonitoringConfig {
   readonly metricsPort!: number;
   readonly enableMetricsServer!: boolean;
   readonly apiToken!: string | null;
+  readonly apiMaxConcurrentRequests!: number;
   readonly flushIntervalMs!: number;
   readonly maxSymbols!: number;
   readonly webhookUrls!: string | null;

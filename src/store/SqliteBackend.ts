@@ -270,8 +270,6 @@ export class SqliteBackend implements StoreBackend {
   /** The current batch's (or retention chunk's) changes to trade_hours. */
   private readonly hourSums = new HourSums();
   private lastGrowth!: Database.Statement;
-  private growthByHour!: Database.Statement;
-  private recentTradeRows!: Database.Statement;
   private analytics_: SqliteAnalytics | null = null;
   private countAll!: Database.Statement;
   private writeTx!: (rows: RowBatch, start: number, end: number) => void;
@@ -384,10 +382,6 @@ export class SqliteBackend implements StoreBackend {
     this.dropEmptyHours = db.prepare('DELETE FROM trade_hours WHERE trade_count <= 0');
     this.lastGrowth = db.prepare(
       `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start < ? ORDER BY hour_start DESC, id DESC LIMIT 1`,
-    );
-    this.recentTradeRows = db.prepare(`SELECT * FROM trades WHERE ${OWN_ROWS} ORDER BY timestamp DESC, id DESC LIMIT ?`);
-    this.growthByHour = db.prepare(
-      `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start >= ? AND hour_start < ? ORDER BY hour_start, id`,
     );
     this.analytics_ = null;
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
@@ -572,17 +566,7 @@ export class SqliteBackend implements StoreBackend {
   }
 
   analytics(): AnalyticsQueries {
-    const db = this.requireOpen();
-    this.analytics_ ??= new SqliteAnalytics(
-      db,
-      this.bot,
-      (limit) =>
-        (this.recentTradeRows.all(this.bot, limit) as Row[]).map((r) => ({
-          trade: toTrade(r),
-          realizedPnl: (r.realized_pnl as number | null) ?? null,
-        })),
-      (since, until) => (this.growthByHour.all(this.bot, since, until) as Row[]).map(toGrowth),
-    );
+    this.analytics_ ??= sqliteAnalytics(this.requireOpen(), this.bot);
     return this.analytics_;
   }
 
@@ -739,6 +723,24 @@ export class SqliteBackend implements StoreBackend {
     if (this.db === null) throw new Error('history database is not open');
     return this.db;
   }
+}
+
+/** The dashboards' queries over `db` for `bot`'s rows (also run by the HTTP API's reader thread on its own connection). */
+export function sqliteAnalytics(db: Database.Database, bot: string): SqliteAnalytics {
+  const recentTradeRows = db.prepare(`SELECT * FROM trades WHERE ${OWN_ROWS} ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const growthByHour = db.prepare(
+    `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start >= ? AND hour_start < ? ORDER BY hour_start, id`,
+  );
+  return new SqliteAnalytics(
+    db,
+    bot,
+    (limit) =>
+      (recentTradeRows.all(bot, limit) as Row[]).map((r) => ({
+        trade: toTrade(r),
+        realizedPnl: (r.realized_pnl as number | null) ?? null,
+      })),
+    (since, until) => (growthByHour.all(bot, since, until) as Row[]).map(toGrowth),
+  );
 }
 
 function carriedPosition(row: CarryRow): Position {

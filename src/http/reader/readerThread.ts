@@ -1,0 +1,139 @@
+// Entry of the HTTP API's reader thread: its own read-only SQLite connection; computes and serializes the dashboard views.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { AnalyticsQueries } from '../../analytics/AnalyticsQueries.js';
+import { DashboardData } from '../../analytics/DashboardData.js';
+import { ValidationError } from '../../errors.js';
+import { sqliteAnalytics } from '../../store/SqliteBackend.js';
+import { daySeedRange, type LiveSnapshot, snapshotSources } from './snapshot.js';
+import { type ExportFormat, exportPages, renderView, type ViewRequest } from './views.js';
+
+/** What the main thread hands the thread at start. */
+export interface ReaderThreadData {
+  readonly path: string;
+  readonly bot: string;
+  readonly busyTimeoutMs: number;
+}
+
+/** Main thread → reader thread. */
+export type ReaderRequest =
+  | {
+      readonly kind: 'view';
+      readonly id: number;
+      readonly request: ViewRequest;
+      readonly symbolLimit: number;
+      readonly snapshot: LiveSnapshot;
+    }
+  | {
+      readonly kind: 'export';
+      readonly id: number;
+      readonly format: ExportFormat;
+      readonly symbolLimit: number;
+      readonly snapshot: LiveSnapshot;
+    }
+  /** The next page of an export. */
+  | { readonly kind: 'more'; readonly id: number }
+  /** The export's client is gone: its remaining pages are not produced. */
+  | { readonly kind: 'cancel'; readonly id: number };
+
+/** Reader thread → main thread: one answer per `view`, `export` and `more`. */
+export type ReaderReply =
+  /** UTF-8 text, its buffer transferred; `done` when it is the last of its request. */
+  | { readonly kind: 'bytes'; readonly id: number; readonly bytes: Uint8Array; readonly done: boolean }
+  | { readonly kind: 'invalid'; readonly id: number; readonly field: string; readonly value: string; readonly accepted: string }
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string };
+
+if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
+  const port = parentPort;
+  const data = workerData as ReaderThreadData;
+  const encoder = new TextEncoder();
+  const exports = new Map<number, Generator<string, void, undefined>>();
+  let db: Database.Database | null = null;
+  let analytics: AnalyticsQueries | null = null;
+  /** The stored minutes that fill the bot's day window, kept while the range they answer stays the same. */
+  let seedCache: { until: number; since: number; rows: ReturnType<AnalyticsQueries['minuteTotals']> } | null = null;
+
+  const queries = (): AnalyticsQueries => {
+    if (analytics === null) {
+      // Read-only: this connection can never write, lock the writer out, or change the file (WAL readers run beside the writer).
+      const opened = new Database(data.path, { readonly: true, fileMustExist: true });
+      try {
+        opened.pragma(`busy_timeout = ${Math.trunc(data.busyTimeoutMs)}`);
+        analytics = sqliteAnalytics(opened, data.bot);
+      } catch (error) {
+        opened.close();
+        throw error;
+      }
+      db = opened;
+    }
+    return analytics;
+  };
+
+  const dashboards = (snapshot: LiveSnapshot, symbolLimit: number): DashboardData => {
+    const range = daySeedRange(snapshot);
+    let seed = null;
+    if (range !== null) {
+      // The rows before the bot's first own event are fixed: read once, narrowed by the day's range as time passes.
+      if (seedCache === null || seedCache.until !== range.until || seedCache.since > range.since || range.until > snapshot.now) {
+        seedCache = { ...range, rows: queries().minuteTotals(range) };
+      }
+      seed = seedCache.rows;
+    }
+    return new DashboardData(snapshotSources(snapshot, queries, seed), { symbolLimit });
+  };
+
+  const send = (id: number, text: string, done: boolean): void => {
+    const bytes = encoder.encode(text);
+    port.postMessage({ kind: 'bytes', id, bytes, done } satisfies ReaderReply, [bytes.buffer as ArrayBuffer]);
+  };
+
+  const nextPage = (id: number): void => {
+    const pages = exports.get(id);
+    if (pages === undefined) return;
+    const page = pages.next();
+    if (page.done) {
+      exports.delete(id);
+      send(id, '', true);
+    } else {
+      send(id, page.value, false);
+    }
+  };
+
+  port.on('message', (message: ReaderRequest) => {
+    try {
+      switch (message.kind) {
+        case 'view':
+          send(message.id, renderView(dashboards(message.snapshot, message.symbolLimit), message.request), true);
+          break;
+        case 'export':
+          exports.set(message.id, exportPages(dashboards(message.snapshot, message.symbolLimit), message.format));
+          nextPage(message.id);
+          break;
+        case 'more':
+          nextPage(message.id);
+          break;
+        case 'cancel':
+          exports.get(message.id)?.return();
+          exports.delete(message.id);
+          break;
+      }
+    } catch (error) {
+      if (message.kind === 'export' || message.kind === 'more') exports.delete(message.id);
+      port.postMessage(failure(message.id, error));
+      // A connection that failed (a file replaced, a schema changed under it) is opened anew for the next request.
+      if (!(error instanceof ValidationError) && db !== null && exports.size === 0) {
+        db.close();
+        db = null;
+        analytics = null;
+      }
+    }
+  });
+}
+
+function failure(id: number, error: unknown): ReaderReply {
+  if (error instanceof ValidationError) {
+    return { kind: 'invalid', id, field: error.field, value: String(error.value), accepted: error.accepted };
+  }
+  return { kind: 'failed', id, message: error instanceof Error ? error.message : String(error) };
+}
