@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { apiReadsSuite } from './apireads.js';
 import { dashboardsSuite } from './dashboards.js';
 import { eventLoopSuite } from './eventloop.js';
 import { isQuick, machineFacts, runMode, runSuite, type Suite, type SuiteResult } from './harness.js';
@@ -18,6 +19,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   scrape: scrapeSuite,
   dashboards: dashboardsSuite,
   memory: memorySuite,
+  apireads: apiReadsSuite,
 };
 
 // `--only=logtrade,scrape` runs a subset; `--out=file.md` also writes the markdown report there.
