@@ -96,6 +96,15 @@ function countMainThreadQueries(): { readonly count: () => number; restore: () =
   };
 }
 
+/** Starts `monitor` on a SQLite file with `hours` of trading on `symbols` committed; returns its base URL. */
+async function startedWith(hours: number, symbols: number, overrides: MonitoringConfigOptions = {}): Promise<string> {
+  monitor = sqliteMonitor(overrides);
+  await monitor.start();
+  trade(monitor, hours, symbols);
+  await monitor.flush();
+  return monitor.metricsUrl!;
+}
+
 beforeEach(() => {
   tmp = tempDir('poseidon-api-reader-');
 });
@@ -112,11 +121,7 @@ describe('JSON API on a SQLite file', () => {
     await first.start();
     trade(first, 30, 6);
     await first.stop();
-    monitor = sqliteMonitor();
-    await monitor.start();
-    trade(monitor, 3, 4);
-    await monitor.flush();
-    const base = monitor.metricsUrl!;
+    const base = await startedWith(3, 4);
     const lastHour = new Date(clock.now() - HOUR).toISOString().slice(0, 13);
     const paths = [
       '/api/summary',
@@ -150,11 +155,7 @@ describe('JSON API on a SQLite file', () => {
   });
 
   it('runs no SQLite statement on the bot thread while 60 concurrent reads are answered', async () => {
-    monitor = sqliteMonitor({ apiMaxConcurrentRequests: 100 });
-    await monitor.start();
-    trade(monitor, 4, 10);
-    await monitor.flush();
-    const base = monitor.metricsUrl!;
+    const base = await startedWith(4, 10, { apiMaxConcurrentRequests: 100 });
     const queries = countMainThreadQueries();
     let replies: Reply[];
     try {
@@ -172,11 +173,7 @@ describe('JSON API on a SQLite file', () => {
   });
 
   it('refuses a request past the concurrency limit with 503 and Retry-After, and takes it again once a slot is free', async () => {
-    monitor = sqliteMonitor({ apiMaxConcurrentRequests: 1 });
-    await monitor.start();
-    trade(monitor, 1, 2);
-    await monitor.flush();
-    const base = monitor.metricsUrl!;
+    const base = await startedWith(1, 2, { apiMaxConcurrentRequests: 1 });
     // An export holds its slot until its last byte is taken: this one is not read yet.
     const held = await monitor.api.handle('/api/export', new URLSearchParams());
     expect(monitor.api.requestsInFlight).toBe(1);
@@ -191,11 +188,7 @@ describe('JSON API on a SQLite file', () => {
   });
 
   it('caps per-symbol tables at `limit`, the largest by volume kept and the rest summed as __other__', async () => {
-    monitor = sqliteMonitor();
-    await monitor.start();
-    trade(monitor, 2, 5);
-    await monitor.flush();
-    const base = monitor.metricsUrl!;
+    const base = await startedWith(2, 5);
     const full = JSON.parse((await get(base, '/api/trading')).body).tradingStats;
     const capped = JSON.parse((await get(base, '/api/trading?limit=2')).body).tradingStats;
     expect(full.bySymbol.map((s: { symbol: string }) => s.symbol)).toHaveLength(5);
@@ -218,11 +211,7 @@ describe('JSON API on a SQLite file', () => {
   });
 
   it('streams a large export in chunks, complete, and stops producing it when the client goes away', async () => {
-    monitor = sqliteMonitor();
-    await monitor.start();
-    trade(monitor, 2, 1000);
-    await monitor.flush();
-    const base = monitor.metricsUrl!;
+    const base = await startedWith(2, 1000);
     const whole = await get(base, '/api/export?limit=1000');
     expect(whole.headers['transfer-encoding']).toBe('chunked');
     expect(whole.headers['content-length']).toBeUndefined();
@@ -247,11 +236,7 @@ describe('JSON API on a SQLite file', () => {
   });
 
   it('starts a new reader thread after one dies, counting the failure, and stop() ends it', async () => {
-    monitor = sqliteMonitor();
-    await monitor.start();
-    trade(monitor, 1, 2);
-    await monitor.flush();
-    const base = monitor.metricsUrl!;
+    const base = await startedWith(1, 2);
     expect((await get(base, '/api/summary')).status).toBe(200);
     const reader = (monitor.api as unknown as { sources: { reader: { worker: { terminate(): Promise<number> } | null } } }).sources.reader;
     await reader.worker!.terminate();

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../errors.js';
 import type { DashboardReader } from './DashboardReader.js';
 import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
-import { type LiveSources, takeSnapshot } from './snapshot.js';
+import { type LiveSources, SnapshotTaker } from './snapshot.js';
 import type { ExportFormat, ViewRequest } from './views.js';
 import { withCleanup } from './withCleanup.js';
 
@@ -29,7 +29,7 @@ const STOP_WAIT_MS = 2000;
 /**
  * Runs every history read of the JSON API on a thread of its own, with a read-only connection to
  * the database (WAL lets it read while the writer writes). The bot's thread only copies the live
- * figures ({@link takeSnapshot}), posts the request and hands the answer's bytes to the socket: the
+ * figures ({@link SnapshotTaker}, once per turn of the event loop), posts the request and hands the answer's bytes to the socket: the
  * queries, the statistics and `JSON.stringify` all run on the reader thread. Started at the first
  * request; a thread that dies is counted and started again at the next one.
  */
@@ -39,17 +39,21 @@ export class ThreadReader implements DashboardReader {
   /** The one answer each request id awaits. */
   private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly options: ThreadReaderOptions) {}
+  private readonly snapshots: SnapshotTaker;
+
+  constructor(private readonly options: ThreadReaderOptions) {
+    this.snapshots = new SnapshotTaker(options.live);
+  }
 
   async view(request: ViewRequest, symbolLimit: number): Promise<Uint8Array> {
     const id = this.nextId++;
-    const snapshot = takeSnapshot(this.options.live, request.view === 'performance');
+    const snapshot = this.snapshots.take(request.view === 'performance');
     return bytesOf(await this.call({ kind: 'view', id, request, symbolLimit, snapshot }));
   }
 
   async export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>> {
     const id = this.nextId++;
-    const snapshot = takeSnapshot(this.options.live, true);
+    const snapshot = this.snapshots.take(true);
     const first = await this.call({ kind: 'export', id, format, symbolLimit, snapshot });
     // Given up before the end (the client went away): the thread drops the rest of the document.
     return withCleanup(this.pages(id, first), (completed) => {

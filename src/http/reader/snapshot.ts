@@ -45,6 +45,24 @@ function dayStart(now: number): number {
   return Math.ceil((now - DAY_MS) / MINUTE_MS) * MINUTE_MS;
 }
 
+/**
+ * Takes snapshots, one per turn of the event loop: requests that arrive together (a dashboard
+ * opening, a burst) share one copy, so the bot's thread pays for it once, not per request.
+ */
+export class SnapshotTaker {
+  private shared: LiveSnapshot | null = null;
+
+  constructor(private readonly live: LiveSources) {}
+
+  take(withResources: boolean): LiveSnapshot {
+    const shared = this.shared;
+    if (shared !== null && (shared.resources !== null || !withResources)) return shared;
+    if (shared === null) setImmediate(() => (this.shared = null));
+    this.shared = takeSnapshot(this.live, withResources);
+    return this.shared;
+  }
+}
+
 export function takeSnapshot(live: LiveSources, withResources: boolean): LiveSnapshot {
   const s = live.dashboard;
   const now = s.clock.now();
