@@ -233,6 +233,17 @@ describe('JSON API on a SQLite file', () => {
     });
     await vi.waitFor(() => expect(monitor.api.requestsInFlight).toBe(0));
     expect((await get(base, '/api/summary')).status).toBe(200);
+    // HEAD: headers only, and the export it would have sent is given up at once.
+    const head = await new Promise<number>((resolve, reject) => {
+      request(`${base}/api/export`, { method: 'HEAD' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(head).toBe(200);
+    await vi.waitFor(() => expect(monitor.api.requestsInFlight).toBe(0));
   });
 
   it('starts a new reader thread after one dies, counting the failure, and stop() ends it', async () => {
@@ -259,6 +270,12 @@ describe('JSON API on memory history', () => {
     expect((await get(base, '/api/trading')).body).toBe(JSON.stringify(monitor.dashboardData.getTradingDashboard()));
     const capped = JSON.parse((await get(base, '/api/trading?limit=2')).body).tradingStats;
     expect(capped.bySymbol.map((s: { symbol: string }) => s.symbol)).toEqual(['S0003/USDT', 'S0004/USDT', '__other__']);
+    // A burst shares one computation (while nothing is recorded, or for a second while the bot records).
+    const reads = vi.spyOn(monitor.store, 'analytics');
+    const burst = await Promise.all(Array.from({ length: 10 }, () => get(base, '/api/trading?hours=5')));
+    expect(new Set(burst.map((r) => r.body)).size).toBe(1);
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
     const exported = await get(base, '/api/export?format=csv');
     expect(exported.headers['transfer-encoding']).toBe('chunked');
     expect(withoutResources(exported.body)).toBe(withoutResources(monitor.dashboardData.exportDashboardData('csv')));
