@@ -14,8 +14,10 @@ const days = numArg('days', 30);
 const each = numArg('each', 30);
 const limit = numArg('limit', 8);
 // `ours`: the monitor's own API (reader thread). `inprocess`: the same views computed and
-// stringified on the bot's thread, as the API did before the reader thread.
+// stringified on the bot's thread, as the API did before the reader thread. `idle`: no request,
+// the bot alone for `idleMs`: the floor the machine's load sets.
 const mode = strArg('mode', 'ours');
+const idleMs = numArg('idleMs', 3000);
 
 interface Answer {
   readonly status: number;
@@ -63,7 +65,7 @@ try {
       .route('/api/export', () => json(monitor.dashboardData.exportDashboardData('json')));
     await inProcess.start();
     base = inProcess.url!;
-  } else if (mode !== 'ours') {
+  } else if (mode !== 'ours' && mode !== 'idle') {
     fail(`unknown --mode=${mode}`);
   }
   // The bot: a 10 ms timer logging 10 trades a tick (1,000 trades/s) while the requests run.
@@ -83,10 +85,13 @@ try {
   const cpu0 = mainThreadCpuMs();
   histogram.enable();
   const t0 = performance.now();
-  const answers = await Promise.all([
-    ...Array.from({ length: each }, () => fetchAll(`${base}/api/trading`, agent)),
-    ...Array.from({ length: each }, () => fetchAll(`${base}/api/export`, agent)),
-  ]);
+  const answers =
+    mode === 'idle'
+      ? await new Promise<Answer[]>((resolve) => setTimeout(() => resolve([]), idleMs))
+      : await Promise.all([
+          ...Array.from({ length: each }, () => fetchAll(`${base}/api/trading`, agent)),
+          ...Array.from({ length: each }, () => fetchAll(`${base}/api/export`, agent)),
+        ]);
   const burstMs = performance.now() - t0;
   histogram.disable();
   const cpu1 = mainThreadCpuMs();
@@ -106,8 +111,8 @@ try {
     refused503: refused,
     // A 10 ms timer over the burst should tick about burstMs / 10 times.
     tickRatio: burstTicks / Math.max(1, burstMs / 10),
-    tradingBytes: answers[0]!.bytes,
-    exportBytes: answers[answers.length - 1]!.bytes,
+    tradingBytes: answers[0]?.bytes ?? null,
+    exportBytes: answers.at(-1)?.bytes ?? null,
     trades: n,
     limit,
     generateMs,
