@@ -73,7 +73,7 @@ export interface DashboardOptions {
 /** The symbol of the row that sums the symbols left out of a capped per-symbol table. */
 export const OTHER_SYMBOLS = '__other__';
 
-/** Rules behind `systemStatus`, in one place (documented in the README). */
+/** Rules behind `systemStatus`, in one place (documented in docs/http-api.md). */
 export const STATUS_RULES = {
   /** Errors above this share of events in the last hour: degraded. */
   degradedErrorRatio: 0.05,
