@@ -59,7 +59,7 @@ export class InProcessReader implements DashboardReader {
 
   async export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>> {
     await nextTurn();
-    const pages = exportPages(this.dashboards(symbolLimit), format);
+    const pages = exportPages(this.dashboards(symbolLimit).exportObject(), format);
     const first = pages.next();
     const encoder = this.encoder;
     return (async function* () {

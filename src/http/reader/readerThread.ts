@@ -44,6 +44,9 @@ export type ReaderReply =
   | { readonly kind: 'invalid'; readonly id: number; readonly field: string; readonly value: string; readonly accepted: string }
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };
 
+/** Answers kept for requests that carry the same snapshot. */
+const RECENT_ANSWERS = 16;
+
 if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
   const port = parentPort;
   const data = workerData as ReaderThreadData;
@@ -83,6 +86,20 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
     return new DashboardData(snapshotSources(snapshot, queries, seed), { symbolLimit });
   };
 
+  /**
+   * Answers already computed for a snapshot: requests that arrive in one turn of the bot's event
+   * loop carry the same snapshot, and the same view of it is computed once for all of them.
+   */
+  const recent = new Map<string, unknown>();
+  const once = <T>(snapshot: LiveSnapshot, what: unknown, compute: () => T): T => {
+    const key = JSON.stringify([snapshot, what]);
+    if (recent.has(key)) return recent.get(key) as T;
+    const value = compute();
+    if (recent.size >= RECENT_ANSWERS) recent.delete(recent.keys().next().value!);
+    recent.set(key, value);
+    return value;
+  };
+
   const send = (id: number, text: string, done: boolean): void => {
     const bytes = encoder.encode(text);
     port.postMessage({ kind: 'bytes', id, bytes, done } satisfies ReaderReply, [bytes.buffer as ArrayBuffer]);
@@ -103,13 +120,22 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   port.on('message', (message: ReaderRequest) => {
     try {
       switch (message.kind) {
-        case 'view':
-          send(message.id, renderView(dashboards(message.snapshot, message.symbolLimit), message.request), true);
+        case 'view': {
+          const { snapshot, symbolLimit, request } = message;
+          send(
+            message.id,
+            once(snapshot, [request, symbolLimit], () => renderView(dashboards(snapshot, symbolLimit), request)),
+            true,
+          );
           break;
-        case 'export':
-          exports.set(message.id, exportPages(dashboards(message.snapshot, message.symbolLimit), message.format));
+        }
+        case 'export': {
+          const { snapshot, symbolLimit } = message;
+          const data = once(snapshot, ['export', symbolLimit], () => dashboards(snapshot, symbolLimit).exportObject());
+          exports.set(message.id, exportPages(data, message.format));
           nextPage(message.id);
           break;
+        }
         case 'more':
           nextPage(message.id);
           break;

@@ -1,6 +1,7 @@
 // The JSON API's dashboard views as text: one rendering, run on the reader thread or in process.
 
 import type { DashboardData } from '../../analytics/DashboardData.js';
+import type { DashboardExport } from '../../analytics/dashboardTypes.js';
 import { toCsv } from '../../analytics/toCsv.js';
 
 /** A dashboard view the API serves from history. */
@@ -29,12 +30,11 @@ export function renderView(dashboards: DashboardData, request: ViewRequest): str
 }
 
 /**
- * The export document in pages of at most {@link EXPORT_PAGE_CHARS} characters, the same text as
- * `exportDashboardData(format)`. Every figure is read at once (one consistent view of history);
- * the JSON text is then produced section by section as pages are asked for.
+ * The export document of `data` (`exportObject()`, every figure read at once: one consistent view of
+ * history) in pages of at most {@link EXPORT_PAGE_CHARS} characters, the same text as
+ * `exportDashboardData(format)`; the JSON text is produced section by section as pages are asked for.
  */
-export function* exportPages(dashboards: DashboardData, format: ExportFormat): Generator<string, void, undefined> {
-  const data = dashboards.exportObject();
+export function* exportPages(data: DashboardExport, format: ExportFormat): Generator<string, void, undefined> {
   if (format === 'csv') {
     yield* pages(toCsv(data));
     return;
