@@ -1,5 +1,7 @@
 // Entry of the HTTP API's reader thread: its own read-only SQLite connection; computes and serializes the dashboard views.
 
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../../analytics/AnalyticsQueries.js';
@@ -47,7 +49,22 @@ export type ReaderReply =
 /** Answers kept for requests that carry the same snapshot. */
 const RECENT_ANSWERS = 16;
 
+/**
+ * Lowers this thread's scheduling priority (Linux: a thread is its own task, found through
+ * /proc/thread-self), so on a busy machine the bot's thread gets the CPU first and a read waits.
+ * Elsewhere, or where it is refused, the thread keeps the process's priority.
+ */
+function yieldToTheBot(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not Linux, or not allowed: the reader still runs off the bot's thread.
+  }
+}
+
 if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
+  yieldToTheBot();
   const port = parentPort;
   const data = workerData as ReaderThreadData;
   const encoder = new TextEncoder();
