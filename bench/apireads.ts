@@ -16,7 +16,7 @@ export function apiReadsSuite(quick: boolean): Suite {
       { label: 'bot alone', script: 'api-reads.ts', args: [...common, '--mode=idle', '--idleMs=3000'] },
     ],
     notes: [
-      'All: a month of generated history (20 symbols), the monitor of suite 1 with its writer thread, and a 10 ms timer logging 10 trades a tick standing in for the bot. The 60 requests are sent at once over loopback after one warm-up request of each; `monitorEventLoopDelay` at 1 ms resolution over the burst.',
+      'All: a month of generated history (20 symbols), the monitor of suite 1 with its writer thread, and a 10 ms timer logging 10 trades a tick standing in for the bot. The 60 requests are sent at once over loopback, each on a new connection, by clients on a thread of their own (their work is not the bot’s), after one warm-up request of each; `monitorEventLoopDelay` at 1 ms resolution over the burst.',
       '`mainCpuMs`: CPU time of the bot’s thread over the burst (Linux per-thread counters, 10 ms ticks), which machine load does not inflate as it does the delay.',
       'ours: the monitor’s API with its default limit of 8 requests in progress (the others answered 503 with Retry-After). ours, limit 64: every request answered by the reader thread.',
       'bot alone: no request, the same bot for 3 s: the delay and CPU the machine and the bot give without any read (the floor).',

@@ -1,9 +1,9 @@
 // Trial: the bot's event-loop delay while 30 /api/trading and 30 /api/export requests run at once over N stored trades.
 
 import { readFileSync } from 'node:fs';
-import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { HttpServer } from '../../src/http/HttpServer.js';
 import { generateHistory } from './history.js';
 import { startOurMonitor } from './ourMonitor.js';
@@ -24,16 +24,29 @@ interface Answer {
   readonly bytes: number;
 }
 
-function fetchAll(url: string, agent: Agent): Promise<Answer> {
+/**
+ * The clients, on a thread of their own: their sockets and parsing must not be counted as the
+ * bot's work. Sends every URL at once (a new connection each) and answers with the statuses and sizes.
+ */
+const CLIENTS = `
+const { parentPort } = require('node:worker_threads');
+const { Agent, get } = require('node:http');
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+const fetchAll = (url) => new Promise((resolve, reject) => {
+  get(url, { agent }, (res) => {
+    let bytes = 0;
+    res.on('data', (d) => { bytes += d.length; });
+    res.on('end', () => resolve({ status: res.statusCode, bytes }));
+    res.on('error', reject);
+  }).on('error', reject);
+});
+parentPort.on('message', (urls) => Promise.all(urls.map(fetchAll)).then((a) => parentPort.postMessage(a), (e) => parentPort.postMessage(String(e))));
+`;
+
+function clientsFetch(clients: Worker, urls: string[]): Promise<Answer[]> {
   return new Promise((resolve, reject) => {
-    get(url, { agent }, (res) => {
-      let bytes = 0;
-      res.on('data', (d: Buffer) => {
-        bytes += d.length;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-      res.on('error', reject);
-    }).on('error', reject);
+    clients.once('message', (answers: Answer[] | string) => (typeof answers === 'string' ? reject(new Error(answers)) : resolve(answers)));
+    clients.postMessage(urls);
   });
 }
 
@@ -76,10 +89,10 @@ try {
     ticks++;
     for (let i = 0; i < 10; i++) monitor.logTrade(pool[logged++ & (pool.length - 1)]!);
   }, 10);
-  const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const clients = new Worker(CLIENTS, { eval: true });
   // Warm-up (a reader thread started, code compiled), not measured.
-  await fetchAll(`${base}/api/trading`, agent);
-  await fetchAll(`${base}/api/export`, agent);
+  await clientsFetch(clients, [`${base}/api/trading`]);
+  await clientsFetch(clients, [`${base}/api/export`]);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const ticksBefore = ticks;
   const cpu0 = mainThreadCpuMs();
@@ -88,15 +101,13 @@ try {
   const answers =
     mode === 'idle'
       ? await new Promise<Answer[]>((resolve) => setTimeout(() => resolve([]), idleMs))
-      : await Promise.all([
-          ...Array.from({ length: each }, () => fetchAll(`${base}/api/trading`, agent)),
-          ...Array.from({ length: each }, () => fetchAll(`${base}/api/export`, agent)),
-        ]);
+      : await clientsFetch(clients, [...Array(each).fill(`${base}/api/trading`), ...Array(each).fill(`${base}/api/export`)]);
   const burstMs = performance.now() - t0;
   histogram.disable();
   const cpu1 = mainThreadCpuMs();
   clearInterval(bot);
   const burstTicks = ticks - ticksBefore;
+  await clients.terminate();
   await inProcess?.stop();
   await monitor.stop();
   const ok = answers.filter((a) => a.status === 200).length;
