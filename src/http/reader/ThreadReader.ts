@@ -102,8 +102,10 @@ export class ThreadReader implements DashboardReader {
     // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
     const fromSource = import.meta.url.endsWith('.ts');
     const entry = new URL(fromSource ? './readerThread.ts' : './readerThread.js', import.meta.url).href;
+    // tsx is resolved here when Node can: an evaluated worker resolves bare names from the working directory.
+    const tsxApi = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
     const load = fromSource
-      ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`
+      ? `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`
       : `import(${JSON.stringify(entry)})`;
     const worker = new Worker(`${load}.catch((e) => { throw e; });`, {
       eval: true,
