@@ -264,9 +264,18 @@ export class MonitoringSystem {
     return this.running;
   }
 
-  /** `http://host:port` of /metrics once started (the real port when port 0 was asked); null when the server is off or stopped. */
-  get metricsUrl(): string | null {
+  /**
+   * The server's base URL, `http://host:port`, once started (the real port when port 0 was asked); `/healthz`
+   * and `/api/*` hang off it. Null when the server is off or stopped.
+   */
+  get baseUrl(): string | null {
     return this.http?.url ?? null;
+  }
+
+  /** The URL of the Prometheus endpoint, `http://host:port/metrics`, once started; null when the server is off or stopped. */
+  get metricsUrl(): string | null {
+    const base = this.baseUrl;
+    return base === null ? null : `${base}/metrics`;
   }
 
   /** The last balance given to `updateAccountBalance`, or null. */
