@@ -102,7 +102,7 @@ async function startedWith(hours: number, symbols: number, overrides: Monitoring
   await monitor.start();
   trade(monitor, hours, symbols);
   await monitor.flush();
-  return monitor.metricsUrl!;
+  return monitor.baseUrl!;
 }
 
 beforeEach(() => {
@@ -266,7 +266,7 @@ describe('JSON API on memory history', () => {
     monitor = new MonitoringSystem({ ...QUIET_OPTIONS, enableMetricsServer: true, metricsPort: 0, enableHourlyGrowth: true, clock });
     await monitor.start();
     trade(monitor, 3, 5);
-    const base = monitor.metricsUrl!;
+    const base = monitor.baseUrl!;
     expect((await get(base, '/api/trading')).body).toBe(JSON.stringify(monitor.dashboardData.getTradingDashboard()));
     const capped = JSON.parse((await get(base, '/api/trading?limit=2')).body).tradingStats;
     expect(capped.bySymbol.map((s: { symbol: string }) => s.symbol)).toEqual(['S0003/USDT', 'S0004/USDT', '__other__']);
