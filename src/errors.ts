@@ -1,4 +1,4 @@
-// Errors the monitor throws at its callers: bad arguments and bad configuration.
+// Errors the monitor throws at its callers: bad arguments, bad configuration, and records a flush could not make durable.
 
 /**
  * Thrown synchronously when a caller passes an invalid argument (a NaN price, an empty symbol,
@@ -27,6 +27,20 @@ export class ConfigurationError extends ValidationError {
   constructor(field: string, value: unknown, accepted: string) {
     super(field, value, accepted);
     this.name = 'ConfigurationError';
+  }
+}
+
+/** What a flush could not make durable: records accepted before the call that were not written. */
+export class FlushError extends Error {
+  override readonly name = 'FlushError';
+  /** History rows recorded before the flush that are not durable. */
+  readonly historyRows: number;
+  /** Log lines recorded before the flush that did not reach their file. */
+  readonly logLines: number;
+  constructor(counts: { readonly historyRows: number; readonly logLines: number }) {
+    super(`flush incomplete: ${counts.historyRows} history rows and ${counts.logLines} log lines are not durable`);
+    this.historyRows = counts.historyRows;
+    this.logLines = counts.logLines;
   }
 }
 

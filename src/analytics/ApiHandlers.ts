@@ -21,8 +21,8 @@ export interface ApiSources {
   readonly dashboards: DashboardData;
   /** The views over history (summary, trading, performance, hourly report, export). */
   readonly reader: DashboardReader;
-  health(): unknown;
-  recentEvents(query: { limit: number; eventType?: EventType }): unknown[];
+  readonly health: { report(): unknown };
+  readonly events: { query(query: { limit: number; eventType?: EventType }): unknown[] };
 }
 
 /** Options of {@link ApiHandlers}. */
@@ -89,7 +89,7 @@ export class ApiHandlers {
       '/api/hourly-report': { params: ['hour', 'limit'], run: (q) => view({ view: 'hourly-report', hour: q.get('hour') ?? undefined }, q) },
       '/api/events': { params: ['type', 'limit'], run: (q) => this.events(q) },
       '/api/export': { params: ['format', 'limit'], run: (q) => this.export(q) },
-      '/api/health': { params: [], run: () => json(200, sources.health()) },
+      '/api/health': { params: [], run: () => json(200, sources.health.report()) },
     };
   }
 
@@ -159,7 +159,7 @@ export class ApiHandlers {
     const type = q.get('type');
     if (type !== null && !EVENT_TYPES.includes(type)) return badParameter('type', type, `one of ${EVENT_TYPES.join(', ')}`);
     const limit = wholeParam(q, 'limit', 0, API_LIMITS.maxEvents, 100);
-    const events = this.sources.recentEvents({ limit, ...(type === null ? {} : { eventType: type as EventType }) });
+    const events = this.sources.events.query({ limit, ...(type === null ? {} : { eventType: type as EventType }) });
     return json(200, { count: events.length, events });
   }
 

@@ -6,10 +6,9 @@ import type { Position } from '../analytics/PnlLedger.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
-import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import type { RowBatch } from './batchCodec.js';
-import { ExitFlusher } from './ExitFlusher.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import { RowQueue } from './RowQueue.js';
 import { SqliteBackend } from './SqliteBackend.js';
@@ -36,10 +35,6 @@ export interface HistoryStoreOptions {
   readonly retentionDays: number | null;
   /** Rows deleted per statement by retention. @default 5000 */
   readonly retentionChunkRows?: number;
-  /** Flush on `beforeExit` and `exit`. @default true */
-  readonly exitHooks?: boolean;
-  /** Also flush on SIGTERM/SIGINT (then re-raise them). @default false */
-  readonly signalHandlers?: boolean;
   /**
    * Write a SQLite file from a thread of its own (see {@link SqliteWriterThread}), so commits and
    * checkpoints never stop the bot's event loop. Falls back to writing on the caller's thread when
@@ -103,7 +98,6 @@ export class HistoryStore implements EventSink {
   private readonly retentionDays: number | null;
   private readonly retentionChunkRows: number;
   private readonly onFailure: (error: unknown) => void;
-  private readonly exitFlusher: ExitFlusher | null;
   private readonly useThread: boolean;
   private thread: SqliteWriterThread | null = null;
   /** Rows handed to the writer thread and not yet answered for; written before anything in `buffer`. */
@@ -147,8 +141,6 @@ export class HistoryStore implements EventSink {
     this.backlogRows = Math.max(1, Math.floor(options.maxBufferRows / 2));
     this.buffer = new RowQueue(this.threadBatchRows);
     this.useThread = (options.writerThread ?? false) && backend instanceof SqliteBackend && backend.filePath !== null;
-    const hooks = options.exitHooks ?? true;
-    this.exitFlusher = hooks || options.signalHandlers ? new ExitFlusher(() => this.flushSync(), options.signalHandlers ?? false) : null;
   }
 
   // ── hot path ───────────────────────────────────────────────────────────────
@@ -185,7 +177,6 @@ export class HistoryStore implements EventSink {
     if (this.useThread) this.thread = SqliteWriterThread.start(this.backend as SqliteBackend, this.onThreadResult, this.onThreadExit);
     this.running = true;
     this.stopping = null;
-    this.exitFlusher?.install();
     this.armFlush(this.flushIntervalMs);
     if (this.retentionDays !== null) this.runRetention();
   }
@@ -195,7 +186,7 @@ export class HistoryStore implements EventSink {
     this.flushSync();
   }
 
-  /** Flushes, stops timers and hooks, and closes the backend. Safe to call twice. */
+  /** Flushes, stops timers, and closes the backend. Safe to call twice. */
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     this.stopping = this.doStop();
@@ -206,7 +197,6 @@ export class HistoryStore implements EventSink {
     if (!this.running) return;
     this.running = false;
     this.clearTimers();
-    this.exitFlusher?.uninstall();
     // Retention checks `running` before each chunk, so this wait is at most one chunk long.
     await this.cleanup?.catch(() => undefined);
     if (this.backend.isOpen) {
@@ -556,7 +546,7 @@ export class HistoryStore implements EventSink {
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     this.flushSync();
     let best = this.backend.lastGrowthBefore(hourStart);
     for (const e of this.pending()) {

@@ -12,12 +12,12 @@ import {
   type ErrorSeverity,
   type ErrorType,
   EventType,
-  type GrowthMetric,
-  type LiquidityMetric,
-  type LoopExecutionMetric,
+  type GrowthEvent,
+  type LiquidityEvent,
+  type LoopExecutionEvent,
   type MonitorEvent,
-  type PerformanceMetric,
-  type TradeMetric,
+  type PerformanceEvent,
+  type TradeEvent,
   type TradeSide,
 } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
@@ -111,7 +111,7 @@ function parseJson(text: unknown): AdditionalData | null {
   return typeof text === 'string' ? (deepFreeze(JSON.parse(text)) as AdditionalData) : null;
 }
 
-function toTrade(r: Row): TradeMetric {
+function toTrade(r: Row): TradeEvent {
   return Object.freeze({
     eventType: EventType.TRADE_EXECUTION,
     timestamp: r.timestamp as number,
@@ -131,7 +131,7 @@ function toTrade(r: Row): TradeMetric {
   });
 }
 
-function toPerformance(r: Row): PerformanceMetric {
+function toPerformance(r: Row): PerformanceEvent {
   return Object.freeze({
     eventType: EventType.PERFORMANCE_METRIC,
     timestamp: r.timestamp as number,
@@ -142,7 +142,7 @@ function toPerformance(r: Row): PerformanceMetric {
   });
 }
 
-function toLiquidity(r: Row): LiquidityMetric {
+function toLiquidity(r: Row): LiquidityEvent {
   return Object.freeze({
     eventType: EventType.LIQUIDITY_ANALYSIS,
     timestamp: r.timestamp as number,
@@ -164,7 +164,7 @@ function equityOf(openingEquity: number | null, closingEquity: number | null) {
   return { openingEquity, closingEquity, equityGrowthRatio };
 }
 
-function toGrowth(r: Row): GrowthMetric {
+function toGrowth(r: Row): GrowthEvent {
   return Object.freeze({
     eventType: EventType.GROWTH_TRACKING,
     timestamp: r.timestamp as number,
@@ -180,7 +180,7 @@ function toGrowth(r: Row): GrowthMetric {
   });
 }
 
-function toLoop(r: Row): LoopExecutionMetric {
+function toLoop(r: Row): LoopExecutionEvent {
   return Object.freeze({
     eventType: EventType.LOOP_EXECUTION,
     timestamp: r.timestamp as number,
@@ -586,7 +586,7 @@ export class SqliteBackend implements StoreBackend {
     return n;
   }
 
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     this.requireOpen();
     const row = this.lastGrowth.get(this.bot, hourStart) as Row | undefined;
     return row === undefined ? null : toGrowth(row);

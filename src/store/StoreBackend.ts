@@ -2,7 +2,7 @@
 
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
-import type { GrowthMetric } from '../events/types.js';
+import type { GrowthEvent } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { TableName } from './schema.js';
@@ -51,7 +51,7 @@ export interface StoreBackend {
    */
   carriedPositions?(): Position[];
   /** The newest growth row of an hour before `hourStart`, or null. */
-  lastGrowthBefore(hourStart: number): GrowthMetric | null;
+  lastGrowthBefore(hourStart: number): GrowthEvent | null;
   /** Deletes at most `limit` rows of `table` stamped before `cutoff`; returns how many. */
   deleteOlderThan(table: TableName, cutoff: number, limit: number): number;
   counts(): TableCounts;

@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DashboardData } from '../../analytics/DashboardData.js';
 import type { DashboardReader } from './DashboardReader.js';
-import type { LiveSources } from './snapshot.js';
+import { type LiveSources, snapshotSources, takeSnapshot } from './snapshot.js';
 import { type ExportFormat, exportPages, renderView, type ViewRequest } from './views.js';
 
 /** Options of {@link InProcessReader}. */
@@ -47,7 +47,9 @@ export class InProcessReader implements DashboardReader {
     const hit = this.cache.get(key);
     if (hit !== undefined && ((hit.version === version && hit.now === now) || at - hit.at < this.reuseMillis)) return hit.bytes;
     // On the next turn, so a burst of requests is answered from one computation.
-    const bytes = nextTurn().then(() => this.encoder.encode(renderView(this.dashboards(symbolLimit), request)));
+    const bytes = nextTurn().then(() =>
+      this.encoder.encode(renderView(this.dashboards(symbolLimit, request.view === 'performance'), request)),
+    );
     // Bounded: `hours` takes many spellings, each a key.
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { at, version, now, bytes });
@@ -59,7 +61,7 @@ export class InProcessReader implements DashboardReader {
 
   async export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>> {
     await nextTurn();
-    const pages = exportPages(this.dashboards(symbolLimit).exportObject(), format);
+    const pages = exportPages(this.dashboards(symbolLimit, true).exportObject(), format);
     const first = pages.next();
     const encoder = this.encoder;
     return (async function* () {
@@ -82,8 +84,13 @@ export class InProcessReader implements DashboardReader {
     this.cache.clear();
   }
 
-  private dashboards(symbolLimit: number): DashboardData {
+  /** Dashboards over a copy of the live figures, so reading them never fills or changes the bot's own. */
+  private dashboards(symbolLimit: number, withResources: boolean): DashboardData {
     const live = this.options.live;
-    return new DashboardData({ ...live.dashboard, resources: () => live.resources() }, { symbolLimit });
+    const history = live.dashboard.history;
+    return new DashboardData(
+      snapshotSources(takeSnapshot(live, withResources), () => history.analytics()),
+      { symbolLimit },
+    );
   }
 }

@@ -4,11 +4,11 @@ import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { AnalyticsQueries } from '../../analytics/AnalyticsQueries.js';
+import type { AnalyticsQueries, TimeRange } from '../../analytics/AnalyticsQueries.js';
 import { DashboardData } from '../../analytics/DashboardData.js';
 import { ValidationError } from '../../errors.js';
 import { sqliteAnalytics } from '../../store/SqliteBackend.js';
-import { daySeedRange, type LiveSnapshot, snapshotSources } from './snapshot.js';
+import { type LiveSnapshot, snapshotSources } from './snapshot.js';
 import { type ExportFormat, exportPages, renderView, type ViewRequest } from './views.js';
 
 /** What the main thread hands the thread at start. */
@@ -90,18 +90,28 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
     return analytics;
   };
 
-  const dashboards = (snapshot: LiveSnapshot, symbolLimit: number): DashboardData => {
-    const range = daySeedRange(snapshot);
-    let seed = null;
-    if (range !== null) {
-      // The rows before the bot's first own event are fixed: read once, narrowed by the day's range as time passes.
+  /**
+   * The connection's queries, with the day window's fill (the stored minutes before the bot's first
+   * own event, which do not change) read once and narrowed by the day's range as time passes.
+   */
+  const seededQueries = (snapshot: LiveSnapshot): AnalyticsQueries => {
+    const q = queries();
+    const minuteTotals = (range: TimeRange): ReturnType<AnalyticsQueries['minuteTotals']> => {
+      if (range.until <= range.since) return [];
       if (seedCache === null || seedCache.until !== range.until || seedCache.since > range.since || range.until > snapshot.now) {
-        seedCache = { ...range, rows: queries().minuteTotals(range) };
+        seedCache = { ...range, rows: q.minuteTotals(range) };
       }
-      seed = seedCache.rows;
-    }
-    return new DashboardData(snapshotSources(snapshot, queries, seed), { symbolLimit });
+      return seedCache.rows;
+    };
+    // Every other query is the connection's own (its prepared statements are read through the prototype).
+    return Object.assign(Object.create(q) as AnalyticsQueries, { minuteTotals });
   };
+
+  const dashboards = (snapshot: LiveSnapshot, symbolLimit: number): DashboardData =>
+    new DashboardData(
+      snapshotSources(snapshot, () => seededQueries(snapshot)),
+      { symbolLimit },
+    );
 
   /**
    * Answers already computed for a snapshot: requests that arrive in one turn of the bot's event

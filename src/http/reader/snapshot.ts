@@ -1,6 +1,6 @@
 // The live part of the dashboards (state, rates, the day window, the open hour), copied on the bot's thread in a few microseconds.
 
-import type { MinuteTotals, TimeRange } from '../../analytics/AnalyticsQueries.js';
+import type { AnalyticsQueries, MinuteTotals } from '../../analytics/AnalyticsQueries.js';
 import type { DashboardSources } from '../../analytics/DashboardData.js';
 import { DayWindow, MINUTE_MS, type WindowTotals } from '../../analytics/DayWindow.js';
 import type { ResourceUtilization } from '../../analytics/dashboardTypes.js';
@@ -20,20 +20,31 @@ export interface LiveSources {
   daySeedUntil(now: number): number | null;
 }
 
+/** What {@link DashboardData} reads of the monitor's state, as plain figures. */
+export interface StateFigures {
+  readonly running: boolean;
+  readonly uptimeSeconds: number;
+  readonly activeExecutionCount: number;
+  readonly accountBalance: number | null;
+  readonly unrealizedPnl: number;
+}
+
 /** Everything a view needs besides history, as plain data (structured-clone-able). */
 export interface LiveSnapshot {
   readonly now: number;
-  readonly state: ReturnType<DashboardSources['state']>;
+  readonly state: StateFigures;
   /** `rates.window(now, 59)` and `rates.lastFullMinute(now)`: the only readings the views make. */
   readonly hourRates: RateWindow;
   readonly lastMinute: RateWindow;
   /** The day window's totals of the whole minutes of the last 24 h (the only sum the views take). */
   readonly dayTotals: WindowTotals;
-  /** Non-null while the day window lacks history: the reader adds the stored minutes of [now − 24 h, daySeedUntil). */
+  /** Non-null while the day window lacks history: the views add the stored minutes of [now − 24 h, daySeedUntil). */
   readonly daySeedUntil: number | null;
   /** null when hourly growth is off. */
   readonly openHour: OpenHour | null;
-  readonly storeStats: StoreStats | null;
+  /** False before the monitor has started its history store. */
+  readonly historyRunning: boolean;
+  readonly storeStats: StoreStats;
   /** Read only for the views that show it (it resets the CPU reading's baseline). */
   readonly resources: ResourceUtilization | null;
 }
@@ -66,53 +77,71 @@ export class SnapshotTaker {
 export function takeSnapshot(live: LiveSources, withResources: boolean): LiveSnapshot {
   const s = live.dashboard;
   const now = s.clock.now();
+  const state = s.state;
   return {
     now,
-    state: s.state(),
+    state: {
+      running: state.running,
+      uptimeSeconds: state.uptimeSeconds(),
+      activeExecutionCount: state.activeExecutionCount,
+      accountBalance: state.accountBalance(),
+      unrealizedPnl: state.unrealizedPnl().total,
+    },
     hourRates: s.rates.window(now, 59),
     lastMinute: s.rates.lastFullMinute(now),
     dayTotals: s.day.sum(dayStart(now), now),
     daySeedUntil: live.daySeedUntil(now),
     openHour: s.growth?.openHour() ?? null,
-    storeStats: s.storeStats(),
+    historyRunning: s.history.isRunning,
+    storeStats: s.history.stats(),
     resources: withResources ? live.resources() : null,
   };
 }
 
-/** The range of history that fills the day window of a snapshot taken at `now`, or null when none is needed. */
-export function daySeedRange(snapshot: LiveSnapshot): TimeRange | null {
-  return snapshot.daySeedUntil === null ? null : { since: snapshot.now - DAY_MS, until: snapshot.daySeedUntil };
-}
-
 /**
- * The dashboards' sources over a snapshot: history from `queries`, everything live from the copy.
- * `seed` (the stored minutes of {@link daySeedRange}) is added to the day totals as the bot's own
- * window would add them once filled.
+ * The dashboards' sources over a snapshot: history from `analytics`, everything live from the copy.
+ * The day window is the bot's totals plus, while the snapshot says the bot's window lacks history,
+ * the stored minutes the dashboards read to fill it (`seed()`), as the bot's own window would add them.
  */
-export function snapshotSources(
-  snapshot: LiveSnapshot,
-  queries: DashboardSources['queries'],
-  seed: readonly MinuteTotals[] | null,
-): DashboardSources {
-  const dayTotals = (): WindowTotals => {
-    const totals = { ...snapshot.dayTotals };
-    if (seed !== null) {
-      const window = new DayWindow();
-      window.seed(seed);
-      const stored = window.sum(dayStart(snapshot.now), snapshot.now);
-      for (const k of Object.keys(totals) as (keyof WindowTotals)[]) totals[k] += stored[k];
-    }
-    return totals;
+export function snapshotSources(snapshot: LiveSnapshot, analytics: () => AnalyticsQueries): DashboardSources {
+  let stored: readonly MinuteTotals[] = [];
+  const day: DashboardSources['day'] = {
+    // Already filled: an empty range, so the dashboards read nothing to fill it again.
+    firstRecorded: snapshot.daySeedUntil ?? snapshot.now - DAY_MS,
+    seed: (rows) => {
+      if (snapshot.daySeedUntil !== null) stored = rows;
+    },
+    sum: () => {
+      const totals = { ...snapshot.dayTotals };
+      if (stored.length > 0) {
+        const window = new DayWindow();
+        window.seed(stored);
+        const seeded = window.sum(dayStart(snapshot.now), snapshot.now);
+        for (const k of Object.keys(totals) as (keyof WindowTotals)[]) totals[k] += seeded[k];
+      }
+      return totals;
+    },
   };
-  const openHour = snapshot.openHour;
+  const { state, openHour } = snapshot;
   return {
     clock: { now: () => snapshot.now, setTimeout: refuseTimer, clearTimeout: () => undefined },
-    queries,
+    history: { isRunning: snapshot.historyRunning, analytics, stats: () => snapshot.storeStats },
     rates: { window: () => ({ ...snapshot.hourRates }), lastFullMinute: () => ({ ...snapshot.lastMinute }) },
-    day: { sum: dayTotals },
+    day,
     growth: openHour === null ? null : { openHour: () => openHour },
-    state: () => snapshot.state,
-    storeStats: () => snapshot.storeStats,
+    state: {
+      running: state.running,
+      uptimeSeconds: () => state.uptimeSeconds,
+      activeExecutionCount: state.activeExecutionCount,
+      accountBalance: () => state.accountBalance,
+      unrealizedPnl: () => ({ total: state.unrealizedPnl, bySymbol: [] }),
+    },
+    // A failed read of history fails the request (the API answers 500) instead of being counted here.
+    diagnostics: {
+      sinkFailed: (_where, error) => {
+        throw error;
+      },
+    },
     ...(snapshot.resources === null ? {} : { resources: () => snapshot.resources! }),
   };
 }
