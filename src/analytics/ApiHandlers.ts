@@ -42,6 +42,11 @@ export const API_LIMITS = Object.freeze({
   /** Largest `limit` of a per-symbol table. */
   maxSymbolLimit: 1000,
   maxEvents: 10_000,
+  /**
+   * Characters of events in one `/api/events` answer (it is built on the bot's thread): the newest
+   * events that fit are sent, and `truncated` says the rest were left out.
+   */
+  maxEventsChars: 2 * 1024 * 1024,
   /** Seconds a refused client is told to wait (`Retry-After`). */
   retryAfterSeconds: 1,
 });
@@ -160,7 +165,20 @@ export class ApiHandlers {
     if (type !== null && !EVENT_TYPES.includes(type)) return badParameter('type', type, `one of ${EVENT_TYPES.join(', ')}`);
     const limit = wholeParam(q, 'limit', 0, API_LIMITS.maxEvents, 100);
     const events = this.sources.events.query({ limit, ...(type === null ? {} : { eventType: type as EventType }) });
-    return json(200, { count: events.length, events });
+    const texts: string[] = [];
+    let chars = 0;
+    for (const event of events) {
+      const text = JSON.stringify(event);
+      chars += text.length + 1;
+      if (chars > API_LIMITS.maxEventsChars) break;
+      texts.push(text);
+    }
+    const truncated = texts.length < events.length;
+    return {
+      status: 200,
+      contentType: JSON_TYPE,
+      body: `{"count":${texts.length},"events":[${texts.join(',')}],"truncated":${truncated}}`,
+    };
   }
 
   private async export(q: Params): Promise<ApiResponse> {
