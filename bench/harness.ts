@@ -37,8 +37,8 @@ export function compileTrials(): Promise<void> {
     const roots = readdirSync(trialsDir)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(trialsDir, f));
-    // Loaded by URL from a worker, not imported: named so it is compiled too.
-    roots.push(join(ROOT, 'src', 'store', 'writerThread.ts'));
+    // Loaded by URL from a worker, not imported: named so they are compiled too.
+    roots.push(join(ROOT, 'src', 'store', 'writerThread.ts'), join(ROOT, 'src', 'http', 'reader', 'readerThread.ts'));
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const flags = [
       '--outDir',

@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { apiReadsSuite } from './apireads.js';
 import { consoleSuite } from './console.js';
 import { dashboardsSuite } from './dashboards.js';
 import { eventLoopSuite } from './eventloop.js';
@@ -21,6 +22,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   scrape: scrapeSuite,
   dashboards: dashboardsSuite,
   memory: memorySuite,
+  apireads: apiReadsSuite,
   console: consoleSuite,
   startup: startupSuite,
   system: systemSuite,

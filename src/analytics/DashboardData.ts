@@ -7,7 +7,7 @@ import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
-import { type AnalyticsQueries, type LoopAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
+import { type AnalyticsQueries, type LoopAggregate, type SymbolTradeAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
 import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
 import {
   aggregateFigures,
@@ -52,14 +52,28 @@ export interface DashboardHistory {
 export interface DashboardSources {
   readonly clock: Clock;
   readonly history: DashboardHistory;
-  readonly rates: RateCounter;
+  readonly rates: Pick<RateCounter, 'window' | 'lastSixtySeconds'>;
   /** Trade and error totals per minute of the last day, for the summary; filled from history the first time it is read. */
-  readonly day: DayWindow;
-  readonly growth: GrowthTracker | null;
-  readonly state: MonitorStateView;
+  readonly day: Pick<DayWindow, 'sum' | 'seed' | 'firstRecorded'>;
+  readonly growth: Pick<GrowthTracker, 'openHour'> | null;
+  readonly state: Pick<MonitorStateView, 'running' | 'uptimeSeconds' | 'activeExecutionCount' | 'accountBalance' | 'unrealizedPnl'>;
   /** Where a failed read of history is counted. */
-  readonly diagnostics: Diagnostics;
+  readonly diagnostics: Pick<Diagnostics, 'sinkFailed'>;
+  /** This process's resource figures, when they are read elsewhere (a reader thread reports the bot thread's, not its own). */
+  resources?(): ResourceUtilization;
 }
+
+/** Options of {@link DashboardData}. */
+export interface DashboardOptions {
+  /**
+   * Most rows of a per-symbol table: the symbols of largest volume are kept (in symbol order) and
+   * the rest summed into one `__other__` row at the end. null keeps every symbol. @default null
+   */
+  readonly symbolLimit?: number | null;
+}
+
+/** The symbol of the row that sums the symbols left out of a capped per-symbol table. */
+export const OTHER_SYMBOLS = '__other__';
 
 /** Rules behind `systemStatus`, in one place (documented in docs/http-api.md). */
 export const STATUS_RULES = {
@@ -80,10 +94,20 @@ export class DashboardData {
   private readonly lag: IntervalHistogram;
   private lastCpu = process.cpuUsage();
   private lastCpuAt = process.hrtime.bigint();
-  private daySeeded = false;
+  private daySeeded_ = false;
+  private readonly symbolLimit: number | null;
 
-  constructor(private readonly sources: DashboardSources) {
+  constructor(
+    private readonly sources: DashboardSources,
+    options: DashboardOptions = {},
+  ) {
     this.lag = monitorEventLoopDelay({ resolution: 20 });
+    this.symbolLimit = options.symbolLimit ?? null;
+  }
+
+  /** True once the day window has been filled from history (the first summary read here). */
+  get daySeeded(): boolean {
+    return this.daySeeded_;
   }
 
   /** Starts sampling event-loop delay for `resourceUtilization`. */
@@ -110,8 +134,8 @@ export class DashboardData {
    * counted itself. Done once, at the first summary: a history command sets its clock after start().
    */
   private seedDay(): void {
-    if (this.daySeeded || !this.sources.history.isRunning) return;
-    this.daySeeded = true;
+    if (this.daySeeded_ || !this.sources.history.isRunning) return;
+    this.daySeeded_ = true;
     const now = this.now();
     try {
       const until = Math.min(this.sources.day.firstRecorded, now + 1);
@@ -174,7 +198,7 @@ export class DashboardData {
       windowHours: hours,
       loopPerformance: this.loopPerformance(range, q),
       errorRates: errorRates(q.errorCounts(range), hours),
-      resourceUtilization: this.resources(),
+      resourceUtilization: this.sources.resources?.() ?? this.resourceUtilization(),
     };
   }
 
@@ -340,6 +364,7 @@ export class DashboardData {
     // One pass over the window: the totals are the sums of the per-symbol rows.
     const symbols = q.tradeAggregateBySymbol(range);
     const a = sumAggregates(symbols);
+    const shown = capSymbols(symbols, this.symbolLimit);
     const [p50, p95, p99] = q.executionTimePercentiles(range, [50, 95, 99]);
     const balancePoints = this.series(hourly, 'openingBalance', 'closingBalance');
     const equityPoints = this.series(hourly, 'openingEquity', 'closingEquity');
@@ -367,7 +392,7 @@ export class DashboardData {
         first !== undefined && last !== undefined && last.t - first.t >= DAY_HOURS * HOUR_MS
           ? roundOrNull(cagr(first.v, last.v, last.t - first.t))
           : null,
-      bySymbol: symbols.map((s) => ({
+      bySymbol: shown.map((s) => ({
         symbol: s.symbol,
         tradeCount: s.tradeCount,
         volume: round9(s.volume),
@@ -416,7 +441,8 @@ export class DashboardData {
     }));
   }
 
-  private resources(): ResourceUtilization {
+  /** CPU, memory and event-loop lag of this thread since the previous reading, and the database size. */
+  resourceUtilization(): ResourceUtilization {
     const cpu = process.cpuUsage(this.lastCpu);
     const at = process.hrtime.bigint();
     const elapsedMicros = Number(at - this.lastCpuAt) / 1000;
@@ -432,4 +458,17 @@ export class DashboardData {
       dbSizeBytes: this.sources.history.stats().dbSizeBytes,
     };
   }
+}
+
+/** The `limit` symbols of largest volume (ties: symbol order), in their order, then the rest summed as {@link OTHER_SYMBOLS}. */
+export function capSymbols(symbols: readonly SymbolTradeAggregate[], limit: number | null): readonly SymbolTradeAggregate[] {
+  if (limit === null || symbols.length <= limit) return symbols;
+  const keep = new Set(
+    symbols
+      .map((s, i) => ({ volume: s.volume, i }))
+      .sort((x, y) => y.volume - x.volume || x.i - y.i)
+      .slice(0, limit)
+      .map((x) => x.i),
+  );
+  return [...symbols.filter((_, i) => keep.has(i)), { symbol: OTHER_SYMBOLS, ...sumAggregates(symbols.filter((_, i) => !keep.has(i))) }];
 }

@@ -210,6 +210,15 @@ export const SETTINGS = [
     description: 'Bearer token required on /metrics and /api/* (at least 16 characters)',
   }),
   typed<number>()({
+    key: 'apiMaxConcurrentRequests',
+    env: 'POSEIDON_API_MAX_CONCURRENT',
+    kind: 'int',
+    def: 8,
+    min: 1,
+    max: 1000,
+    description: 'JSON API requests answered at once; more are refused with 503 and `Retry-After`',
+  }),
+  typed<number>()({
     key: 'flushIntervalMs',
     env: 'POSEIDON_FLUSH_INTERVAL_MS',
     kind: 'int',

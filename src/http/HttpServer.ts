@@ -3,6 +3,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** A request as a route sees it. */
 export interface HttpRequest {
@@ -13,11 +15,14 @@ export interface HttpRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-/** What a route answers; the server adds Content-Length and sends no body to HEAD. */
+/**
+ * What a route answers; the server adds Content-Length and sends no body to HEAD. An iterable body
+ * is streamed (chunked) as the client reads it, and abandoned when the client goes away.
+ */
 export interface HttpResponse {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string | Uint8Array;
+  readonly body: string | Uint8Array | AsyncIterable<Uint8Array>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -247,11 +252,26 @@ export class HttpServer {
     const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
     res.statusCode = response.status;
     res.setHeader('Content-Type', response.contentType);
-    res.setHeader('Content-Length', body.byteLength);
+    if (body instanceof Uint8Array) res.setHeader('Content-Length', body.byteLength);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (response.headers) for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
-    res.end(method === 'HEAD' ? undefined : body);
+    if (body instanceof Uint8Array) {
+      res.end(method === 'HEAD' ? undefined : body);
+      return;
+    }
+    if (method === 'HEAD') {
+      void body[Symbol.asyncIterator]().return?.();
+      res.end();
+      return;
+    }
+    // Backpressure: the next chunk is asked for once the socket has taken the last; a client that
+    // disconnects ends the iteration (and whatever produces it).
+    pipeline(Readable.from(body, { objectMode: false }), res).catch((error: unknown) => {
+      // A client that leaves early is not a server failure.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.onError(error);
+      res.destroy();
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 // Lifecycle: the one order in which a monitor's parts open and close (server, sinks, exit hooks, dashboards).
 
+import type { ApiHandlers } from '../analytics/ApiHandlers.js';
 import type { DashboardData } from '../analytics/DashboardData.js';
 import type { HttpServer } from '../http/HttpServer.js';
 import type { SystemMetrics } from '../system/SystemMetrics.js';
@@ -8,11 +9,13 @@ import type { EventPipeline } from './EventPipeline.js';
 /**
  * Opens the HTTP server first, so a port already in use fails before any sink has opened anything,
  * then the sinks and the exit hooks; closes the server before the sinks, since telemetry cannot be
- * scraped once its meter provider is shut down. What a failed start opened is closed again.
+ * scraped once its meter provider is shut down, and the JSON API's reader with it, since a reader
+ * thread holds a connection to the database file the store closes. What a failed start opened is closed again.
  */
 export class Lifecycle {
   constructor(
     private readonly http: HttpServer | null,
+    private readonly api: Pick<ApiHandlers, 'stop'>,
     private readonly pipeline: EventPipeline,
     private readonly dashboards: DashboardData,
     private readonly systemMetrics: SystemMetrics | null,
@@ -35,6 +38,7 @@ export class Lifecycle {
     this.systemMetrics?.stop();
     this.dashboards.stop();
     await this.http?.stop();
+    await this.api.stop();
     await this.pipeline.stop();
   }
 }

@@ -10,6 +10,7 @@ import { EventLog } from '../events/EventLog.js';
 import { RecentEvents } from '../events/RecentEvents.js';
 import { HttpServer } from '../http/HttpServer.js';
 import { addMonitorRoutes } from '../http/monitorRoutes.js';
+import { createDashboardReader } from '../http/reader/createDashboardReader.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import { LogSink } from '../logging/LogSink.js';
 import { MonitoringLogger } from '../logging/MonitoringLogger.js';
@@ -88,9 +89,25 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
   pipeline.add(telemetry);
 
   const recentEvents = new RecentEvents(ring);
-  const dashboardData = new DashboardData({ clock, history: store, rates, day, growth, state, diagnostics });
+  const dashboardSources = { clock, history: store, rates, day, growth, state, diagnostics };
+  const dashboardData = new DashboardData(dashboardSources);
   const health = new MonitorHealth(state, ring, diagnostics);
-  const api = new ApiHandlers({ dashboards: dashboardData, health, events: recentEvents });
+  // The API's history views run on a reader thread (or bounded, in process for memory history), never the bot's code path.
+  const reader = createDashboardReader({
+    store,
+    bot: config.botName,
+    live: {
+      dashboard: dashboardSources,
+      resources: () => dashboardData.resourceUtilization(),
+      daySeedUntil: (now) => (dashboardData.daySeeded ? null : Math.min(day.firstRecorded, now + 1)),
+    },
+    version: () => ring.totalAppended,
+    onError: failed('reader'),
+  });
+  const api = new ApiHandlers(
+    { dashboards: dashboardData, reader, health, events: recentEvents },
+    { maxConcurrentRequests: config.apiMaxConcurrentRequests },
+  );
   let http: HttpServer | null = null;
   if (config.enableMetricsServer) {
     const { metricsHost: host, metricsPort: port, apiToken } = config;
@@ -124,6 +141,6 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
     telemetry,
     http,
     systemMetrics,
-    lifecycle: new Lifecycle(http, pipeline, dashboardData, systemMetrics, config.installSignalHandlers),
+    lifecycle: new Lifecycle(http, api, pipeline, dashboardData, systemMetrics, config.installSignalHandlers),
   };
 }

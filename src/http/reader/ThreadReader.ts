@@ -1,0 +1,147 @@
+// ThreadReader: the bot's handle on the HTTP API's reader thread — snapshot the live figures, post, await the bytes.
+
+import { Worker } from 'node:worker_threads';
+import { ValidationError } from '../../errors.js';
+import type { DashboardReader } from './DashboardReader.js';
+import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
+import { type LiveSources, SnapshotTaker } from './snapshot.js';
+import type { ExportFormat, ViewRequest } from './views.js';
+import { withCleanup } from './withCleanup.js';
+
+/** Options of {@link ThreadReader}. */
+export interface ThreadReaderOptions {
+  /** The SQLite file the history store writes. */
+  readonly path: string;
+  /** Whose rows the views count (the `bot` column). */
+  readonly bot: string;
+  readonly live: LiveSources;
+  /** False before the monitor has started its history store (the file may not exist or be migrated yet). */
+  readonly storeRunning: () => boolean;
+  /** Told when the thread fails or ends on its own (it is started again at the next request). */
+  readonly onError: (error: unknown) => void;
+  /** How long a read waits for the writer's lock on the file. @default 1000 */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Longest `stop()` waits for the thread to end. */
+const STOP_WAIT_MS = 2000;
+
+/**
+ * Runs every history read of the JSON API on a thread of its own, with a read-only connection to
+ * the database (WAL lets it read while the writer writes). The bot's thread only copies the live
+ * figures ({@link SnapshotTaker}, once per turn of the event loop), posts the request and hands the answer's bytes to the socket: the
+ * queries, the statistics and `JSON.stringify` all run on the reader thread. Started at the first
+ * request; a thread that dies is counted and started again at the next one.
+ */
+export class ThreadReader implements DashboardReader {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  /** The one answer each request id awaits. */
+  private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
+
+  private readonly snapshots: SnapshotTaker;
+
+  constructor(private readonly options: ThreadReaderOptions) {
+    this.snapshots = new SnapshotTaker(options.live);
+  }
+
+  async view(request: ViewRequest, symbolLimit: number): Promise<Uint8Array> {
+    const id = this.nextId++;
+    const snapshot = this.snapshots.take(request.view === 'performance');
+    return bytesOf(await this.call({ kind: 'view', id, request, symbolLimit, snapshot }));
+  }
+
+  async export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>> {
+    const id = this.nextId++;
+    const snapshot = this.snapshots.take(true);
+    const first = await this.call({ kind: 'export', id, format, symbolLimit, snapshot });
+    // Given up before the end (the client went away): the thread drops the rest of the document.
+    return withCleanup(this.pages(id, first), (completed) => {
+      if (!completed) this.worker?.postMessage({ kind: 'cancel', id } satisfies ReaderRequest);
+    });
+  }
+
+  private async *pages(id: number, first: ReaderReply): AsyncGenerator<Uint8Array, void, undefined> {
+    for (let reply = first; ; reply = await this.call({ kind: 'more', id })) {
+      const bytes = bytesOf(reply);
+      if (bytes.byteLength > 0) yield bytes;
+      if (reply.kind === 'bytes' && reply.done) return;
+    }
+  }
+
+  /** Terminates the thread; what it was answering is rejected. Never waits longer than a short deadline. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return;
+    this.worker = null;
+    this.rejectAll(new Error('the HTTP API reader was stopped'));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      worker.terminate().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_WAIT_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private call(request: ReaderRequest): Promise<ReaderReply> {
+    if (!this.options.storeRunning()) return Promise.reject(new Error('the dashboards read the history store: call monitor.start() first'));
+    const worker = this.started();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      worker.postMessage(request);
+    });
+  }
+
+  private started(): Worker {
+    if (this.worker !== null) return this.worker;
+    const data: ReaderThreadData = { path: this.options.path, bot: this.options.bot, busyTimeoutMs: this.options.busyTimeoutMs ?? 1000 };
+    // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
+    // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const entry = new URL(fromSource ? './readerThread.ts' : './readerThread.js', import.meta.url).href;
+    // tsx is resolved here when Node can: an evaluated worker resolves bare names from the working directory.
+    const tsxApi = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
+    const load = fromSource
+      ? `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`
+      : `import(${JSON.stringify(entry)})`;
+    const worker = new Worker(`${load}.catch((e) => { throw e; });`, {
+      eval: true,
+      workerData: data,
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+    });
+    worker.on('message', (reply: ReaderReply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      waiter?.resolve(reply);
+    });
+    worker.on('error', (error) => this.options.onError(error));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      const error = new Error(`the HTTP API reader thread ended (exit code ${code}); it is started again at the next request`);
+      this.options.onError(error);
+      this.rejectAll(error);
+    });
+    // Never keeps the bot's process alive; a request in progress holds its socket open anyway.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private rejectAll(error: Error): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.reject(error);
+  }
+}
+
+function bytesOf(reply: ReaderReply): Uint8Array {
+  if (reply.kind === 'bytes') return reply.bytes;
+  if (reply.kind === 'invalid') throw new ValidationError(reply.field, reply.value, reply.accepted);
+  throw new Error(`the HTTP API reader failed: ${reply.message}`);
+}
