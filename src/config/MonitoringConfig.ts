@@ -31,6 +31,8 @@ export interface MonitoringConfigOptions {
   maxDataPoints?: number;
   /** @default StorageBackend.SQLITE (POSEIDON_STORAGE: sqlite | memory | file) */
   storage?: StorageBackend | `${StorageBackend}`;
+  /** Directory of `file` storage's JSON Lines files. @default './poseidon_history' (POSEIDON_STORAGE_PATH) */
+  storagePath?: string;
   /** @default 'sqlite:///poseidon_metrics.db' (POSEIDON_DB_URL: sqlite:///relative.db, sqlite:////abs/path.db, sqlite::memory:) */
   dbUrl?: string;
   /** @default true (POSEIDON_PERFORMANCE_MONITORING) */
@@ -298,7 +300,13 @@ export const SETTINGS: readonly Setting[] = [
     def: false,
     description: 'Flush history on SIGTERM/SIGINT, then let the signal end the process',
   },
-  bool('logConsole', 'POSEIDON_LOG_CONSOLE', 'Also write log lines to stdout (off: the log file and OTLP only)'),
+  bool('logConsole', 'POSEIDON_LOG_CONSOLE', 'Also write log lines to stdout (off: the log file and OTLP only)'),  {
+    key: 'storagePath',
+    env: 'POSEIDON_STORAGE_PATH',
+    kind: 'string',
+    def: './poseidon_history',
+    description: 'Directory of the JSON Lines files of file storage (one file per table per UTC day)',
+  },
 ];
 
 /** The variables of the original seed (the first 20) and the ones this package adds. */
@@ -368,12 +376,8 @@ function parseEnv(s: Setting, raw: string): unknown {
 
 /** Storage kinds named by the seed that this version cannot provide yet: refused where they are configured. */
 function refuseUnavailableStorage(field: string, given: unknown, kind: unknown): void {
-  if (kind === 'redis' || kind === 'file') {
-    throw new ConfigurationError(
-      field,
-      given,
-      `sqlite or memory (${kind === 'redis' ? 'redis' : 'file (JSON Lines)'} storage is not supported yet; sqlite keeps the same history in one file)`,
-    );
+  if (kind === 'redis') {
+    throw new ConfigurationError(field, given, 'sqlite, memory or file (redis storage is not supported yet)');
   }
 }
 
@@ -438,6 +442,10 @@ function check(s: Setting, value: unknown, field: string): unknown {
       }
       if (s.key === 'botName' && value === '') throw new ConfigurationError(field, value, 'a non-empty name');
       return value;
+    case 'string':
+      if (typeof value !== 'string' || value.length === 0 || /[\0\r\n]/.test(value))
+        throw new ConfigurationError(field, value, 'a non-empty path without NUL or line breaks');
+      return value;
     case 'webhooks':
       if (value === null) return null;
       if (typeof value !== 'string')
@@ -494,6 +502,7 @@ export class MonitoringConfig {
   readonly dashboardRefreshSeconds!: number;
   readonly maxDataPoints!: number;
   readonly storage!: StorageBackend;
+  readonly storagePath!: string;
   readonly dbUrl!: string;
   readonly enablePerformanceMonitoring!: boolean;
   readonly enableLoopMonitoring!: boolean;
