@@ -300,7 +300,8 @@ export const SETTINGS: readonly Setting[] = [
     def: false,
     description: 'Flush history on SIGTERM/SIGINT, then let the signal end the process',
   },
-  bool('logConsole', 'POSEIDON_LOG_CONSOLE', 'Also write log lines to stdout (off: the log file and OTLP only)'),  {
+  bool('logConsole', 'POSEIDON_LOG_CONSOLE', 'Also write log lines to stdout (off: the log file and OTLP only)'),
+  {
     key: 'storagePath',
     env: 'POSEIDON_STORAGE_PATH',
     kind: 'string',
