@@ -18,7 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import type { AnalyticsQueries, TimeRange } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
 import {
@@ -68,6 +68,76 @@ function dayOf(t: number): string {
   return new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Index of the first row stamped at or after `t` in rows in time order. */
+function firstAtOrAfter(rows: readonly MonitorEvent[], t: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.timestamp < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The memory backend's aggregate queries (SQLite's semantics) over only the rows of each query's
+ * range, and the newest trades from the end: a month of history costs what its last day holds.
+ */
+class RangedAnalytics implements AnalyticsQueries {
+  constructor(
+    private readonly rowsIn: (table: TableName, range: TimeRange | null) => readonly MonitorEvent[],
+    private readonly realizedPnlOf: (t: TradeMetric) => number | null,
+    /** At least the newest `limit` trades (all of them when out of time order). */
+    private readonly newestTrades: (limit: number) => readonly TradeMetric[],
+  ) {}
+
+  private over(range: TimeRange | null): MemoryAnalytics {
+    return new MemoryAnalytics({
+      trades: () => this.rowsIn('trades', range) as TradeMetric[],
+      loops: () => this.rowsIn('loop_executions', range) as LoopExecutionMetric[],
+      errors: () => this.rowsIn('errors', range) as ErrorEvent[],
+      growth: () => this.rowsIn('growth_metrics', null) as GrowthMetric[],
+      realizedPnlOf: this.realizedPnlOf,
+    });
+  }
+
+  tradeAggregate(range: TimeRange) {
+    return this.over(range).tradeAggregate(range);
+  }
+  tradeAggregateBySymbol(range: TimeRange) {
+    return this.over(range).tradeAggregateBySymbol(range);
+  }
+  executionTimePercentiles(range: TimeRange, percentiles: readonly number[]) {
+    return this.over(range).executionTimePercentiles(range, percentiles);
+  }
+  recentTrades(limit: number) {
+    const tail = this.newestTrades(limit);
+    return new MemoryAnalytics({
+      trades: () => tail,
+      loops: () => [],
+      errors: () => [],
+      growth: () => [],
+      realizedPnlOf: this.realizedPnlOf,
+    }).recentTrades(limit);
+  }
+  growthRows(range: TimeRange) {
+    return this.over(null).growthRows(range);
+  }
+  loopAggregates(range: TimeRange) {
+    return this.over(range).loopAggregates(range);
+  }
+  loopDurationPercentile(range: TimeRange, loopName: string, percentile: number) {
+    return this.over(range).loopDurationPercentile(range, loopName, percentile);
+  }
+  errorCounts(range: TimeRange) {
+    return this.over(range).errorCounts(range);
+  }
+  minuteTotals(range: TimeRange) {
+    return this.over(range).minuteTotals(range);
+  }
+}
+
 /** The folder of one bot's files: `bot=<name>`, the name percent-encoded so it can never leave the directory. */
 export function botFolder(bot: string): string {
   return `bot=${encodeURIComponent(bot)}`;
@@ -103,13 +173,16 @@ export class FileBackend implements StoreBackend {
   private identity: string | null = null;
   /** Torn or unreadable lines skipped at the last open. */
   skippedLines = 0;
-  private readonly analytics_ = new MemoryAnalytics({
-    trades: () => this.tables.get('trades') as TradeMetric[],
-    loops: () => this.tables.get('loop_executions') as LoopExecutionMetric[],
-    errors: () => this.tables.get('errors') as ErrorEvent[],
-    growth: () => this.tables.get('growth_metrics') as GrowthMetric[],
-    realizedPnlOf: (t) => this.realized.get(t) ?? null,
-  });
+  /** Per table: every row's timestamp is at or after the one before it (then ranges are found by bisection). */
+  private readonly ordered = new Map<TableName, boolean>();
+  private readonly analytics_ = new RangedAnalytics(
+    (table, range) => this.rowsIn(table, range),
+    (t) => this.realized.get(t) ?? null,
+    (limit) => {
+      const trades = this.tables.get('trades') as TradeMetric[];
+      return this.ordered.get('trades') && trades.length > limit ? trades.slice(trades.length - limit) : trades;
+    },
+  );
 
   constructor(directory: string, options: FileBackendOptions = {}) {
     this.bot = options.botName ?? '';
@@ -139,6 +212,7 @@ export class FileBackend implements StoreBackend {
       throw new Error(`history directory ${this.dir} is not readable and writable by this process`);
     }
     this.tables = new Map(TABLES.map((t) => [t, []]));
+    for (const t of TABLES) this.ordered.set(t, true);
     this.realized.clear();
     this.carry = this.readCarry();
     this.bytes = 0;
@@ -187,7 +261,7 @@ export class FileBackend implements StoreBackend {
         continue;
       }
       const e = fromRecord(table, record);
-      rows.push(e);
+      this.push(table, rows, e);
       if (e.eventType === EventType.TRADE_EXECUTION) {
         const { realized } = realizedOf(record);
         if (realized !== null) this.realized.set(e, realized);
@@ -258,9 +332,21 @@ export class FileBackend implements StoreBackend {
       list.push(JSON.stringify(record));
     }
     this.append(lines);
-    for (const [table, e] of added) this.tables.get(table)!.push(e);
+    for (const [table, e] of added) this.push(table, this.tables.get(table)!, e);
     for (const [t, v] of filled) this.realized.set(t, v);
     return added.length;
+  }
+
+  private push(table: TableName, rows: MonitorEvent[], e: MonitorEvent): void {
+    if (rows.length > 0 && e.timestamp < rows[rows.length - 1]!.timestamp) this.ordered.set(table, false);
+    rows.push(e);
+  }
+
+  /** The rows of `table` stamped in `range` (all of them, or null for every row, when they are not in time order). */
+  private rowsIn(table: TableName, range: TimeRange | null): readonly MonitorEvent[] {
+    const rows = this.tables.get(table)!;
+    if (range === null || !this.ordered.get(table)) return rows;
+    return rows.slice(firstAtOrAfter(rows, range.since), firstAtOrAfter(rows, range.until));
   }
 
   private batchPnlTarget(batch: { e: TradeMetric; record: Row }[], id: string, symbol: string, ts: number) {
@@ -378,6 +464,10 @@ export class FileBackend implements StoreBackend {
     this.tables.set(
       table,
       rows.filter((e) => e.timestamp >= keepFrom),
+    );
+    this.ordered.set(
+      table,
+      this.tables.get(table)!.every((e, i, all) => i === 0 || e.timestamp >= all[i - 1]!.timestamp),
     );
     for (const e of gone) if (e.eventType === EventType.TRADE_EXECUTION) this.realized.delete(e);
     return gone.length;
