@@ -30,7 +30,7 @@ import {
   type TradeMetric,
 } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
-import { fromRecord, type PnlRecord, realizedOf, TABLE_OF_EVENT, toRecord } from './fileRecords.js';
+import { fromRecord, ownerFields, type PnlRecord, realizedOf, TABLE_OF_EVENT, toRecord, tradeLine } from './fileRecords.js';
 import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
@@ -66,6 +66,24 @@ const FILE_NAME = /^([a-z_]+)-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 /** `YYYY-MM-DD` of the UTC day of `t`. */
 function dayOf(t: number): string {
   return new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** A trade of the batch being written, with the P&L it is stored with. */
+class BatchTrade {
+  constructor(
+    readonly e: TradeMetric,
+    public realized: number | null,
+    public source: 'caller' | 'ledger' | null,
+  ) {}
+}
+
+/** The newest trade of the batch with that id, symbol and time and no P&L yet. */
+function batchPnlTarget(batch: readonly BatchTrade[], id: string, symbol: string, ts: number): BatchTrade | null {
+  for (let j = batch.length - 1; j >= 0; j--) {
+    const b = batch[j]!;
+    if (b.e.executionId === id && b.e.symbol === symbol && b.e.timestamp === ts && b.source === null) return b;
+  }
+  return null;
 }
 
 /** Index of the first row stamped at or after `t` in rows in time order. */
@@ -162,6 +180,7 @@ export class FileBackend implements StoreBackend {
   private readonly dir: string;
   private readonly bot: string;
   private readonly owner: { bot: string; strategy: string; exchange: string };
+  private readonly ownerJson: string;
   private readonly full: boolean;
   private readonly onNotice: (message: string) => void;
   private open_ = false;
@@ -188,6 +207,7 @@ export class FileBackend implements StoreBackend {
     this.bot = options.botName ?? '';
     this.dir = join(resolve(directory), botFolder(this.bot));
     this.owner = { bot: this.bot, strategy: options.strategy ?? '', exchange: options.exchange ?? '' };
+    this.ownerJson = ownerFields(this.owner);
     this.full = options.synchronous === 'full';
     this.onNotice = options.onNotice ?? (() => undefined);
   }
@@ -282,19 +302,19 @@ export class FileBackend implements StoreBackend {
 
   writeBatch(rows: RowBatch, start: number, end: number): number {
     if (!this.open_) throw new Error('history store is not open');
-    const lines = new Map<string, string[]>();
     const added: [TableName, MonitorEvent][] = [];
     const filled: [TradeMetric, number][] = [];
-    // Trades of this batch by execution id, with their record, for a P&L that follows them.
-    const batchTrades: { e: TradeMetric; record: Row }[] = [];
-    const records: [string, Row][] = [];
+    // Each line by file, in order; a trade stays an object until the batch is read through, as a
+    // P&L later in the batch may fill it.
+    const records: [string, Row | BatchTrade][] = [];
+    const batchTrades: BatchTrade[] = [];
     for (let i = start; i < end; i++) {
       const e = rows.at(i);
       if (e.eventType === EventType.PROFIT_LOSS) {
-        const own = this.batchPnlTarget(batchTrades, e.executionId, e.symbol, e.timestamp);
+        const own = batchPnlTarget(batchTrades, e.executionId, e.symbol, e.timestamp);
         if (own !== null) {
-          own.record.realized_pnl = e.realizedPnl;
-          own.record.pnl_source = 'ledger';
+          own.realized = e.realizedPnl;
+          own.source = 'ledger';
           filled.push([own.e, e.realizedPnl]);
           continue;
         }
@@ -314,22 +334,26 @@ export class FileBackend implements StoreBackend {
       }
       const table = TABLE_OF_EVENT[e.eventType];
       if (table === undefined) continue;
-      const pnl = e.eventType === EventType.TRADE_EXECUTION ? e.pnl : null;
-      const record = toRecord(e, this.owner, pnl, pnl === null ? null : 'caller');
-      records.push([`${table}-${dayOf(e.timestamp)}.jsonl`, record]);
       added.push([table, e]);
       if (e.eventType === EventType.TRADE_EXECUTION) {
-        if (pnl !== null) filled.push([e, pnl]);
-        else batchTrades.push({ e, record });
+        const trade = new BatchTrade(e, e.pnl, e.pnl === null ? null : 'caller');
+        records.push([`trades-${dayOf(e.timestamp)}.jsonl`, trade]);
+        if (e.pnl !== null) filled.push([e, e.pnl]);
+        else batchTrades.push(trade);
+      } else {
+        records.push([`${table}-${dayOf(e.timestamp)}.jsonl`, toRecord(e, this.owner, null, null)]);
       }
     }
+    const lines = new Map<string, string[]>();
     for (const [file, record] of records) {
       let list = lines.get(file);
       if (list === undefined) {
         list = [];
         lines.set(file, list);
       }
-      list.push(JSON.stringify(record));
+      list.push(
+        record instanceof BatchTrade ? tradeLine(record.e, this.ownerJson, record.realized, record.source) : JSON.stringify(record),
+      );
     }
     this.append(lines);
     for (const [table, e] of added) this.push(table, this.tables.get(table)!, e);
@@ -347,14 +371,6 @@ export class FileBackend implements StoreBackend {
     const rows = this.tables.get(table)!;
     if (range === null || !this.ordered.get(table)) return rows;
     return rows.slice(firstAtOrAfter(rows, range.since), firstAtOrAfter(rows, range.until));
-  }
-
-  private batchPnlTarget(batch: { e: TradeMetric; record: Row }[], id: string, symbol: string, ts: number) {
-    for (let j = batch.length - 1; j >= 0; j--) {
-      const b = batch[j]!;
-      if (b.e.executionId === id && b.e.symbol === symbol && b.e.timestamp === ts && b.record.pnl_source === null) return b;
-    }
-    return null;
   }
 
   /** One append per file; on a failure every file of the batch is cut back to where it was. */

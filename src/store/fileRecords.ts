@@ -1,6 +1,8 @@
 // JSON Lines records of the file backend: events as the snake_case rows SQLite stores (one JSON object a line), and back.
 
 import { EventType, type MonitorEvent, type TradeMetric } from '../events/types.js';
+import { jsonNumber } from '../internal/numberText.js';
+import { isoTime, jsonNullableString, jsonString } from '../logging/json.js';
 import type { TableName } from './schema.js';
 import { QUERIES, type Row } from './sqliteRows.js';
 
@@ -120,6 +122,29 @@ export function toRecord(e: MonitorEvent, owner: RecordOwner, realized: number |
   }
 }
 
+/**
+ * A trade's record as its JSON line, the same fields in the same order as {@link toRecord} gives,
+ * written by hand: trades are most of the lines, and this skips an object per trade.
+ */
+export function tradeLine(e: TradeMetric, owner: string, realized: number | null, source: 'caller' | 'ledger' | null): string {
+  return `{"event_type":"trade_execution","time":"${isoTime(e.timestamp)}","timestamp":${jsonNumber(e.timestamp)},"symbol":${jsonString(
+    e.symbol,
+  )},"side":${jsonString(e.side)},"quantity":${jsonNumber(e.quantity)},"price":${jsonNumber(e.price)},"notional_value":${jsonNumber(
+    e.notionalValue,
+  )},"fee":${jsonNumber(e.fee)},"execution_time_ms":${jsonNumber(e.executionTimeMs)},"slippage_bps":${jsonNumber(
+    e.slippageBps,
+  )},"execution_id":${jsonString(e.executionId)},"order_id":${jsonNullableString(e.orderId)},"realized_pnl":${jsonNumber(
+    realized,
+  )},"pnl_source":${source === null ? 'null' : `"${source}"`},"additional_data":${
+    e.additionalData === null ? 'null' : JSON.stringify(e.additionalData)
+  },${owner}}`;
+}
+
+/** The owner fields every line ends with, as JSON text (without braces). */
+export function ownerFields(owner: RecordOwner): string {
+  return `"bot":${jsonString(owner.bot)},"strategy":${jsonString(owner.strategy)},"exchange":${jsonString(owner.exchange)}`;
+}
+
 const KIND_OF_TABLE = {
   trades: 'trades',
   performance_metrics: 'performance',
@@ -143,13 +168,4 @@ export function realizedOf(record: Row): { realized: number | null; source: 'cal
   const realized = typeof record.realized_pnl === 'number' ? record.realized_pnl : null;
   const source = record.pnl_source === 'caller' || record.pnl_source === 'ledger' ? record.pnl_source : null;
   return { realized, source };
-}
-
-/** The trade a P&L record belongs to: the newest of `trades` with its id and no P&L yet. */
-export function pnlTarget(trades: readonly TradeMetric[], p: PnlRecord, hasPnl: (t: TradeMetric) => boolean): TradeMetric | null {
-  for (let j = trades.length - 1; j >= 0; j--) {
-    const t = trades[j]!;
-    if (t.executionId === p.execution_id && t.symbol === p.symbol && t.timestamp === p.timestamp && t.pnl === null && !hasPnl(t)) return t;
-  }
-  return null;
 }

@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { ErrorType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { ownerFields, toRecord, tradeLine } from '../../src/store/fileRecords.js';
 import { DAY_MS } from '../../src/store/retention.js';
 import { T0, tempDirs } from './helpers.js';
 
@@ -286,6 +287,29 @@ describe('file backend: what only files can get wrong', () => {
     const lines = readFileSync(join(botDir, name), 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l).execution_id)).toEqual(['kept', 'after']);
     expect(second.diagnostics.sinkFailures.get('store')).toBe(1);
+  });
+
+  it('a trade line written by hand is exactly the JSON of its record', () => {
+    const clock = new ManualClock(T0);
+    const m = monitor(file, dirs.make(), clock);
+    const t = m.logTrade({
+      symbol: 'ü"\\/x',
+      side: 'sell',
+      quantity: 0.1 + 0.2,
+      price: 5e-324,
+      fee: 1e21,
+      executionId: 'e"1',
+      orderId: 'o',
+      additionalData: { a: [1, null, 'x'] },
+    });
+    const owner = { bot: 'b"', strategy: '', exchange: 'x' };
+    for (const [realized, source] of [
+      [null, null],
+      [-0.5, 'ledger'],
+      [3, 'caller'],
+    ] as const) {
+      expect(tradeLine(t, ownerFields(owner), realized, source)).toBe(JSON.stringify(toRecord(t, owner, realized, source)));
+    }
   });
 
   it('writes one file per table per UTC day, records in the snake_case columns, bot folder confined', async () => {
