@@ -5,11 +5,11 @@ FROM node:20-bookworm-slim AS build
 # better-sqlite3 compiles from source when no prebuilt binary fits the platform.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-RUN npm run build && npm prune --omit=dev
+COPY . ./
+# From a clone of the repository: build dist/ from src/. From the published package (no sources, no
+# lockfile): dist/ is built already, so only the production dependencies are installed.
+RUN if [ -f tsconfig.build.json ]; then npm ci && npm run build && npm prune --omit=dev; \
+    else npm install --omit=dev --no-audit --no-fund; fi
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -9,6 +9,7 @@ import { logTradeSuite } from './logtrade.js';
 import { memorySuite } from './memory.js';
 import { toMarkdown } from './report.js';
 import { scrapeSuite } from './scrape.js';
+import { startupSuite } from './startup.js';
 import { throughputSuite } from './throughput.js';
 
 const ALL: Record<string, (quick: boolean) => Suite> = {
@@ -18,6 +19,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   scrape: scrapeSuite,
   dashboards: dashboardsSuite,
   memory: memorySuite,
+  startup: startupSuite,
 };
 
 // `--only=logtrade,scrape` runs a subset; `--out=file.md` also writes the markdown report there.

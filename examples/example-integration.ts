@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     dbUrl: `sqlite:///${join(dir, 'example.db')}`,
     logFile: join(dir, 'logs', 'poseidon_monitor.log'),
     metricsHost: '127.0.0.1',
-    metricsPort: 0, // a free port; the real one is in monitor.metricsUrl
+    metricsPort: 0, // a free port; the real one is in monitor.baseUrl and monitor.metricsUrl
     botName: 'example-bot',
     strategy: 'market-making',
   });
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 
   await monitor.start();
   try {
-    console.log(`metrics: ${monitor.metricsUrl}/metrics`);
+    console.log(`metrics: ${monitor.metricsUrl}`);
     const bot = new ExampleBot(monitor, 10_000);
     monitor.updateAccountBalance(10_000);
     bot.snapshotLiquidity();
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     }
 
     // What a scraper sees.
-    const scrape = await (await fetch(`${monitor.metricsUrl}/metrics`)).text();
+    const scrape = await (await fetch(monitor.metricsUrl!)).text();
     const tradeSeries = scrape.split('\n').filter((l) => l.startsWith('poseidon_trades_total{'));
     console.log(`/metrics: ${tradeSeries.length} poseidon_trades_total series`);
 

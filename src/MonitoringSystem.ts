@@ -47,7 +47,7 @@ import {
 import { HttpServer } from './http/HttpServer.js';
 import { addMonitorRoutes } from './http/monitorRoutes.js';
 import { type CallbackKind, Diagnostics } from './internal/Diagnostics.js';
-import { copyAdditionalData, optionalObject, requireName, requireNonNegative, requirePositive } from './internal/validate.js';
+import { copyAdditionalData, optionalObject, requireAmount, requireName, requirePositive } from './internal/validate.js';
 import { LogSink } from './logging/LogSink.js';
 import { MonitoringLogger } from './logging/MonitoringLogger.js';
 import { WebhookNotifier } from './notify/WebhookNotifier.js';
@@ -247,9 +247,18 @@ export class MonitoringSystem {
     return this.running;
   }
 
-  /** `http://host:port` of /metrics once started (the real port when port 0 was asked); null when the server is off or stopped. */
-  get metricsUrl(): string | null {
+  /**
+   * The server's base URL, `http://host:port`, once started (the real port when port 0 was asked); `/healthz`
+   * and `/api/*` hang off it. Null when the server is off or stopped.
+   */
+  get baseUrl(): string | null {
     return this.http?.url ?? null;
+  }
+
+  /** The URL of the Prometheus endpoint, `http://host:port/metrics`, once started; null when the server is off or stopped. */
+  get metricsUrl(): string | null {
+    const base = this.baseUrl;
+    return base === null ? null : `${base}/metrics`;
   }
 
   /** The last balance given to `updateAccountBalance`, or null. */
@@ -370,16 +379,18 @@ export class MonitoringSystem {
   /** Records a liquidity snapshot of one market. */
   logLiquidityAnalysis(snapshot: LiquidityInput): LiquidityMetric {
     const event = buildLiquidity(snapshot, this.now());
+    // The mid price marks open positions to market; checked by the ledger before anything is recorded.
+    const mid =
+      event.bidPrice !== null && event.askPrice !== null ? this.ledger.mark(event.symbol, (event.bidPrice + event.askPrice) / 2) : null;
     if (this.config.enableLiquidityTracking) this.emit(event);
-    // The mid price marks open positions to market.
-    if (event.bidPrice !== null && event.askPrice !== null) this.marks.set(event.symbol, (event.bidPrice + event.askPrice) / 2);
+    if (mid !== null) this.marks.set(event.symbol, mid);
     return event;
   }
 
   /** Marks a symbol's open position to market at `price` (for unrealized P&L and equity). */
   updateMarketPrice(symbol: string, price: number): void {
     const name = requireName('symbol', symbol);
-    this.marks.set(name, requirePositive('price', price));
+    this.marks.set(name, this.ledger.mark(name, requirePositive('price', price)));
   }
 
   /**
@@ -503,7 +514,7 @@ export class MonitoringSystem {
 
   /** Sets the account balance (quote currency) used by growth tracking and the balance gauge. */
   updateAccountBalance(balance: number): void {
-    const value = requireNonNegative('balance', balance);
+    const value = requireAmount('balance', balance);
     const previous = this.balance;
     this.balance = value;
     this.emit(buildSystemEvent('balance_updated', 'account balance updated', { balance: value, previousBalance: previous }, this.now()));

@@ -1,4 +1,4 @@
-// Errors the monitor throws at its callers: bad arguments and bad configuration.
+// Errors the monitor throws at its callers: bad arguments, bad configuration, and records a flush could not make durable.
 
 /**
  * Thrown synchronously when a caller passes an invalid argument (a NaN price, an empty symbol,
@@ -30,6 +30,20 @@ export class ConfigurationError extends ValidationError {
   }
 }
 
+/** What a flush could not make durable: records accepted before the call that were not written. */
+export class FlushError extends Error {
+  override readonly name = 'FlushError';
+  /** History rows recorded before the flush that are not durable. */
+  readonly historyRows: number;
+  /** Log lines recorded before the flush that did not reach their file. */
+  readonly logLines: number;
+  constructor(counts: { readonly historyRows: number; readonly logLines: number }) {
+    super(`flush incomplete: ${counts.historyRows} history rows and ${counts.logLines} log lines are not durable`);
+    this.historyRows = counts.historyRows;
+    this.logLines = counts.logLines;
+  }
+}
+
 const MAX_SHOWN = 80;
 
 /** Renders a refused value for an error message: short, unambiguous, never throwing. */
@@ -48,18 +62,4 @@ export function describeValue(value: unknown): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return 'an object';
-}
-
-/** What a flush could not make durable: records accepted before the call that were not written. */
-export class FlushError extends Error {
-  override readonly name = 'FlushError';
-  /** History rows recorded before the flush that are not durable. */
-  readonly historyRows: number;
-  /** Log lines recorded before the flush that did not reach their file. */
-  readonly logLines: number;
-  constructor(counts: { readonly historyRows: number; readonly logLines: number }) {
-    super(`flush incomplete: ${counts.historyRows} history rows and ${counts.logLines} log lines are not durable`);
-    this.historyRows = counts.historyRows;
-    this.logLines = counts.logLines;
-  }
 }

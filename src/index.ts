@@ -1,5 +1,22 @@
-// The public surface of poseidon-monitor, export by export.
+// The public surface of poseidon-monitor, export by export: what a bot calls, and the types of what it gets back.
 
+export type { DashboardData } from './analytics/DashboardData.js';
+export type {
+  DashboardExport,
+  DashboardSummary,
+  Drawdown,
+  ErrorRates,
+  HourlyGrowthPoint,
+  HourlyReport,
+  LoopPerformance,
+  PerformanceDashboard,
+  RealTimeMetrics,
+  ResourceUtilization,
+  SymbolStats,
+  SystemStatus,
+  TradingDashboard,
+  TradingStats,
+} from './analytics/dashboardTypes.js';
 export { type Clock, ManualClock, systemClock, type TimerHandle } from './clock.js';
 export { LogLevel, OutputFormat, StorageBackend } from './config/enums.js';
 export {
@@ -8,12 +25,10 @@ export {
   type EnvRecord,
   MonitoringConfig,
   type MonitoringConfigOptions,
-  parseDbUrl,
 } from './config/MonitoringConfig.js';
 export { ConfigurationError, ValidationError } from './errors.js';
 export type { ErrorOptions, LiquidityInput, LoopEndOptions, TradeInput } from './events/build.js';
-export { EventLog, type EventQuery } from './events/EventLog.js';
-export type { EventSink } from './events/EventSink.js';
+export type { EventQuery } from './events/EventLog.js';
 export {
   type AdditionalData,
   ERROR_SEVERITIES,
@@ -34,19 +49,8 @@ export {
   type TradeMetric,
   type TradeSide,
 } from './events/types.js';
-export {
-  type HttpRequest,
-  type HttpResponse,
-  HttpServer,
-  type HttpServerOptions,
-  type RouteHandler,
-  type RouteOptions,
-} from './http/HttpServer.js';
-export { PROMETHEUS_CONTENT_TYPE } from './http/monitorRoutes.js';
 export type { StoreStats } from './internal/StoreStats.js';
-export type { LineTarget } from './logging/ConsoleWriter.js';
-export { LogSink, type LogSinkOptions, type LogSinkStats } from './logging/LogSink.js';
-export { MonitoringLogger } from './logging/MonitoringLogger.js';
+export type { MonitoringLogger } from './logging/MonitoringLogger.js';
 export {
   type LoopRun,
   type LoopStartOptions,
@@ -54,9 +58,8 @@ export {
   type RecentEventsQuery,
   type SystemHealth,
 } from './MonitoringSystem.js';
-export { type CleanupResult, type DatabaseStats, HistoryStore, type HistoryStoreOptions } from './store/HistoryStore.js';
-export { MemoryBackend } from './store/MemoryBackend.js';
-export { type HourlyGrowthInput, MetricsCollector } from './store/MetricsCollector.js';
+export type { CleanupResult, DatabaseStats } from './store/HistoryStore.js';
+export type { HourlyGrowthInput, MetricsCollector } from './store/MetricsCollector.js';
 export type {
   ErrorQuery,
   GrowthQuery,
@@ -66,12 +69,7 @@ export type {
   TimeBound,
   TradeQuery,
 } from './store/queries.js';
-export { SqliteBackend, type SqliteBackendOptions, type SqliteSynchronous } from './store/SqliteBackend.js';
-export type { TableCounts } from './store/HistoryReader.js';
-export type { StoreBackend } from './store/StoreBackend.js';
-export { SCHEMA_VERSION, TABLES, type TableName } from './store/schema.js';
 export {
-  DROPPED_RUNTIME_METRICS,
   EXECUTION_SECONDS_BUCKETS,
   Label,
   LOOP_SECONDS_BUCKETS,
@@ -85,5 +83,3 @@ export {
   RUNTIME_PREFIX,
   SLIPPAGE_BPS_BUCKETS,
 } from './telemetry/names.js';
-export { type OtlpEndpoint, type OtlpSignal, otlpEndpoint } from './telemetry/otlpEndpoint.js';
-export { Telemetry, type TelemetryOptions, type TelemetrySources } from './telemetry/Telemetry.js';

@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { migrate, rebuildTradeHours } from '../../src/store/schema.js';
+import { foldTradesIntoCarry, migrate, rebuildTradeHours } from '../../src/store/schema.js';
 import { SYMBOLS } from './shared.js';
 
 const DAY_MS = 86_400_000;
@@ -64,9 +64,10 @@ export function generateHistory(path: string, now: number, n: number, days: numb
     }
   });
   for (let from = 0; from < n; from += chunk) fill(from, Math.min(n, from + chunk));
-  // Written here row by row, not by the monitor's writer: its hourly sums are computed once, as the
-  // migration to schema 5 computes them for an existing file.
+  // Written here row by row, not by the monitor's writer: its hourly sums and positions are computed
+  // once, as the migrations to schemas 5 and 7 compute them for an existing file.
   rebuildTradeHours(db);
+  foldTradesIntoCarry(db);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return performance.now() - t0;

@@ -9,10 +9,10 @@ export const STACK_CONFIG = Object.freeze({
   /** Window of the recorded rates, ratios and percentiles that alerts and dashboards share. */
   rateWindow: '5m',
   /**
-   * Where `runbook_url` points: the README's runbook anchors (`#poseidoncriticalerror` …).
+   * Where `runbook_url` points: the runbook page's anchors, one per alert (`#poseidoncriticalerror` …).
    * A placeholder repository URL; point it at your fork or internal wiki.
    */
-  runbookBaseUrl: 'https://github.com/example/poseidon-monitor/blob/main/README.md',
+  runbookBaseUrl: 'https://github.com/example/poseidon-monitor/blob/main/docs/runbook.md',
   /** Any critical error within this window pages. */
   criticalErrorWindow: '5m',
   /** Errors as a share of all recorded events. */

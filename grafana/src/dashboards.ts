@@ -171,7 +171,7 @@ export function summaryDashboard(): dashboard.Dashboard {
       statPanel('Firing alerts', [target(Q.firingAlerts(m), 'alerts')], {
         red: 1,
         width: 3,
-        description: 'Poseidon alerts firing now for the selected bots (see the runbook in the README).',
+        description: 'Poseidon alerts firing now for the selected bots (see docs/runbook.md).',
       }),
     )
     .withPanel(

@@ -35,7 +35,7 @@ const BOT = '{{ $labels.bot }} ({{ $labels.instance }})';
 /** {@link BOT}, or the instance alone for a target whose bot name was never scraped. */
 const BOT_OR_INSTANCE = '{{ with $labels.bot }}{{ . }} ({{ $labels.instance }}){{ else }}{{ $labels.instance }}{{ end }}';
 
-/** Every alert, in the order of the README's runbook. */
+/** Every alert, in the order of docs/runbook.md. */
 export const ALERT_RULES: readonly AlertRule[] = Object.freeze([
   alert(
     'PoseidonCriticalError',
@@ -147,7 +147,5 @@ export function recordingRulesYaml(): string {
 /** `prometheus/rules/poseidon-alerts.yml`. */
 export function alertRulesYaml(): string {
   const doc = { groups: [{ name: 'poseidon.alerts', rules: ALERT_RULES.map((r) => ({ ...r })) }] };
-  return (
-    HEADER('poseidon-monitor alert rules; runbooks are in the README ("Monitoring stack" section).') + stringify(doc, { lineWidth: 0 })
-  );
+  return HEADER('poseidon-monitor alert rules; runbooks are in docs/runbook.md, one section per alert.') + stringify(doc, { lineWidth: 0 });
 }

@@ -58,7 +58,7 @@ export interface DashboardSources {
   storeStats(): StoreStats | null;
 }
 
-/** Rules behind `systemStatus`, in one place (documented in the README). */
+/** Rules behind `systemStatus`, in one place (documented in docs/http-api.md). */
 export const STATUS_RULES = {
   /** Errors above this share of events in the last hour: degraded. */
   degradedErrorRatio: 0.05,

@@ -2,6 +2,7 @@
 
 import { ValidationError } from '../errors.js';
 import type { TradeMetric } from '../events/types.js';
+import { MAX_AMOUNT, requireBounded } from '../internal/validate.js';
 
 /** One symbol's open position. Quantity is signed: positive long, negative short. */
 export interface Position {
@@ -43,6 +44,8 @@ const EPSILON = 1e-12;
  */
 export class PnlLedger {
   private readonly positions = new Map<string, MutablePosition>();
+  /** The last market price of each symbol, to keep every position's value at it within bounds. */
+  private readonly marks = new Map<string, number>();
   private total = 0;
 
   /**
@@ -96,6 +99,16 @@ export class PnlLedger {
     ) {
       throw new ValidationError('quantity', trade.quantity, 'a trade that keeps the position and realized P&L finite');
     }
+    // Unrealized P&L is at most |quantity| × (mark + average cost): both terms kept within bounds.
+    const mark = this.marks.get(trade.symbol);
+    const held = Math.abs(quantity);
+    if (!(held * averageCost <= MAX_AMOUNT && (mark === undefined || held * mark <= MAX_AMOUNT) && Math.abs(realizedPnl) <= MAX_AMOUNT)) {
+      throw new ValidationError(
+        'quantity',
+        trade.quantity,
+        `a trade that keeps the position's cost and market value at most ${MAX_AMOUNT}`,
+      );
+    }
     if (existing === undefined) this.positions.set(trade.symbol, { quantity, averageCost, realizedPnl });
     else {
       existing.quantity = quantity;
@@ -120,6 +133,19 @@ export class PnlLedger {
   /** Realized P&L across all symbols. */
   get totalRealizedPnl(): number {
     return this.total;
+  }
+
+  /**
+   * Records `price` as the market price of `symbol` and returns it. Throws {@link ValidationError}
+   * (recording nothing) when the open position's value at that price would pass the bound every
+   * kept figure stays within, so unrealized P&L and equity never become ±Infinity.
+   */
+  mark(symbol: string, price: number): number {
+    const p = this.positions.get(symbol);
+    if (p !== undefined) requireBounded('price', price, Math.abs(p.quantity) * price, "a price at which the open position's value is");
+    else requireBounded('price', price, price, 'a price');
+    this.marks.set(symbol, price);
+    return price;
   }
 
   /** Unrealized P&L of one symbol marked at `price`. */

@@ -95,6 +95,8 @@ interface Setting {
   readonly values?: readonly string[];
   readonly min?: number;
   readonly max?: number;
+  /** Why `max` is where it is, for the error message. */
+  readonly maxReason?: string;
   readonly description: string;
 }
 
@@ -250,7 +252,8 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'int',
     def: 100,
     min: 1,
-    max: 100_000,
+    max: 10_000,
+    maxReason: 'every symbol adds series to each /metrics scrape; past 10,000 a scrape takes tens of MB and seconds',
     description: 'Distinct symbols used as metric labels before `__other__`',
   },
   {
@@ -336,7 +339,7 @@ const BRACKETED_IPV6 = /^\[([0-9A-Fa-f:.]+)\]$/;
 function rangeText(s: Setting, what: string): string {
   const lo = s.min !== undefined ? ` >= ${s.min}` : '';
   const hi = s.max !== undefined ? ` and <= ${s.max}` : '';
-  return `${what}${lo}${hi}`;
+  return `${what}${lo}${hi}${s.maxReason ? ` (${s.maxReason})` : ''}`;
 }
 
 /** Parses a raw environment string for a setting; throws ConfigurationError naming `field`. */

@@ -16,12 +16,9 @@ export interface EventQuery<T extends EventType = EventType> {
   limit?: number;
 }
 
-// Trades and their P&L events, the events a busy bot records by the thousand a second, are kept as
-// columns: numbers in a Float64Array, symbols in an array, so the ring holds no object per trade.
-// As objects they lived about as long as the ring takes to turn over (10,000 events by default):
-// long enough to be copied by two young-generation collections and promoted, so they were most of
-// what each scavenge copied and of the garbage the old generation gathered between full
-// collections. A query rebuilds the events it returns, equal field for field to those appended.
+// Trades and their P&L events are kept as columns (numbers in a Float64Array, symbols in an array)
+// because objects living as long as the ring turns over would be copied and promoted by the garbage
+// collector; a query rebuilds the events it returns, equal field for field to those appended.
 // Execution and order ids are each trade's own strings (a symbol is shared by many): up to
 // ID_BYTES ASCII characters they are copied into a byte column, so they too stay off the heap.
 const OBJECT = 0;

@@ -2,6 +2,7 @@
 
 import { randomFillSync } from 'node:crypto';
 import { describeValue, ValidationError } from '../errors.js';
+import { redactText } from '../internal/redact.js';
 import {
   copyAdditionalData,
   copyTags,
@@ -11,6 +12,7 @@ import {
   optionalObject,
   optionalText,
   requireBoolean,
+  requireBounded,
   requireFinite,
   requireName,
   requireNonNegative,
@@ -19,8 +21,8 @@ import {
   requireOneOf,
   requirePositive,
   requireText,
+  safeText,
 } from '../internal/validate.js';
-import { redactText } from '../logging/json.js';
 import {
   ERROR_SEVERITIES,
   type ErrorEvent,
@@ -146,8 +148,10 @@ export function buildTrade(input: unknown, timestamp: number): TradeMetric {
   const pnl = optionalFinite('pnl', o.pnl);
   const additionalData = copyAdditionalData('additionalData', o.additionalData);
   const notionalValue = quantity * price;
-  if (!Number.isFinite(notionalValue))
-    throw new ValidationError('quantity', quantity, 'a quantity whose notional value (quantity × price) is finite');
+  // Bounded, not just finite, so that the sums kept from trades (volume, fees, P&L) stay finite too.
+  requireBounded('quantity', quantity, notionalValue, 'a quantity whose notional value (quantity × price) is');
+  requireBounded('fee', fee, fee, 'a fee');
+  if (pnl !== null) requireBounded('pnl', pnl, pnl, 'a pnl');
   return Object.freeze({
     eventType: EventType.TRADE_EXECUTION,
     timestamp,
@@ -170,6 +174,8 @@ export function buildLiquidity(input: unknown, timestamp: number): LiquidityMetr
   const o = requireObject('liquidity', input);
   const bidPrice = o.bidPrice === undefined ? null : requirePositive('bidPrice', o.bidPrice);
   const askPrice = o.askPrice === undefined ? null : requirePositive('askPrice', o.askPrice);
+  if (bidPrice !== null) requireBounded('bidPrice', bidPrice, bidPrice, 'a price');
+  if (askPrice !== null) requireBounded('askPrice', askPrice, askPrice, 'a price');
   if (bidPrice !== null && askPrice !== null && askPrice < bidPrice) {
     throw new ValidationError('askPrice', askPrice, `a price >= bidPrice (${bidPrice})`);
   }
@@ -195,7 +201,8 @@ export function buildError(message: unknown, options: unknown, timestamp: number
     // An Error comes from somewhere else (an exchange client, an HTTP body in the message): it is
     // recorded as far as it can be rather than refused, so logging a failure never fails itself.
     text = errorText(message);
-    stack = typeof message.stack === 'string' && message.stack.length > 0 ? message.stack : null;
+    // Any of an Error's properties may be a getter that throws: read each one defensively.
+    stack = safeText(() => message.stack, '') || null;
   } else {
     text = requireText('message', message);
   }
@@ -223,7 +230,7 @@ const MAX_MESSAGE_LENGTH = 8192;
 
 /** The message of an Error, never empty, cut to the longest message accepted. */
 function errorText(error: Error): string {
-  const text = (typeof error.message === 'string' && error.message) || (typeof error.name === 'string' && error.name) || 'Error';
+  const text = safeText(() => error.message, '') || safeText(() => error.name, '') || 'Error';
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 

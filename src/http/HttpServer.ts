@@ -1,8 +1,8 @@
-// The monitor's HTTP server (node:http, no framework): a small route table behind one port, with optional bearer-token auth.
+// The monitor's HTTP server (node:http, no framework): a small route table behind one port, with optional bearer-token auth and, without a token, a Host check.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 
 /** A request as a route sees it. */
 export interface HttpRequest {
@@ -36,7 +36,11 @@ export interface HttpServerOptions {
   host?: string;
   /** Port; 0 picks a free one (see {@link HttpServer.url}). @default 9464 */
   port?: number;
-  /** When set, every non-public route answers 401 without `Authorization: Bearer <token>`. @default null */
+  /**
+   * When set, every non-public route answers 401 without `Authorization: Bearer <token>`. When not
+   * set, a request whose `Host` could name a web page's origin (see {@link hostNeedsNoToken}) is
+   * answered 421, so a browser page cannot reach the server through DNS rebinding. @default null
+   */
   apiToken?: string | null;
   /** Told about every handler failure (answered 500) and server error; never throws. */
   onError?: (error: unknown) => void;
@@ -196,6 +200,14 @@ export class HttpServer {
       this.send(res, method, { status: 400, contentType: TEXT, body: 'bad request\n' });
       return;
     }
+    if (this.tokenDigest === null && !hostNeedsNoToken(req.headers.host, this.host)) {
+      this.send(res, method, {
+        status: 421,
+        contentType: TEXT,
+        body: 'misdirected request: unknown Host; set an API token to serve other names\n',
+      });
+      return;
+    }
     const pathname = url.pathname;
     const route = this.find(pathname);
     if (!route?.public && !this.authorized(req.headers.authorization)) {
@@ -241,6 +253,26 @@ export class HttpServer {
     if (response.headers) for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
     res.end(method === 'HEAD' ? undefined : body);
   }
+}
+
+/**
+ * True when a server without a token may answer a request with this `Host`: none given, an IP
+ * address, a single-label name (`localhost`, a container's name), a `.localhost` name, or the host
+ * the server was configured with. A name with a dot could be an attacker's domain resolved to this
+ * machine (DNS rebinding) so that a browser page reads the answers; a token closes that too.
+ */
+export function hostNeedsNoToken(header: string | undefined, configuredHost: string): boolean {
+  if (header === undefined || header === '') return true;
+  const host = hostName(header.trim().toLowerCase());
+  if (isIP(host) !== 0 || !host.includes('.') || host.endsWith('.localhost')) return true;
+  return host === configuredHost.toLowerCase();
+}
+
+/** The name of a `Host` header without its port: `[::1]:9464` → `::1`, `a.b:80` → `a.b`, a trailing dot dropped. */
+function hostName(header: string): string {
+  const close = header.indexOf(']');
+  const name = header.startsWith('[') ? header.slice(1, close < 0 ? undefined : close) : header.replace(/:\d*$/, '');
+  return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
 /** Status line of the answer to a request Node could not parse. */

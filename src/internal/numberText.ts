@@ -1,10 +1,8 @@
 // Numbers as text without V8's number-string cache: JSON for log lines, plain for text lines and the Prometheus exposition.
 
-// Numbers in every text the monitor writes (log lines, the Prometheus exposition) go through here,
-// not String() or a template literal: V8 keeps the string of each number it converts in a cache
-// and allocates it in the old generation, so every price in a log line was old-generation garbage
-// (30–40 MB of it between full collections over 1,000,000 trades). JSON.stringify writes the same
-// shortest round-trip text, in the young generation, and about twice as fast.
+// Every number the monitor writes as text goes through here, not String(), because V8 caches each
+// converted number's string in the old generation while JSON.stringify writes the same text as
+// short-lived garbage (measurements in docs/benchmarks.md).
 
 /** A number as JSON: the text String() gives for a finite number, `null` otherwise (and for null). */
 export function jsonNumber(value: number | null): string {

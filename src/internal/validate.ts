@@ -2,7 +2,7 @@
 
 import { ValidationError } from '../errors.js';
 import type { AdditionalData } from '../events/types.js';
-import { isSecretKey, REDACTED } from '../logging/json.js';
+import { isSecretKey, REDACTED, redactText } from './redact.js';
 
 const MAX_NAME_LENGTH = 128;
 const MAX_TEXT_LENGTH = 8192;
@@ -49,6 +49,27 @@ export function requireText(field: string, value: unknown): string {
 
 export function optionalText(field: string, value: unknown): string | null {
   return value === undefined || value === null ? null : requireText(field, value);
+}
+
+/**
+ * The largest magnitude of a money figure the monitor keeps (a price, a notional value, a fee, a
+ * balance, a position's value). Far beyond any real amount, and small enough that sums of up to
+ * 10^7 such figures stay finite, so no total, equity or counter can become ±Infinity.
+ */
+export const MAX_AMOUNT = 1e300;
+const AMOUNT_TEXT = `at most ${MAX_AMOUNT} in magnitude`;
+
+/** A finite number >= 0 and at most {@link MAX_AMOUNT} (balances). */
+export function requireAmount(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_AMOUNT)) {
+    throw new ValidationError(field, value, `a finite number >= 0 and ${AMOUNT_TEXT}`);
+  }
+  return value;
+}
+
+/** Refuses a figure computed from valid inputs that is beyond {@link MAX_AMOUNT} (or not finite). */
+export function requireBounded(field: string, value: unknown, figure: number, what: string): void {
+  if (!(Math.abs(figure) <= MAX_AMOUNT)) throw new ValidationError(field, value, `${what} ${AMOUNT_TEXT}`);
 }
 
 export function requirePositive(field: string, value: unknown): number {
@@ -113,10 +134,14 @@ export function optionalInstant(field: string, value: unknown): number | undefin
 }
 
 /**
- * Copies caller-supplied extra data into a frozen plain object that survives JSON.stringify.
- * Refuses prototype-pollution keys, functions, symbols, bigint, non-finite numbers and cycles,
- * so every sink can serialise it without surprises. The value of every secret-named key (apiKey,
- * password, token, …, at any depth) is replaced by `"[REDACTED]"`.
+ * Copies caller-supplied extra data into a frozen plain object that JSON carries faithfully.
+ * Refused, with a ValidationError naming the path (`additionalData.order.fills[2]`): what JSON
+ * would silently change or drop, i.e. a Map, Set or other class instance, symbol keys, functions,
+ * symbols, bigint, non-finite numbers, `undefined` or a hole in an array, cycles, and
+ * prototype-pollution keys. Converted, as documented: a Date becomes its ISO 8601 text, an Error
+ * `{ name, message }`, and a key whose value is `undefined` is left out (as JSON.stringify does).
+ * The value of every secret-named key (apiKey, password, token, …, at any depth) is replaced by
+ * `"[REDACTED]"`, and what looks like a secret in a string value is redacted as free text is.
  */
 export function copyAdditionalData(field: string, value: unknown): AdditionalData | null {
   if (value === undefined || value === null) return null;
@@ -126,12 +151,13 @@ export function copyAdditionalData(field: string, value: unknown): AdditionalDat
 
 const MAX_DEPTH = 8;
 const MAX_KEYS = 256;
+const JSON_DATA = 'JSON data (plain objects, arrays, strings, finite numbers, booleans, null, Dates)';
 
 function copyPlain(field: string, value: unknown, depth: number, seen: Set<object>): unknown {
   switch (typeof value) {
     case 'string':
       if (value.length > MAX_TEXT_LENGTH) throw new ValidationError(field, value, `strings of at most ${MAX_TEXT_LENGTH} characters`);
-      return value;
+      return redactText(value);
     case 'boolean':
       return value;
     case 'number':
@@ -143,13 +169,24 @@ function copyPlain(field: string, value: unknown, depth: number, seen: Set<objec
         if (Number.isNaN(value.getTime())) throw new ValidationError(field, value, 'valid dates only');
         return value.toISOString();
       }
+      if (value instanceof Error)
+        return Object.freeze({ name: safeText(() => value.name, 'Error'), message: redactText(safeText(() => value.message, '')) });
       if (depth >= MAX_DEPTH) throw new ValidationError(field, value, `nesting of at most ${MAX_DEPTH} levels`);
       if (seen.has(value)) throw new ValidationError(field, value, 'data without cycles');
+      const proto = Object.getPrototypeOf(value);
+      const isArray = Array.isArray(value);
+      if (!isArray && proto !== Object.prototype && proto !== null) {
+        throw new ValidationError(field, value, `${JSON_DATA}, not a ${className(value)}: JSON would not carry it faithfully`);
+      }
+      if (Object.getOwnPropertySymbols(value).length > 0) throw new ValidationError(field, value, `${JSON_DATA} without symbol keys`);
       seen.add(value);
       let copy: unknown;
-      if (Array.isArray(value)) {
+      if (isArray) {
         if (value.length > MAX_KEYS) throw new ValidationError(field, value, `arrays of at most ${MAX_KEYS} items`);
-        copy = Object.freeze(value.map((item, i) => copyPlain(`${field}[${i}]`, item, depth + 1, seen)));
+        const out: unknown[] = new Array(value.length);
+        // Indexed, not mapped: a hole is visited (and refused) like an undefined item.
+        for (let i = 0; i < value.length; i++) out[i] = copyPlain(`${field}[${i}]`, value[i], depth + 1, seen);
+        copy = Object.freeze(out);
       } else {
         const keys = Object.keys(value);
         if (keys.length > MAX_KEYS) throw new ValidationError(field, value, `objects of at most ${MAX_KEYS} keys`);
@@ -168,7 +205,27 @@ function copyPlain(field: string, value: unknown, depth: number, seen: Set<objec
       return copy;
     }
     default:
-      throw new ValidationError(field, value, 'JSON data (strings, finite numbers, booleans, null, arrays, objects)');
+      throw new ValidationError(field, value, JSON_DATA);
+  }
+}
+
+/** The class name of an object for a message, never throwing. */
+function className(value: object): string {
+  try {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? name : 'class instance';
+  } catch {
+    return 'class instance';
+  }
+}
+
+/** A string property read through a getter that may throw or return anything. */
+export function safeText(read: () => unknown, fallback: string): string {
+  try {
+    const text = read();
+    return typeof text === 'string' ? text : fallback;
+  } catch {
+    return fallback;
   }
 }
 

@@ -4,12 +4,13 @@ import { type Logger as PinoLogger, pino } from 'pino';
 import type { TimerHandle } from '../clock.js';
 import { OutputFormat } from '../config/enums.js';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
-import { describeValue } from '../errors.js';
+import { describeValue, FlushError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
 import { EventType, type MonitorEvent } from '../events/types.js';
+import { isSecretKey, redactDeep, redactText } from '../internal/redact.js';
 import { ConsoleWriter, type LineTarget } from './ConsoleWriter.js';
 import { flushOnExit } from './exitFlush.js';
-import { isoTime, isSecretKey, redactDeep, redactText } from './json.js';
+import { isoTime } from './json.js';
 import { LineFormatter, textSafe } from './LineFormatter.js';
 import {
   errorLevel,
@@ -34,6 +35,8 @@ export interface LogSinkOptions {
   readonly onError?: (error: unknown) => void;
   /** Where console lines go. @default process.stdout */
   readonly console?: LineTarget;
+  /** @internal The file's write call; tests replace it to simulate a full disk. */
+  readonly fileWriteSync?: (fd: number, buffer: Buffer, offset: number, length: number) => number;
 }
 
 /** What the log sink has done, for health checks and tests. */
@@ -82,6 +85,8 @@ export class LogSink implements EventSink {
   private unregisterExit: (() => void) | null = null;
   private pinoLogger: PinoLogger | null = null;
   private dropped = 0;
+  /** Lines lost or dropped that a flush() or stop() has already reported. */
+  private lossReported = 0;
 
   constructor(options: LogSinkOptions) {
     const config = options.config;
@@ -93,7 +98,13 @@ export class LogSink implements EventSink {
     this.file =
       config.logFile === null
         ? null
-        : new RotatingFileWriter({ path: config.logFile, maxSizeBytes: config.logMaxSizeBytes, backupCount: config.logBackupCount });
+        : new RotatingFileWriter({
+            path: config.logFile,
+            maxSizeBytes: config.logMaxSizeBytes,
+            backupCount: config.logBackupCount,
+            onReplaced: (error) => this.report(error),
+            writeSync: options.fileWriteSync,
+          });
     // `both`: JSON lines in the file for machines, text lines on the console for people.
     this.fileJson = config.logFormat !== OutputFormat.TEXT;
     this.console = config.logConsole ? new ConsoleWriter(options.console) : null;
@@ -222,16 +233,29 @@ export class LogSink implements EventSink {
     this.schedule();
   }
 
-  /** Writes everything recorded so far to the file and console, and exports queued OTLP records. */
+  /**
+   * Writes everything recorded so far to the file and console, and exports queued OTLP records.
+   * Rejects with {@link FlushError} when lines recorded before it did not reach the file (a failed
+   * write, or too much queued before start()); `logLines` counts those not reported by an earlier
+   * flush() or stop().
+   */
   async flush(): Promise<void> {
     this.flushWriters();
     await this.otlp?.flush();
+    this.throwUnreportedLoss();
   }
 
-  /** Flushes and closes everything; safe to call twice. Nothing recorded before it returns is missing from the file. */
+  /** Flushes and closes everything; safe to call twice. Then rejects as {@link flush} does when lines were lost. */
   stop(): Promise<void> {
-    this.stopping ??= this.doStop();
+    this.stopping ??= this.doStop().then(() => this.throwUnreportedLoss());
     return this.stopping;
+  }
+
+  private throwUnreportedLoss(): void {
+    const lost = (this.file?.linesLost ?? 0) + this.dropped;
+    const unreported = lost - this.lossReported;
+    this.lossReported = lost;
+    if (unreported > 0) throw new FlushError({ historyRows: 0, logLines: unreported });
   }
 
   private async doStop(): Promise<void> {

@@ -5,9 +5,11 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { EventType, type MonitorEvent } from '../events/types.js';
+import { deadlineAgentFactory } from '../internal/deadlineAgent.js';
+import { redactDeep } from '../internal/redact.js';
 import type { OtlpEndpoint } from '../telemetry/otlpEndpoint.js';
 import { PACKAGE_VERSION } from '../telemetry/packageVersion.js';
-import { isoTime, redactDeep } from './json.js';
+import { isoTime } from './json.js';
 import type { LineIdentity } from './LineFormatter.js';
 import { DIAGNOSTIC_EVENT_TYPE, LineFormatter } from './LineFormatter.js';
 import { type LevelNumber, levelInfo } from './levels.js';
@@ -37,7 +39,12 @@ export class OtlpLogBridge {
 
   constructor(options: OtlpLogBridgeOptions) {
     const { endpoint, identity } = options;
-    const otlp = new OTLPLogExporter({ url: endpoint.url, headers: { ...endpoint.headers }, timeoutMillis: endpoint.timeoutMillis });
+    const otlp = new OTLPLogExporter({
+      url: endpoint.url,
+      headers: { ...endpoint.headers },
+      timeoutMillis: endpoint.timeoutMillis,
+      httpAgentOptions: deadlineAgentFactory(endpoint.timeoutMillis),
+    });
     // The SDK only tells its own diagnostic logger about a failed export; the monitor counts it.
     const exporter: LogRecordExporter = {
       export(records, done) {

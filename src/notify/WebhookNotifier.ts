@@ -8,7 +8,7 @@ import { formatBody, type Notification, type WebhookTarget } from './webhookForm
 export interface WebhookNotifierOptions {
   /** Notifications waiting to be sent; when full the oldest is dropped (and counted). @default 100 */
   maxQueue?: number;
-  /** Per-request timeout. @default 5000 */
+  /** Deadline of one request, the whole exchange: connecting, sending, the answer and its body. @default 5000 */
   timeoutMillis?: number;
   /** Attempts per notification and target, the first included. @default 3 */
   maxAttempts?: number;
@@ -62,6 +62,8 @@ export class WebhookNotifier implements EventSink {
   private draining: Promise<void> | null = null;
   private readonly inflight = new Set<AbortController>();
   private stopped = false;
+  /** Ends the backoff wait in progress, so stop() does not wait for it. */
+  private wake: (() => void) | null = null;
   private counts = { sent: 0, failed: 0, dropped: 0 };
   private errorsThisHour = 0;
 
@@ -102,21 +104,19 @@ export class WebhookNotifier implements EventSink {
     });
   }
 
-  /** Waits until the queue is empty (or `deadlineMillis` passes). */
+  /**
+   * Waits until the queue is empty or `deadlineMillis` passes. Its timer is not unref'd: a bot
+   * awaiting flush() with nothing else alive is not exited under it (exit code 13) mid-flush.
+   */
   async flush(deadlineMillis = 10_000): Promise<void> {
-    if (!this.draining) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.draining,
-      new Promise<void>((r) => {
-        timer = setTimeout(r, deadlineMillis);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
+    if (this.draining) await settleWithin(this.draining, deadlineMillis);
   }
 
-  /** Gives queued messages a short grace period, then aborts what is left. Safe to call twice. */
+  /**
+   * Gives queued messages `graceMillis`, then drops what is left and aborts the request and the
+   * backoff in progress: it resolves within the grace plus one second whatever a peer does. Safe
+   * to call twice.
+   */
   async stop(graceMillis = 2_000): Promise<void> {
     if (this.stopped) return;
     await this.flush(graceMillis);
@@ -124,8 +124,9 @@ export class WebhookNotifier implements EventSink {
     this.counts.dropped += this.queue.length;
     this.queue.length = 0;
     for (const c of this.inflight) c.abort();
+    this.wake?.();
     // The aborted request settles at once; wait for it so the counts are final when stop returns.
-    await this.draining;
+    if (this.draining) await settleWithin(this.draining, STOP_SETTLE_MILLIS);
   }
 
   private async drain(): Promise<void> {
@@ -157,41 +158,95 @@ export class WebhookNotifier implements EventSink {
     const body = formatBody(job.target, job.notification);
     let lastError = '';
     for (let attempt = 1; attempt <= this.opts.maxAttempts && !this.stopped; attempt++) {
-      const controller = new AbortController();
-      this.inflight.add(controller);
-      const timer = setTimeout(() => controller.abort(), this.opts.timeoutMillis);
-      timer.unref();
-      try {
-        const res = await fetch(job.target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: controller.signal,
-          redirect: 'error',
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
-          this.counts.sent++;
-          return;
-        }
-        lastError = `HTTP ${res.status}`;
-        // 4xx other than 429 will not get better by retrying.
-        if (res.status >= 400 && res.status < 500 && res.status !== 429) break;
-      } catch (error) {
-        lastError = controller.signal.aborted ? `timed out after ${this.opts.timeoutMillis} ms` : errorCode(error);
-      } finally {
-        clearTimeout(timer);
-        this.inflight.delete(controller);
+      const status = await this.exchange(job.target.url, body);
+      if (status === 'ok') {
+        this.counts.sent++;
+        return;
       }
-      if (attempt < this.opts.maxAttempts) await sleep(this.opts.backoffMillis * 2 ** (attempt - 1));
+      lastError = status;
+      // 4xx other than 429 will not get better by retrying.
+      if (/^HTTP 4(?!29)/.test(status)) break;
+      if (attempt < this.opts.maxAttempts && !this.stopped) await this.pause(this.opts.backoffMillis * 2 ** (attempt - 1));
     }
     this.counts.failed++;
     this.onFailure(job.target.safeName, lastError);
   }
+
+  /**
+   * One POST, its answer and the answer's body under one deadline: a peer trickling a body is cut
+   * when the deadline passes, not when it stops sending. `ok`, or why not.
+   */
+  private async exchange(url: string, body: string): Promise<string> {
+    const controller = new AbortController();
+    this.inflight.add(controller);
+    const timer = setTimeout(() => controller.abort(), this.opts.timeoutMillis);
+    timer.unref();
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: controller.signal,
+        redirect: 'error',
+      });
+      await drainBody(res);
+      return res.ok ? 'ok' : `HTTP ${res.status}`;
+    } catch (error) {
+      if (!controller.signal.aborted) return errorCode(error);
+      return this.stopped ? 'stopped' : `timed out after ${this.opts.timeoutMillis} ms`;
+    } finally {
+      clearTimeout(timer);
+      this.inflight.delete(controller);
+    }
+  }
+
+  /** The wait before a retry; stop() ends it. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+// An answer's body is read (so the connection is released cleanly) up to this many bytes, then dropped.
+const MAX_ANSWER_BYTES = 64 * 1024;
+// After stop() aborts everything, the drain settles at once; this bounds the wait regardless.
+const STOP_SETTLE_MILLIS = 1_000;
+
+/** Reads and discards an answer's body, at most {@link MAX_ANSWER_BYTES} of it. */
+async function drainBody(res: Response): Promise<void> {
+  const reader = res.body?.getReader();
+  if (reader === undefined) return;
+  let seen = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    seen += value.byteLength;
+    if (seen > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      return;
+    }
+  }
+}
+
+/** Waits for `work` or `ms`, whichever is first; the timer is ref'd so the process stays up for it. */
+async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 // Only the error's code or class: messages of fetch failures can contain the URL.

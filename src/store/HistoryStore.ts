@@ -217,8 +217,13 @@ export class HistoryStore implements EventSink, HistoryReader {
 
   /** Writes the whole buffer now. Returns true when nothing is left unwritten. Never throws. */
   flushSync(): boolean {
-    if (this.writer === null) return this.buffer.length === 0;
-    return this.writer.drain();
+    for (;;) {
+      const writer = this.writer;
+      if (writer === null) return this.buffer.length === 0;
+      const drained = writer.drain();
+      // A writer thread that ended while draining was replaced by a writer on this thread: go on with it.
+      if (drained || this.writer === writer) return drained;
+    }
   }
 
   /** What the writer reports: counted and reported by the counters. */

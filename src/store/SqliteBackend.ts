@@ -136,6 +136,9 @@ export class SqliteBackend implements StoreBackend {
       db.pragma('wal_autocheckpoint = 0');
     }
     db.pragma(`synchronous = ${o.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // PRAGMA optimize (after retention, at close) then samples each index instead of reading a
+    // million-row table whole, bounding its pause.
+    db.pragma('analysis_limit = 1000');
     migrate(db);
     const leaseKey = this.path ?? ':memory:';
     const lease =

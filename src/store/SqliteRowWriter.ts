@@ -5,7 +5,7 @@ import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js
 import { EventType, type TradeMetric } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import { type CarryRow, carriedPosition } from './SqliteReader.js';
-import { TRADE_HOUR_FIGURES } from './schema.js';
+import { TRADE_HOUR_FIGURES, UPSERT_CARRY } from './schema.js';
 import { json } from './sqliteRows.js';
 import { HourSums } from './tradeHours.js';
 
@@ -91,11 +91,7 @@ export class SqliteRowWriter {
         ON CONFLICT (bot, hour_start, symbol) DO UPDATE SET ${TRADE_HOUR_FIGURES.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
     this.carryOne = db.prepare('SELECT symbol, quantity, average_cost, realized_pnl FROM position_carry WHERE bot = ? AND symbol = ?');
-    this.upsertCarry = db.prepare(
-      `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
-          realized_pnl = excluded.realized_pnl`,
-    );
+    this.upsertCarry = db.prepare(UPSERT_CARRY);
   }
 
   /** Writes rows `start..end` (call inside a transaction); returns the rows inserted (a P&L update is not a row). */

@@ -15,9 +15,6 @@ const THREAD_CHECKPOINT_ROWS = 50_000;
  */
 const THREAD_CACHE_KB = 2000;
 
-/** How long `start()` waits for the thread to open the database before the store writes on its own thread. */
-const OPEN_TIMEOUT_MS = 10_000;
-
 /** The thread's connection: the backend's options, with the thread's own defaults where the backend names none. */
 export function threadOptions(options: Readonly<SqliteBackendOptions>): SqliteBackendOptions {
   return {
@@ -92,9 +89,10 @@ ${load}.catch((e) => {
   }
 
   /**
-   * Starts a writer thread on the file at `path` (opened with the owner's `options`) and waits until
-   * it has opened the database. Returns null (and leaves nothing running) when it cannot, so the
-   * store writes on the caller's thread.
+   * Starts a writer thread on the file at `path` (opened with the owner's `options`) without
+   * waiting for it: batches posted before it has opened the database wait in its port, and its
+   * `open` answer (an error, when it could not open) comes first, through `onResult` or
+   * {@link wait}. Returns null when no thread can be started.
    */
   static start(
     path: string,
@@ -102,18 +100,11 @@ ${load}.catch((e) => {
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
   ): SqliteWriterThread | null {
-    let thread: SqliteWriterThread;
     try {
-      thread = new SqliteWriterThread(path, options, onResult, onExit);
+      return new SqliteWriterThread(path, options, onResult, onExit);
     } catch {
       return null;
     }
-    const opened = thread.take(OPEN_TIMEOUT_MS);
-    if (opened === null || opened.kind !== 'open' || opened.error !== null) {
-      thread.terminate();
-      return null;
-    }
-    return thread;
   }
 
   /** Hands a batch to the thread; its result comes through `onResult`, or from {@link wait}. */
@@ -162,7 +153,8 @@ ${load}.catch((e) => {
     return result;
   }
 
-  private terminate(): void {
+  /** Ends the thread at once (it could not open the database). */
+  terminate(): void {
     this.closed = true;
     this.port.close();
     void this.worker.terminate();

@@ -21,6 +21,7 @@ type WriteResult = Extract<WriterResult, { kind: 'write' }>;
 export class ThreadWriter implements BatchWriter {
   private inflight: RowBatch | null = null;
   private readonly thread: SqliteWriterThread;
+  private ended = false;
 
   private constructor(
     thread: (onResult: (r: WriterResult) => void, onExit: (t: SqliteWriterThread) => void) => SqliteWriterThread | null,
@@ -50,6 +51,7 @@ export class ThreadWriter implements BatchWriter {
   }
 
   step(): boolean {
+    if (this.ended) return false;
     // The next batch leaves when the one in flight is answered (onResult).
     if (this.inflight === null && this.queue.length > 0) this.post();
     return false;
@@ -57,10 +59,11 @@ export class ThreadWriter implements BatchWriter {
 
   drain(): boolean {
     for (;;) {
+      if (this.ended) return false;
       if (this.inflight !== null) {
-        const result = this.thread.wait(THREAD_WAIT_MS);
+        const result = this.next();
         if (result === null) {
-          this.report.failed(new Error(`history writer thread did not answer within ${THREAD_WAIT_MS} ms`));
+          if (!this.ended) this.report.failed(new Error(`history writer thread did not answer within ${THREAD_WAIT_MS} ms`));
           return false;
         }
         if (result.kind === 'write' && !this.settleWith(result)) return false;
@@ -72,6 +75,7 @@ export class ThreadWriter implements BatchWriter {
   }
 
   relieve(): void {
+    if (this.ended) return;
     if (this.inflight === null) this.post();
     else this.waitInflight(true);
   }
@@ -81,7 +85,7 @@ export class ThreadWriter implements BatchWriter {
   }
 
   close(): void {
-    this.thread.close(THREAD_WAIT_MS);
+    if (!this.ended) this.thread.close(THREAD_WAIT_MS);
     // Only after a thread that did not answer: the rows stay pending, and a restart writes them.
     this.requeueInflight();
   }
@@ -108,14 +112,38 @@ export class ThreadWriter implements BatchWriter {
     }
   }
 
+  /** The thread's next write answer (its `open` answer handled on the way); null on timeout or when it ended. */
+  private next(): WriteResult | null {
+    for (;;) {
+      const result = this.thread.wait(THREAD_WAIT_MS);
+      if (result === null || result.kind === 'write') return result;
+      this.opened(result);
+      if (this.ended) return null;
+    }
+  }
+
+  /** The thread could not open the database: the store writes from its own thread from now on. */
+  private opened(result: WriterResult): void {
+    if (result.kind !== 'open' || result.error === null) return;
+    this.thread.terminate();
+    this.end(`history writer thread could not open the database (${result.error.message}); writing from the main thread from now on`);
+  }
+
   /** The thread ended on its own (it should not): its batch goes back in the queue. */
   private readonly onExit = (thread: SqliteWriterThread): void => {
     if (this.thread !== thread) return;
-    this.requeueInflight();
-    this.report.ended(this, new Error('history writer thread ended unexpectedly; writing from the main thread from now on'));
+    this.end('history writer thread ended unexpectedly; writing from the main thread from now on');
   };
 
+  private end(message: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.requeueInflight();
+    this.report.ended(this, new Error(message));
+  }
+
   private readonly onResult = (result: WriterResult): void => {
+    if (result.kind === 'open') this.opened(result);
     if (result.kind !== 'write' || this.inflight === null) return;
     this.settleWith(result);
     // A backlog goes out batch after batch, each as soon as the previous one is committed.
@@ -125,7 +153,7 @@ export class ThreadWriter implements BatchWriter {
   /** Waits for the batch in flight; with `sendNext`, handles its answer as the thread's message would (sending the next). */
   private waitInflight(sendNext: boolean): void {
     if (this.inflight === null) return;
-    const result = this.thread.wait(THREAD_WAIT_MS);
+    const result = this.next();
     if (result === null || result.kind !== 'write') return;
     if (sendNext) this.onResult(result);
     else this.settleWith(result);

@@ -41,6 +41,10 @@ export async function deleteOlderThan(
       await yieldToEventLoop();
     }
   }
-  if (total > 0) backend.optimize();
+  if (total > 0) {
+    // Not inside the caller's turn (start() runs the first chunk of each table synchronously).
+    await yieldToEventLoop();
+    if (backend.isOpen) backend.optimize();
+  }
   return { cutoff, deleted, total };
 }

@@ -181,7 +181,7 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'position_carry holds every written trade folded (kept by the writer), and writer_lease: one writer per bot',
     up(db) {
       db.exec(WRITER_LEASE_DDL);
-      foldStoredTrades(db);
+      foldTradesIntoCarry(db);
     },
   },
 ];
@@ -197,11 +197,17 @@ CREATE TABLE IF NOT EXISTS writer_lease (
 ) WITHOUT ROWID;
 `;
 
+/** Sets a bot's carried position of one symbol: (bot, symbol, quantity, average_cost, realized_pnl). */
+export const UPSERT_CARRY = `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
+    realized_pnl = excluded.realized_pnl`;
+
 /**
- * Version 7: position_carry held the trades retention deleted; from now on it holds every trade
- * written (the writer folds each batch in), so the stored trades are folded on top of it once here.
+ * Folds every stored trade into position_carry, per bot. At the migration to version 7 (the carry
+ * held only the trades retention deleted; from then on the writer folds each batch in), and for a
+ * file whose trades were written by another program (the benchmarks' generated history).
  */
-function foldStoredTrades(db: Database.Database): void {
+export function foldTradesIntoCarry(db: Database.Database): void {
   const carried = db.prepare(
     'SELECT symbol, quantity, average_cost AS averageCost, realized_pnl AS realizedPnl FROM position_carry WHERE bot = ?',
   );
@@ -209,11 +215,7 @@ function foldStoredTrades(db: Database.Database): void {
     `SELECT symbol, side, quantity, price, fee, CASE WHEN pnl_source = 'caller' THEN realized_pnl END AS pnl
      FROM trades WHERE bot = ? ORDER BY timestamp, id`,
   );
-  const upsert = db.prepare(
-    `INSERT INTO position_carry (bot, symbol, quantity, average_cost, realized_pnl) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (bot, symbol) DO UPDATE SET quantity = excluded.quantity, average_cost = excluded.average_cost,
-        realized_pnl = excluded.realized_pnl`,
-  );
+  const upsert = db.prepare(UPSERT_CARRY);
   const bots = (db.prepare('SELECT DISTINCT bot FROM trades').all() as { bot: string }[]).map((r) => r.bot);
   for (const bot of bots) {
     const positions = carryPositions(

@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/exporter-metrics-otlp-http';
 import { type AggregationTemporalitySelector, type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Clock, TimerHandle } from '../clock.js';
+import { deadlineAgentFactory } from '../internal/deadlineAgent.js';
 import type { OtlpEndpoint, OtlpTemporality } from './otlpEndpoint.js';
 
 /** Each preference as the exporter takes it, and the temporality it gives each kind of instrument. */
@@ -61,6 +62,7 @@ export class OtlpMetricReader extends MetricReader {
       url: options.endpoint.url,
       headers: { ...options.endpoint.headers },
       timeoutMillis: options.endpoint.timeoutMillis,
+      httpAgentOptions: deadlineAgentFactory(options.endpoint.timeoutMillis),
       // From the monitor's configuration, not the exporter's own reading of process.env.
       temporalityPreference: TEMPORALITIES[options.endpoint.temporality][0],
     });

@@ -105,7 +105,7 @@ afterAll(async () => {
 });
 
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${monitor.metricsUrl}${path}`);
+  const response = await fetch(`${monitor.baseUrl}${path}`);
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
@@ -405,12 +405,12 @@ describe('dashboards on a scripted day (real SQLite, manual clock)', () => {
       ['/api/events?limit=10x', 'limit'],
       ['/api/export?format=xml', 'format'],
     ] as const) {
-      const response = await fetch(`${monitor.metricsUrl}${path}`);
+      const response = await fetch(`${monitor.baseUrl}${path}`);
       expect(response.status, path).toBe(400);
       expect(((await response.json()) as { parameter: string }).parameter, path).toBe(parameter);
     }
-    expect((await fetch(`${monitor.metricsUrl}/api/nothing`)).status).toBe(404);
-    expect((await fetch(`${monitor.metricsUrl}/api/summary`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${monitor.baseUrl}/api/nothing`)).status).toBe(404);
+    expect((await fetch(`${monitor.baseUrl}/api/summary`, { method: 'POST' })).status).toBe(405);
   });
 
   it('after a restart the open hour resumes from the database', async () => {

@@ -324,7 +324,7 @@ describe('numbers in log lines', () => {
   it('are written exactly as String() writes them, in JSON and text lines, for every kind of double', () => {
     const formatter = new LineFormatter({ bot: 'b', strategy: '', exchange: '' });
     const random = new SeededRandom(7);
-    const values = [1, 0.1, 45_000.5, 1e21, 1.5e-7, 123_456_789.123, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2];
+    const values = [1, 0.1, 45_000.5, 1e21, 1.5e-7, 123_456_789.123, 1e300, 9.999999999999999e299, Number.MIN_VALUE, 2 ** 53 + 2];
     for (let i = 0; i < 500; i++) values.push(random.next() * 10 ** Math.floor(random.next() * 30 - 10));
     for (const v of values) {
       // Quantity and price apart, so their product (the notional) stays finite.

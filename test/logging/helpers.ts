@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 
-/** 2026-11-24T10:00:00.000Z, the instant of the README's example line. */
+/** 2026-11-24T10:00:00.000Z, the instant of the example lines in docs/logging.md. */
 export const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
 
 /** A fresh folder under the OS temp dir; `remove()` deletes it. */

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { buildError } from '../../src/events/build.js';
-import { isSecretKey, REDACTED, redactDeep, redactedJson, redactText } from '../../src/logging/json.js';
+import { isSecretKey, REDACTED, redactDeep, redactText } from '../../src/internal/redact.js';
+import { redactedJson } from '../../src/logging/json.js';
 import { LogSink } from '../../src/logging/LogSink.js';
 import { fileMonitor, T0, tempDir } from './helpers.js';
 

@@ -24,7 +24,7 @@ describe('notifications through the monitor', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 24, 9, 30));
     const config = MonitoringConfig.fromEnv(
       { POSEIDON_WEBHOOK_URLS: url, POSEIDON_NOTIFY_HOURLY: 'true' },
-      { clock, storage: 'memory', logFile: null, enableMetricsServer: false },
+      { clock, storage: 'memory', logFile: null, logConsole: false, enableMetricsServer: false },
     );
     expect(JSON.stringify(config.toJSON())).not.toContain(url);
     const monitor = new MonitoringSystem(config);

@@ -81,7 +81,7 @@ async function startMonitor(dir: string, extra: Record<string, unknown> = {}): P
   return monitor;
 }
 
-const portOf = (monitor: MonitoringSystem) => Number(new URL(monitor.metricsUrl!).port);
+const portOf = (monitor: MonitoringSystem) => Number(new URL(monitor.baseUrl!).port);
 
 describe('HTTP input', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -93,7 +93,7 @@ describe('HTTP input', () => {
   beforeAll(async () => {
     tmp = tempDir();
     monitor = await startMonitor(tmp.dir);
-    base = monitor.metricsUrl!;
+    base = monitor.baseUrl!;
     port = portOf(monitor);
     filesBefore = tree(tmp.dir);
   });

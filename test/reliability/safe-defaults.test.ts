@@ -48,8 +48,8 @@ describe('network defaults', () => {
     const monitor = new MonitoringSystem({ metricsPort: 0, storage: 'memory', logFile: null, logConsole: false });
     await monitor.start();
     try {
-      expect(monitor.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const port = Number(new URL(monitor.metricsUrl!).port);
+      expect(monitor.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const port = Number(new URL(monitor.baseUrl!).port);
       // Not reachable on any other interface of this machine.
       const external = Object.values(networkInterfaces())
         .flat()
@@ -127,7 +127,7 @@ describe('secrets in the bot’s free-form data', () => {
   });
 
   it('are not in the JSON API, its export, or exportDashboardData', async () => {
-    const base = monitor.metricsUrl!;
+    const base = monitor.baseUrl!;
     for (const path of [...monitor.api.paths, '/api/events?limit=10000', '/api/export?format=csv', '/metrics']) {
       const response = await fetch(`${base}${path}`, { headers });
       expect(response.status, path).toBe(200);

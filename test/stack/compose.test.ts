@@ -1,5 +1,5 @@
 // docker-compose.yml checked without a Docker engine: valid against the Compose Specification schema, every
-// mounted path and build input exists, and the services are wired to each other the way the README says.
+// mounted path and build input exists, and the services are wired to each other the way docs/stack.md says.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

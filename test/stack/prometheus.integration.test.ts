@@ -134,8 +134,8 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
     await bravo.start();
     alpha.updateAccountBalance(10_000);
     alphaClock.advance(3_600_000);
-    alphaInstance = new URL(alpha.metricsUrl!).host;
-    bravoInstance = new URL(bravo.metricsUrl!).host;
+    alphaInstance = new URL(alpha.baseUrl!).host;
+    bravoInstance = new URL(bravo.baseUrl!).host;
     // A target nobody listens on: a bot that is down.
     const dead = `127.0.0.1:${await freePort()}`;
     prometheus = await startPrometheus(binary!, testConfig([alphaInstance, bravoInstance, dead]));

@@ -42,7 +42,7 @@ async function scrape(
   monitor: MonitoringSystem,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; type: string | null; text: string }> {
-  const res = await fetch(`${monitor.metricsUrl}/metrics`, { headers });
+  const res = await fetch(monitor.metricsUrl!, { headers });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
@@ -51,8 +51,9 @@ const BTC = { symbol: 'BTCUSDT', side: 'buy' } as const;
 describe('GET /metrics on a running monitor', () => {
   it('serves every event as exact Prometheus samples that promtool accepts', async () => {
     const { monitor, clock } = await startMonitor();
-    expect(monitor.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(monitor.metricsUrl).not.toBe('http://127.0.0.1:0');
+    expect(monitor.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(monitor.baseUrl).not.toBe('http://127.0.0.1:0');
+    expect(monitor.metricsUrl).toBe(`${monitor.baseUrl}/metrics`);
 
     monitor.updateAccountBalance(1000);
     monitor.logTrade({ ...BTC, quantity: 0.1, price: 50_000, fee: 2, executionTimeMs: 20, slippageBps: 3 });
@@ -240,35 +241,37 @@ describe('GET /metrics on a running monitor', () => {
     const ok = await scrape(monitor, { Authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('poseidon_build_info');
-    const health = await fetch(`${monitor.metricsUrl}/healthz`);
+    const health = await fetch(`${monitor.baseUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
   });
 
   it('has no server when enableMetricsServer is false, and none after stop', async () => {
     const { monitor } = await startMonitor({ enableMetricsServer: false });
+    expect(monitor.baseUrl).toBeNull();
     expect(monitor.metricsUrl).toBeNull();
     expect(await monitor.telemetry.scrape()).toContain('poseidon_build_info');
 
     const { monitor: served } = await startMonitor();
-    const url = served.metricsUrl!;
+    const url = served.baseUrl!;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     await served.stop();
     await served.stop();
+    expect(served.baseUrl).toBeNull();
     expect(served.metricsUrl).toBeNull();
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
   it('fails start() loudly when the port is taken, opening nothing', async () => {
     const { monitor: first } = await startMonitor();
-    const port = Number(new URL(first.metricsUrl!).port);
+    const port = Number(new URL(first.baseUrl!).port);
     const dir = mkdtempSync(join(tmpdir(), 'poseidon-telemetry-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const second = new MonitoringSystem({ metricsPort: port, storage: 'memory', logFile: null, clock: new ManualClock() });
     cleanups.push(() => second.stop());
     await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
     expect(second.isRunning).toBe(false);
-    expect(second.metricsUrl).toBeNull();
+    expect(second.baseUrl).toBeNull();
   });
 
   it('keeps counting across an hour of scrapes (cumulative, not reset by collection)', async () => {

@@ -64,9 +64,11 @@ describe('the public API', () => {
       'ValidationError',
       'ConfigurationError',
       'ManualClock',
-      'EventLog',
     ]) {
       expect(api, name).toHaveProperty(name);
+    }
+    for (const internal of ['HistoryStore', 'SqliteBackend', 'MemoryBackend', 'Telemetry', 'LogSink', 'HttpServer', 'EventLog']) {
+      expect(api, internal).not.toHaveProperty(internal);
     }
     expect(api.LogLevel.DEBUG).toBe('DEBUG');
     expect(api.OutputFormat.JSON).toBe('json');

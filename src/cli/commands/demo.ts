@@ -101,7 +101,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     `poseidon-monitor demo: ${flags.symbols.join(', ')} at ${flags.speed}x, seed ${flags.seed}, ` +
       `${flags.duration === null ? 'until Ctrl-C' : `for ${flags.duration / 1000}s`}\n`,
   );
-  const url = monitor.metricsUrl;
+  const url = monitor.baseUrl;
   if (url !== null) {
     out.write(`metrics: ${url}/metrics\n`);
     out.write(`api: ${url}/api/summary\n`);

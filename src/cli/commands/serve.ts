@@ -36,7 +36,7 @@ export async function runServe(flags: ConnectionFlags): Promise<void> {
     }
     throw error;
   }
-  const url = monitor.metricsUrl;
+  const url = monitor.baseUrl;
   if (url === null) {
     await monitor.stop();
     throw new UsageError('the HTTP server is off (POSEIDON_METRICS_SERVER=false): nothing to serve');

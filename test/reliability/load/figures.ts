@@ -53,7 +53,7 @@ export interface ScrapeFigures {
 }
 
 /**
- * The documented bounds (README "Guarantees"), asserted at the CI size (100,000 trades) and checked
+ * The documented bounds (docs/guarantees.md), asserted at the CI size (100,000 trades) and checked
  * by `npm run soak`. The memory bounds hold at 1,000,000 too: memory does not grow with the number
  * of trades. The event-loop bound does not: see {@link BOUNDS.eventLoopDelayP99Ms}.
  */

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     counts.loops++;
   };
 
-  send({ type: 'ready', url: monitor.metricsUrl });
+  send({ type: 'ready', url: monitor.baseUrl });
 
   const delay = monitorEventLoopDelay({ resolution: 5 });
   const warmupTrades = Math.round(options.trades * 0.1);
