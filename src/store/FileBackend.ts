@@ -17,7 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AnalyticsQueries, TimeRange } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
@@ -223,9 +223,15 @@ export class FileBackend implements StoreBackend {
 
   open(): void {
     if (this.open_) return;
-    const existing = statSync(this.dir, { throwIfNoEntry: false });
-    if (existing !== undefined && !existing.isDirectory()) throw new Error(`history directory ${this.dir} is not a directory`);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    for (const path of [dirname(this.dir), this.dir]) {
+      const existing = statSync(path, { throwIfNoEntry: false });
+      if (existing !== undefined && !existing.isDirectory()) throw new Error(`history directory ${path} is not a directory`);
+    }
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new Error(`history directory ${this.dir} cannot be created: ${(error as Error).message}`);
+    }
     try {
       accessSync(this.dir, constants.W_OK | constants.R_OK);
     } catch {
@@ -397,6 +403,8 @@ export class FileBackend implements StoreBackend {
           // The file cannot even be cut back: its partial last line is cut off and reported at the next open.
         }
       }
+      // The retry opens the files anew: the fault may have been the file itself (replaced, on a full device).
+      this.closeFiles();
       throw error;
     }
     this.bytes += written;

@@ -1,7 +1,7 @@
 // One conformance suite for every history backend: the same recorded events give the same answers on sqlite, memory and file.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -287,6 +287,45 @@ describe('file backend: what only files can get wrong', () => {
     const lines = readFileSync(join(botDir, name), 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l).execution_id)).toEqual(['kept', 'after']);
     expect(second.diagnostics.sinkFailures.get('store')).toBe(1);
+  });
+
+  it('a storage path that is a file is refused by start(), naming it, and left untouched', async () => {
+    const dir = dirs.make();
+    const path = join(dir, 'history');
+    writeFileSync(path, 'not a directory');
+    const m = monitor(file, dir, new ManualClock(T0));
+    await expect(m.start()).rejects.toThrow(/history directory .*history is not a directory/);
+    expect(readFileSync(path, 'utf8')).toBe('not a directory');
+  });
+
+  it('a full disk while running: a counted, reported write failure; rows kept, retried, stored once when space returns', async () => {
+    const dir = dirs.make();
+    const clock = new ManualClock(T0);
+    const m = monitor(file, dir, clock, { flushIntervalMs: 1000 });
+    const reported: string[] = [];
+    m.diagnostics.onFailure((where, error) => reported.push(`${where}: ${String(error)}`));
+    await m.start();
+    const botDir = join(dir, 'history', 'bot=alpha');
+    const day = join(botDir, 'trades-2026-01-15.jsonl');
+    // Every write to /dev/full fails with ENOSPC, as a full disk does.
+    symlinkSync('/dev/full', day);
+    m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100, executionId: 'f1' });
+    clock.advance(1000);
+    expect(m.metricsCollector.stats()).toMatchObject({ writeFailures: 1, bufferedRows: 1, rowsWritten: 0 });
+    expect(reported.some((r) => /ENOSPC/.test(r))).toBe(true);
+    await m.flush().catch(() => undefined);
+    expect(m.metricsCollector.stats()).toMatchObject({ bufferedRows: 1, rowsWritten: 0 });
+    unlinkSync(day);
+    m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100, executionId: 'f2' });
+    clock.advance(1000);
+    await m.flush();
+    expect(
+      readFileSync(day, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).execution_id),
+    ).toEqual(['f1', 'f2']);
+    expect(m.metricsCollector.stats()).toMatchObject({ bufferedRows: 0, rowsWritten: 2 });
   });
 
   it('a trade line written by hand is exactly the JSON of its record', () => {
