@@ -40,6 +40,7 @@ export function configFrom(flags: ConnectionFlags, extra: MonitoringConfigOption
 
 /** Where the configured database is, for messages; `:memory:` for an in-memory one. */
 export function databaseDescription(config: MonitoringConfig): string {
+  if (config.storage === 'file') return `file storage in ${resolve(config.storagePath)}`;
   if (config.storage !== 'sqlite') return `${config.storage} storage`;
   const location = config.databaseLocation;
   return location.kind === 'memory' ? ':memory:' : resolve(location.path);
