@@ -30,9 +30,10 @@ import {
   type TradeMetric,
 } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
-import { fromRecord, ownerFields, type PnlRecord, realizedOf, TABLE_OF_EVENT, toRecord, tradeLine } from './fileRecords.js';
+import { fromRecord, ownerFields, type PnlRecord, realizedOf, toRecord, tradeLine } from './fileRecords.js';
 import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
+import { KIND_TABLE, TABLE_OF } from './MemoryBackend.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import { DAY_MS } from './retention.js';
 import type { StoreBackend } from './StoreBackend.js';
@@ -51,15 +52,6 @@ export interface FileBackendOptions {
   /** Told of what open() found and skipped (a torn last line, a line that is not JSON). */
   onNotice?: (message: string) => void;
 }
-
-const KIND_TABLE: { readonly [K in StoredKind]: TableName } = {
-  trades: 'trades',
-  performance: 'performance_metrics',
-  liquidity: 'liquidity_metrics',
-  growth: 'growth_metrics',
-  loops: 'loop_executions',
-  errors: 'errors',
-};
 
 const FILE_NAME = /^([a-z_]+)-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
@@ -338,7 +330,7 @@ export class FileBackend implements StoreBackend {
         records.push([`trades-${dayOf(e.timestamp)}.jsonl`, p as unknown as Row]);
         continue;
       }
-      const table = TABLE_OF_EVENT[e.eventType];
+      const table = TABLE_OF[e.eventType];
       if (table === undefined) continue;
       added.push([table, e]);
       if (e.eventType === EventType.TRADE_EXECUTION) {

@@ -13,16 +13,6 @@ export interface RecordOwner {
   readonly exchange: string;
 }
 
-/** The table each stored event type goes to. */
-export const TABLE_OF_EVENT: Partial<Record<EventType, TableName>> = {
-  [EventType.TRADE_EXECUTION]: 'trades',
-  [EventType.PERFORMANCE_METRIC]: 'performance_metrics',
-  [EventType.GROWTH_TRACKING]: 'growth_metrics',
-  [EventType.LIQUIDITY_ANALYSIS]: 'liquidity_metrics',
-  [EventType.LOOP_EXECUTION]: 'loop_executions',
-  [EventType.ERROR_EVENT]: 'errors',
-};
-
 /** A record of the trades file that fills the realized P&L of a trade written in an earlier batch. */
 export interface PnlRecord {
   readonly event_type: 'profit_loss';
