@@ -26,7 +26,7 @@ export {
   MonitoringConfig,
   type MonitoringConfigOptions,
 } from './config/MonitoringConfig.js';
-export { ConfigurationError, ValidationError } from './errors.js';
+export { ConfigurationError, FlushError, ValidationError } from './errors.js';
 export type { ErrorOptions, LiquidityInput, LoopEndOptions, TradeInput } from './events/build.js';
 export type { EventQuery } from './events/EventLog.js';
 export {
@@ -37,15 +37,20 @@ export {
   ErrorType,
   type EventByType,
   EventType,
+  type GrowthEvent,
   type GrowthMetric,
+  type LiquidityEvent,
   type LiquidityMetric,
+  type LoopExecutionEvent,
   type LoopExecutionMetric,
   type MonitorEvent,
+  type PerformanceEvent,
   type PerformanceMetric,
   type ProfitLossEvent,
   type SystemEvent,
   type SystemEventKind,
   TRADE_SIDES,
+  type TradeEvent,
   type TradeMetric,
   type TradeSide,
 } from './events/types.js';

@@ -1,6 +1,6 @@
 // The aggregate queries the dashboards need from history, answered by the store with indexed SQL.
 
-import type { GrowthMetric, TradeMetric } from '../events/types.js';
+import type { GrowthEvent, TradeEvent } from '../events/types.js';
 
 /** A half-open time range [since, until) in epoch milliseconds. */
 export interface TimeRange {
@@ -56,7 +56,7 @@ export interface SymbolTradeAggregate extends TradeAggregate {
 
 /** A stored trade with the P&L it realized (the caller's or the ledger's; null when it closed nothing). */
 export interface RecentTrade {
-  readonly trade: TradeMetric;
+  readonly trade: TradeEvent;
   readonly realizedPnl: number | null;
 }
 
@@ -96,7 +96,7 @@ export interface AnalyticsQueries {
   /** Newest first. */
   recentTrades(limit: number): RecentTrade[];
   /** Oldest first. */
-  growthRows(range: TimeRange): GrowthMetric[];
+  growthRows(range: TimeRange): GrowthEvent[];
   loopAggregates(range: TimeRange): LoopAggregate[];
   /** Duration at a percentile per loop, nearest rank. */
   loopDurationPercentile(range: TimeRange, loopName: string, percentile: number): number | null;

@@ -15,8 +15,8 @@ export interface ApiResponse {
 /** What the API reads besides the dashboards. */
 export interface ApiSources {
   readonly dashboards: DashboardData;
-  health(): unknown;
-  recentEvents(query: { limit: number; eventType?: EventType }): unknown[];
+  readonly health: { report(): unknown };
+  readonly events: { query(query: { limit: number; eventType?: EventType }): unknown[] };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -57,7 +57,7 @@ export class ApiHandlers {
       '/api/hourly-report': { params: ['hour'], run: (q) => json(200, d().getHourlyReport(q.get('hour') ?? undefined)) },
       '/api/events': { params: ['type', 'limit'], run: (q) => this.events(q) },
       '/api/export': { params: ['format'], run: (q) => this.export(q) },
-      '/api/health': { params: [], run: () => json(200, sources.health()) },
+      '/api/health': { params: [], run: () => json(200, sources.health.report()) },
     };
   }
 
@@ -94,7 +94,7 @@ export class ApiHandlers {
         return badParameter('limit', rawLimit, `a whole number from 0 to ${MAX_EVENTS}`);
       limit = Number(rawLimit);
     }
-    const events = this.sources.recentEvents({ limit, ...(type === null ? {} : { eventType: type as EventType }) });
+    const events = this.sources.events.query({ limit, ...(type === null ? {} : { eventType: type as EventType }) });
     return json(200, { count: events.length, events });
   }
 

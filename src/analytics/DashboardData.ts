@@ -3,23 +3,27 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import { ValidationError } from '../errors.js';
-import type { TradeMetric } from '../events/types.js';
+import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
-import {
-  type AnalyticsQueries,
-  type ErrorCount,
-  type LoopAggregate,
-  sumAggregates,
-  type TimeRange,
-  type TradeAggregate,
-} from './AnalyticsQueries.js';
+import type { MonitorStateView } from '../monitor/MonitorState.js';
+import { type AnalyticsQueries, type LoopAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
 import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
+import {
+  aggregateFigures,
+  average,
+  DAY_HOURS,
+  drawdownJson,
+  errorRates,
+  iso,
+  parseHour,
+  parseHours,
+  roundOrNull,
+  tradeJson,
+} from './dashboardFigures.js';
 import {
   type DashboardExport,
   type DashboardSummary,
-  type Drawdown,
-  type ErrorRates,
   EXPORT_SCHEMA_VERSION,
   type HourlyGrowthPoint,
   type HourlyReport,
@@ -36,26 +40,25 @@ import type { RateCounter } from './RateCounter.js';
 import { cagr, expectancy, expectancyRatio, maxDrawdown, profitFactor, returns, round9, sharpe, sortino, winRate } from './statistics.js';
 import { toCsv } from './toCsv.js';
 
+/** The history the dashboards read: aggregate queries, and the store's write figures. */
+export interface DashboardHistory {
+  readonly isRunning: boolean;
+  /** Aggregates over history, with everything logged so far visible. */
+  analytics(): AnalyticsQueries;
+  stats(): StoreStats;
+}
+
 /** What the dashboards read from the rest of the monitor. */
 export interface DashboardSources {
   readonly clock: Clock;
-  /** History, with everything logged so far visible. */
-  queries(): AnalyticsQueries;
+  readonly history: DashboardHistory;
   readonly rates: RateCounter;
-  /** Trade and error totals per minute of the last day, for the summary. */
+  /** Trade and error totals per minute of the last day, for the summary; filled from history the first time it is read. */
   readonly day: DayWindow;
-  /** Fills the day window from history the first time it is read. */
-  seedDay?(): void;
   readonly growth: GrowthTracker | null;
-  state(): {
-    running: boolean;
-    uptimeSeconds: number;
-    activeExecutions: number;
-    accountBalance: number | null;
-    unrealizedPnl: number;
-    equity: number | null;
-  };
-  storeStats(): StoreStats | null;
+  readonly state: MonitorStateView;
+  /** Where a failed read of history is counted. */
+  readonly diagnostics: Diagnostics;
 }
 
 /** Rules behind `systemStatus`, in one place (documented in docs/http-api.md). */
@@ -67,43 +70,7 @@ export const STATUS_RULES = {
   minLoopRuns: 3,
 } as const;
 
-const DAY_HOURS = 24;
-const MAX_WINDOW_HOURS = 24 * 366;
 const RECENT_TRADES = 50;
-
-function iso(t: number): string {
-  return new Date(t).toISOString();
-}
-
-function parseHours(value: unknown): number {
-  if (value === undefined) return DAY_HOURS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_WINDOW_HOURS) {
-    throw new ValidationError('hours', value, `a number of hours > 0 and <= ${MAX_WINDOW_HOURS}`);
-  }
-  return value;
-}
-
-/** Parses an hour given as a Date, epoch ms, or `YYYY-MM-DDTHH` (UTC); returns the hour's start. */
-export function parseHour(value: unknown): number {
-  if (value instanceof Date || typeof value === 'number') {
-    const t = value instanceof Date ? value.getTime() : value;
-    if (!Number.isFinite(t)) throw new ValidationError('hour', value, 'a valid Date, epoch milliseconds or YYYY-MM-DDTHH');
-    return hourStartOf(t);
-  }
-  if (typeof value === 'string') {
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})(?::00(?::00(?:\.000)?)?)?Z?$/.exec(value);
-    if (m) {
-      const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));
-      const back = new Date(t);
-      if (back.getUTCHours() === Number(m[4]) && back.getUTCDate() === Number(m[3]) && back.getUTCMonth() === Number(m[2]) - 1) return t;
-    }
-  }
-  throw new ValidationError('hour', value, 'a valid Date, epoch milliseconds or YYYY-MM-DDTHH (UTC)');
-}
-
-function average(sum: number, count: number): number | null {
-  return count > 0 ? round9(sum / count) : null;
-}
 
 /**
  * The seed's dashboard layer. Every figure comes from indexed SQL aggregates in the store, the
@@ -113,6 +80,7 @@ export class DashboardData {
   private readonly lag: IntervalHistogram;
   private lastCpu = process.cpuUsage();
   private lastCpuAt = process.hrtime.bigint();
+  private daySeeded = false;
 
   constructor(private readonly sources: DashboardSources) {
     this.lag = monitorEventLoopDelay({ resolution: 20 });
@@ -131,28 +99,53 @@ export class DashboardData {
     return this.sources.clock.now();
   }
 
+  private queries(): AnalyticsQueries {
+    const history = this.sources.history;
+    if (!history.isRunning) throw new Error('the dashboards read the history store: call monitor.start() first');
+    return history.analytics();
+  }
+
+  /**
+   * Reads the last day's per-minute totals back from history, up to the first event this run
+   * counted itself. Done once, at the first summary: a history command sets its clock after start().
+   */
+  private seedDay(): void {
+    if (this.daySeeded || !this.sources.history.isRunning) return;
+    this.daySeeded = true;
+    const now = this.now();
+    try {
+      const until = Math.min(this.sources.day.firstRecorded, now + 1);
+      this.sources.day.seed(this.sources.history.analytics().minuteTotals({ since: now - DAY_HOURS * HOUR_MS, until }));
+    } catch (error) {
+      this.sources.diagnostics.sinkFailed('dashboards', error, now);
+    }
+  }
+
   getDashboardSummary(): DashboardSummary {
     const now = this.now();
     const range = { since: now - DAY_HOURS * HOUR_MS, until: now + 1 };
-    const q = this.sources.queries();
+    const q = this.queries();
     const day = this.lastDay(range, q);
-    const state = this.sources.state();
+    const state = this.sources.state;
+    const balance = state.accountBalance();
+    const unrealized = state.unrealizedPnl().total;
+    const equity = balance === null ? null : balance + unrealized;
     const { status, reasons } = this.status(now, q);
     return {
       timestamp: iso(now),
       systemStatus: status,
       statusReasons: reasons,
-      uptimeSeconds: state.uptimeSeconds,
+      uptimeSeconds: state.uptimeSeconds(),
       totalTrades24h: day.tradeCount,
       totalVolume24h: round9(day.volume),
       totalPnl24h: round9(day.realizedPnl),
-      growth24h: this.growthOver(range, state.accountBalance, q, 'balance'),
+      growth24h: this.growthOver(range, balance, q, 'balance'),
       errorCount24h: day.errorCount,
-      accountBalance: state.accountBalance,
-      unrealizedPnl: round9(state.unrealizedPnl),
-      equity: state.equity === null ? null : round9(state.equity),
-      equityGrowth24h: this.growthOver(range, state.equity, q, 'equity'),
-      activeLoops: state.activeExecutions,
+      accountBalance: balance,
+      unrealizedPnl: round9(unrealized),
+      equity: equity === null ? null : round9(equity),
+      equityGrowth24h: this.growthOver(range, equity, q, 'equity'),
+      activeLoops: state.activeExecutionCount,
     };
   }
 
@@ -160,7 +153,7 @@ export class DashboardData {
     const hours = parseHours(optionalObject('options', options).hours);
     const now = this.now();
     const range = { since: now - hours * HOUR_MS, until: now + 1 };
-    const q = this.sources.queries();
+    const q = this.queries();
     const hourly = this.hourlyGrowth(range, q);
     return {
       timestamp: iso(now),
@@ -175,7 +168,7 @@ export class DashboardData {
     const hours = parseHours(optionalObject('options', options).hours);
     const now = this.now();
     const range = { since: now - hours * HOUR_MS, until: now + 1 };
-    const q = this.sources.queries();
+    const q = this.queries();
     return {
       timestamp: iso(now),
       windowHours: hours,
@@ -188,14 +181,14 @@ export class DashboardData {
   getRealTimeMetrics(): RealTimeMetrics {
     const now = this.now();
     const hour = this.sources.rates.window(now, 59);
-    const state = this.sources.state();
+    const state = this.sources.state;
     return {
       timestamp: iso(now),
       eventsPerMinute: this.sources.rates.lastFullMinute(now).events,
       tradesLastHour: hour.trades,
       errorRate: hour.events > 0 ? round9((hour.errors / hour.events) * 100) : 0,
-      activeLoops: state.activeExecutions,
-      accountBalance: state.accountBalance,
+      activeLoops: state.activeExecutionCount,
+      accountBalance: state.accountBalance(),
     };
   }
 
@@ -203,7 +196,7 @@ export class DashboardData {
   getHourlyReport(hour?: Date | number | string): HourlyReport {
     const start = hour === undefined ? hourStartOf(this.now()) - HOUR_MS : parseHour(hour);
     const range = { since: start, until: start + HOUR_MS };
-    const q = this.sources.queries();
+    const q = this.queries();
     const growth = this.hourlyGrowth(range, q).find((g) => g.hour === iso(start)) ?? null;
     const {
       maxDrawdown: _d,
@@ -248,7 +241,7 @@ export class DashboardData {
    * the oldest minute that falls inside the range from history (a few rows through the time index).
    */
   private lastDay(range: TimeRange, q: AnalyticsQueries): WindowTotals {
-    this.sources.seedDay?.();
+    this.seedDay();
     const firstWhole = Math.ceil(range.since / MINUTE_MS) * MINUTE_MS;
     const totals = this.sources.day.sum(firstWhole, range.until - 1);
     if (firstWhole > range.since) {
@@ -266,12 +259,11 @@ export class DashboardData {
   private status(now: number, q: AnalyticsQueries): { status: SystemStatus; reasons: string[] } {
     const critical: string[] = [];
     const degraded: string[] = [];
-    const state = this.sources.state();
-    if (!state.running) critical.push('monitor is not running');
+    if (!this.sources.state.running) critical.push('monitor is not running');
     const hour = this.sources.rates.window(now, 59);
     if (hour.criticalErrors > 0) critical.push(`${hour.criticalErrors} critical error(s) in the last hour`);
-    const store = this.sources.storeStats();
-    if (store && store.droppedRows > 0) critical.push(`${store.droppedRows} history row(s) dropped`);
+    const store = this.sources.history.stats();
+    if (store.droppedRows > 0) critical.push(`${store.droppedRows} history row(s) dropped`);
     if (hour.events > 0 && hour.errors / hour.events > STATUS_RULES.degradedErrorRatio) {
       degraded.push(`errors are ${((hour.errors / hour.events) * 100).toFixed(1)}% of events in the last hour`);
     }
@@ -281,7 +273,7 @@ export class DashboardData {
         degraded.push(`loop ${loop.loopName} failed ${failures} of ${loop.runs} runs in the last hour`);
       }
     }
-    if (store && store.writeFailures > 0 && store.bufferedRows > 0) degraded.push('history writes are failing and being retried');
+    if (store.writeFailures > 0 && store.bufferedRows > 0) degraded.push('history writes are failing and being retried');
     if (critical.length > 0) return { status: 'critical', reasons: [...critical, ...degraded] };
     return { status: degraded.length > 0 ? 'degraded' : 'healthy', reasons: degraded };
   }
@@ -436,57 +428,7 @@ export class DashboardData {
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       eventLoopLagP99Ms: p99 === null ? null : round9(p99),
-      dbSizeBytes: this.sources.storeStats()?.dbSizeBytes ?? null,
+      dbSizeBytes: this.sources.history.stats().dbSizeBytes,
     };
   }
-}
-
-function drawdownJson(d: ReturnType<typeof maxDrawdown>): Drawdown | null {
-  return d === null ? null : { absolute: round9(d.absolute), ratio: round9(d.ratio), peakAt: iso(d.peakAt), troughAt: iso(d.troughAt) };
-}
-
-function roundOrNull(x: number | null): number | null {
-  return x === null || !Number.isFinite(x) ? null : round9(x);
-}
-
-function aggregateFigures(a: TradeAggregate) {
-  return {
-    tradeCount: a.tradeCount,
-    buyCount: a.buyCount,
-    sellCount: a.sellCount,
-    volume: round9(a.volume),
-    fees: round9(a.fees),
-    realizedPnl: round9(a.realizedPnl),
-    closedTrades: a.closedTrades,
-    wins: a.wins,
-    losses: a.losses,
-    winRate: roundOrNull(winRate(a.wins, a.closedTrades)),
-    avgExecutionTimeMs: average(a.executionTimeMsSum, a.tradeCount),
-    avgSlippageBps: average(a.slippageBpsSum, a.tradeCount),
-  };
-}
-
-function errorRates(counts: readonly ErrorCount[], hours: number): ErrorRates {
-  const byType = new Map<string, number>();
-  const bySeverity = new Map<string, number>();
-  const byHour = new Map<number, number>();
-  let total = 0;
-  for (const c of counts) {
-    total += c.count;
-    byType.set(c.errorType, (byType.get(c.errorType) ?? 0) + c.count);
-    bySeverity.set(c.severity, (bySeverity.get(c.severity) ?? 0) + c.count);
-    byHour.set(c.hourStart, (byHour.get(c.hourStart) ?? 0) + c.count);
-  }
-  const sortedDesc = <K>(m: Map<K, number>) => [...m.entries()].sort((x, y) => y[1] - x[1] || String(x[0]).localeCompare(String(y[0])));
-  return {
-    total,
-    byType: sortedDesc(byType).map(([errorType, count]) => ({ errorType, count, perHour: round9(count / hours) })),
-    bySeverity: sortedDesc(bySeverity).map(([severity, count]) => ({ severity, count })),
-    byHour: [...byHour.entries()].sort((x, y) => x[0] - y[0]).map(([h, count]) => ({ hour: iso(h), count })),
-  };
-}
-
-/** A trade as plain JSON, timestamp in ISO form, with the P&L it realized. */
-function tradeJson(t: TradeMetric, realizedPnl: number | null): Record<string, unknown> {
-  return { ...t, timestamp: iso(t.timestamp), realizedPnl: realizedPnl === null ? null : round9(realizedPnl) };
 }

@@ -2,8 +2,9 @@
 
 import type { Clock, TimerHandle } from '../clock.js';
 import { buildGrowth } from '../events/build.js';
-import type { EventSink } from '../events/EventSink.js';
-import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import type { EventPublisher } from '../events/EventSink.js';
+import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
+import type { MonitorStateView } from '../monitor/MonitorState.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -28,13 +29,12 @@ export interface OpenHour {
 }
 
 /**
- * Watches the event stream and, at every UTC hour boundary, records a {@link GrowthMetric}:
+ * Derives from the event stream, at every UTC hour boundary, a {@link GrowthEvent}:
  * opening and closing balance, growth ratio, trades, realized P&L, fees and volume of that hour.
  * An hour without a balance update carries the last balance forward; no rows are written before
  * the first balance is known. Missed boundaries (a suspended process) are filled one row each.
  */
-export class GrowthTracker implements EventSink {
-  readonly name = 'growth';
+export class GrowthTracker {
   private hourStart: number;
   private opening: number | null = null;
   private balance: number | null = null;
@@ -44,18 +44,20 @@ export class GrowthTracker implements EventSink {
   private fees = 0;
   private volume = 0;
   private timer: TimerHandle | null = null;
+  private publisher: EventPublisher | null = null;
 
   constructor(
     private readonly clock: Clock,
-    private readonly emitGrowth: (row: GrowthMetric) => void,
-    /** Balance plus unrealized P&L now, or null; read at each hour boundary. */
-    private readonly equity: () => number | null = () => null,
+    /** Equity (balance plus unrealized P&L) is read from here at each hour boundary. */
+    private readonly state: Pick<MonitorStateView, 'equity'> | null = null,
   ) {
     this.hourStart = hourStartOf(clock.now());
   }
 
-  start(): void {
-    this.closeElapsedHours();
+  /** Closes the hours elapsed since construction and arms the hour timer; rows it closes by itself go to `publisher`. */
+  start(publisher: EventPublisher): void {
+    this.publisher = publisher;
+    this.closeAndPublish();
     this.schedule();
   }
 
@@ -87,21 +89,25 @@ export class GrowthTracker implements EventSink {
     this.volume += state.volume;
   }
 
-  record(event: MonitorEvent): void {
+  /**
+   * Counts `event` into the open hour. An event stamped in a later hour closes the open one first:
+   * the rows it closes are appended to `derived`, to be fanned out after `event` itself.
+   */
+  observe(event: MonitorEvent, derived: MonitorEvent[]): void {
     switch (event.eventType) {
       case EventType.TRADE_EXECUTION:
-        this.rollIfNeeded(event.timestamp);
+        this.rollIfNeeded(event.timestamp, derived);
         this.trades++;
         this.fees += event.fee;
         this.volume += event.notionalValue;
         break;
       case EventType.PROFIT_LOSS:
-        this.rollIfNeeded(event.timestamp);
+        this.rollIfNeeded(event.timestamp, derived);
         this.pnl += event.realizedPnl;
         break;
       case EventType.SYSTEM_EVENT:
         if (event.kind === 'balance_updated' && event.data !== null) {
-          this.rollIfNeeded(event.timestamp);
+          this.rollIfNeeded(event.timestamp, derived);
           const balance = event.data.balance as number;
           this.balance = balance;
           if (this.opening === null) {
@@ -132,17 +138,27 @@ export class GrowthTracker implements EventSink {
 
   // An event stamped in a later hour than the open one closes the open hour first (the timer may
   // not have fired yet when the event loop was busy).
-  private rollIfNeeded(timestamp: number): void {
-    if (timestamp >= this.hourStart + HOUR_MS) this.closeElapsedHours(timestamp);
+  private rollIfNeeded(timestamp: number, derived: MonitorEvent[]): void {
+    if (timestamp >= this.hourStart + HOUR_MS) this.closeElapsedHours(timestamp, derived);
   }
 
-  private closeElapsedHours(now: number = this.clock.now()): void {
+  private equity(): number | null {
+    return this.state === null ? null : this.state.equity();
+  }
+
+  private closeAndPublish(): void {
+    const rows: GrowthEvent[] = [];
+    this.closeElapsedHours(this.clock.now(), rows);
+    for (const row of rows) this.publisher?.publish(row);
+  }
+
+  private closeElapsedHours(now: number, out: MonitorEvent[]): void {
     const current = hourStartOf(now);
     // Equity is read once: hours missed while the process was suspended close at today's value.
     const closingEquity = this.hourStart < current && this.balance !== null ? this.equity() : null;
     while (this.hourStart < current) {
       if (this.opening !== null && this.balance !== null) {
-        this.emitGrowth(
+        out.push(
           buildGrowth({
             timestamp: this.hourStart + HOUR_MS,
             hourStart: this.hourStart,
@@ -172,7 +188,7 @@ export class GrowthTracker implements EventSink {
     const next = hourStartOf(now) + HOUR_MS;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      this.closeElapsedHours();
+      this.closeAndPublish();
       this.schedule();
     }, next - now);
   }

@@ -1,7 +1,7 @@
 // PnlLedger: per-symbol positions and realized P&L by the average-cost method.
 
 import { ValidationError } from '../errors.js';
-import type { TradeMetric } from '../events/types.js';
+import type { TradeEvent } from '../events/types.js';
 import { MAX_AMOUNT, requireBounded } from '../internal/validate.js';
 
 /** One symbol's open position. Quantity is signed: positive long, negative short. */
@@ -52,7 +52,7 @@ export class PnlLedger {
    * Applies a trade. A trade whose figures would leave the position or the realized P&L non-finite
    * (sums beyond the range of a double) throws {@link ValidationError} and changes nothing.
    */
-  apply(trade: Pick<TradeMetric, 'symbol' | 'side' | 'quantity' | 'price' | 'fee' | 'pnl'>): LedgerResult {
+  apply(trade: Pick<TradeEvent, 'symbol' | 'side' | 'quantity' | 'price' | 'fee' | 'pnl'>): LedgerResult {
     // Worked on in locals and stored only once every figure is known finite: on the hot path, with
     // no copy of the position per trade.
     const existing = this.positions.get(trade.symbol);

@@ -2,7 +2,7 @@
 
 import { copyAscii } from '../internal/Utf8Buffer.js';
 import { hasProfitLossShape, hasTradeShape } from './shape.js';
-import { type AdditionalData, type EventByType, EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from './types.js';
+import { type AdditionalData, type EventByType, EventType, type MonitorEvent, type ProfitLossEvent, type TradeEvent } from './types.js';
 
 /** Filter for {@link EventLog.query}. */
 export interface EventQuery<T extends EventType = EventType> {
@@ -35,7 +35,7 @@ const IN_TEXTS = -1;
 const NO_ID = -2;
 
 /** Whether the columns hold the trade exactly: a side of the two, a P&L that is a number or none. */
-function fitsTrade(e: TradeMetric): boolean {
+function fitsTrade(e: TradeEvent): boolean {
   return hasTradeShape(e) && (e.side === 'buy' || e.side === 'sell') && !Number.isNaN(e.pnl);
 }
 
@@ -219,7 +219,7 @@ export class EventLog {
     const v = this.numbers;
     if (kind === TRADE) {
       const pnl = v[n + 6]!;
-      const trade: TradeMetric = {
+      const trade: TradeEvent = {
         eventType: EventType.TRADE_EXECUTION,
         timestamp: this.times[i]!,
         symbol: this.texts[t]!,

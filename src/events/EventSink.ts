@@ -14,6 +14,13 @@ export interface EventSink {
   start?(): Promise<void> | void;
   /** Makes everything recorded so far durable. */
   flush?(): Promise<void> | void;
-  /** Flushes and releases everything; safe to call twice. */
+  /** Writes what is buffered, synchronously: called when the process exits. Must not throw. */
+  flushSync?(): void;
+  /** Flushes and releases everything; safe to call twice, and after a `start()` that failed. */
   stop?(): Promise<void> | void;
+}
+
+/** Where an event enters the monitor's pipeline: validated and built already, fanned out to every sink. */
+export interface EventPublisher {
+  publish(event: MonitorEvent): void;
 }

@@ -29,15 +29,15 @@ import {
   type ErrorSeverity,
   ErrorType,
   EventType,
-  type GrowthMetric,
-  type LiquidityMetric,
-  type LoopExecutionMetric,
-  type PerformanceMetric,
+  type GrowthEvent,
+  type LiquidityEvent,
+  type LoopExecutionEvent,
+  type PerformanceEvent,
   type ProfitLossEvent,
   type SystemEvent,
   type SystemEventKind,
   TRADE_SIDES,
-  type TradeMetric,
+  type TradeEvent,
   type TradeSide,
 } from './types.js';
 
@@ -134,7 +134,7 @@ export function newId(): string {
   return idText.toString('latin1', 0, 36);
 }
 
-export function buildTrade(input: unknown, timestamp: number): TradeMetric {
+export function buildTrade(input: unknown, timestamp: number): TradeEvent {
   const o = requireObject('trade', input);
   const symbol = requireName('symbol', o.symbol);
   const side = requireOneOf('side', o.side, TRADE_SIDES);
@@ -170,7 +170,7 @@ export function buildTrade(input: unknown, timestamp: number): TradeMetric {
   });
 }
 
-export function buildLiquidity(input: unknown, timestamp: number): LiquidityMetric {
+export function buildLiquidity(input: unknown, timestamp: number): LiquidityEvent {
   const o = requireObject('liquidity', input);
   const bidPrice = o.bidPrice === undefined ? null : requirePositive('bidPrice', o.bidPrice);
   const askPrice = o.askPrice === undefined ? null : requirePositive('askPrice', o.askPrice);
@@ -250,7 +250,7 @@ export function describeThrown(thrown: unknown): string {
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 
-export function buildPerformance(name: unknown, value: unknown, unit: unknown, tags: unknown, timestamp: number): PerformanceMetric {
+export function buildPerformance(name: unknown, value: unknown, unit: unknown, tags: unknown, timestamp: number): PerformanceEvent {
   return Object.freeze({
     eventType: EventType.PERFORMANCE_METRIC,
     timestamp,
@@ -290,7 +290,7 @@ export function buildLoopExecution(
   end: LoopEnd,
   endTime: number,
   startData: ReturnType<typeof copyAdditionalData>,
-): LoopExecutionMetric {
+): LoopExecutionEvent {
   const additionalData =
     startData && end.additionalData ? Object.freeze({ ...startData, ...end.additionalData }) : (end.additionalData ?? startData);
   return Object.freeze({
@@ -309,11 +309,11 @@ export function buildLoopExecution(
 }
 
 export function buildGrowth(
-  fields: Omit<GrowthMetric, 'eventType' | 'growthRatio' | 'equityGrowthRatio' | 'openingEquity' | 'closingEquity'> & {
+  fields: Omit<GrowthEvent, 'eventType' | 'growthRatio' | 'equityGrowthRatio' | 'openingEquity' | 'closingEquity'> & {
     openingEquity?: number | null;
     closingEquity?: number | null;
   },
-): GrowthMetric {
+): GrowthEvent {
   const growthRatio = fields.openingBalance > 0 ? (fields.closingBalance - fields.openingBalance) / fields.openingBalance : 0;
   const openingEquity = fields.openingEquity ?? null;
   const closingEquity = fields.closingEquity ?? null;

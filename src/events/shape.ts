@@ -1,6 +1,6 @@
 // Shape checks for the compact forms of trades and P&L events (the event ring's columns, the writer thread's batches).
 
-import type { ProfitLossEvent, TradeMetric } from './types.js';
+import type { ProfitLossEvent, TradeEvent } from './types.js';
 
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -10,7 +10,7 @@ const isString = (v: unknown): v is string => typeof v === 'string';
  * null where allowed. A trade from `buildTrade` always has; only a hand-made event can fail this,
  * and it is then kept as the object it is.
  */
-export function hasTradeShape(e: TradeMetric): boolean {
+export function hasTradeShape(e: TradeEvent): boolean {
   return (
     isNumber(e.timestamp) &&
     isNumber(e.quantity) &&

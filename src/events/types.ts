@@ -48,7 +48,7 @@ interface EventBase {
 }
 
 /** A recorded trade, as returned by `logTrade`. */
-export interface TradeMetric extends EventBase {
+export interface TradeEvent extends EventBase {
   readonly eventType: EventType.TRADE_EXECUTION;
   readonly symbol: string;
   readonly side: TradeSide;
@@ -80,7 +80,7 @@ export interface ProfitLossEvent extends EventBase {
 }
 
 /** One finished run of a trading loop. */
-export interface LoopExecutionMetric extends EventBase {
+export interface LoopExecutionEvent extends EventBase {
   readonly eventType: EventType.LOOP_EXECUTION;
   readonly loopName: string;
   readonly executionId: string;
@@ -94,7 +94,7 @@ export interface LoopExecutionMetric extends EventBase {
 }
 
 /** A snapshot of a market's liquidity. */
-export interface LiquidityMetric extends EventBase {
+export interface LiquidityEvent extends EventBase {
   readonly eventType: EventType.LIQUIDITY_ANALYSIS;
   readonly symbol: string;
   /** Relative spread as a ratio (0.0002 = 2 bps). */
@@ -123,7 +123,7 @@ export interface ErrorEvent extends EventBase {
 }
 
 /** A named measurement, e.g. `api_response_time` 120.5 `milliseconds`. */
-export interface PerformanceMetric extends EventBase {
+export interface PerformanceEvent extends EventBase {
   readonly eventType: EventType.PERFORMANCE_METRIC;
   readonly metricName: string;
   readonly value: number;
@@ -132,7 +132,7 @@ export interface PerformanceMetric extends EventBase {
 }
 
 /** One hour of account growth. */
-export interface GrowthMetric extends EventBase {
+export interface GrowthEvent extends EventBase {
   readonly eventType: EventType.GROWTH_TRACKING;
   /** Start of the UTC hour, epoch ms. */
   readonly hourStart: number;
@@ -165,23 +165,35 @@ export interface SystemEvent extends EventBase {
 
 /** Every event the monitor records: a union discriminated by `eventType`. */
 export type MonitorEvent =
-  | TradeMetric
+  | TradeEvent
   | ProfitLossEvent
-  | LoopExecutionMetric
-  | LiquidityMetric
+  | LoopExecutionEvent
+  | LiquidityEvent
   | ErrorEvent
-  | PerformanceMetric
-  | GrowthMetric
+  | PerformanceEvent
+  | GrowthEvent
   | SystemEvent;
 
 /** Maps an event type to its event interface. */
 export interface EventByType {
-  [EventType.TRADE_EXECUTION]: TradeMetric;
+  [EventType.TRADE_EXECUTION]: TradeEvent;
   [EventType.PROFIT_LOSS]: ProfitLossEvent;
-  [EventType.LOOP_EXECUTION]: LoopExecutionMetric;
-  [EventType.LIQUIDITY_ANALYSIS]: LiquidityMetric;
+  [EventType.LOOP_EXECUTION]: LoopExecutionEvent;
+  [EventType.LIQUIDITY_ANALYSIS]: LiquidityEvent;
   [EventType.ERROR_EVENT]: ErrorEvent;
-  [EventType.PERFORMANCE_METRIC]: PerformanceMetric;
-  [EventType.GROWTH_TRACKING]: GrowthMetric;
+  [EventType.PERFORMANCE_METRIC]: PerformanceEvent;
+  [EventType.GROWTH_TRACKING]: GrowthEvent;
   [EventType.SYSTEM_EVENT]: SystemEvent;
 }
+
+// The names before every event type ended in `Event`; kept so code written against them still compiles.
+/** @deprecated use {@link TradeEvent} */
+export type TradeMetric = TradeEvent;
+/** @deprecated use {@link LoopExecutionEvent} */
+export type LoopExecutionMetric = LoopExecutionEvent;
+/** @deprecated use {@link LiquidityEvent} */
+export type LiquidityMetric = LiquidityEvent;
+/** @deprecated use {@link PerformanceEvent} */
+export type PerformanceMetric = PerformanceEvent;
+/** @deprecated use {@link GrowthEvent} */
+export type GrowthMetric = GrowthEvent;

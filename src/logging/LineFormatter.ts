@@ -3,14 +3,14 @@
 import {
   type ErrorEvent,
   EventType,
-  type GrowthMetric,
-  type LiquidityMetric,
-  type LoopExecutionMetric,
+  type GrowthEvent,
+  type LiquidityEvent,
+  type LoopExecutionEvent,
   type MonitorEvent,
-  type PerformanceMetric,
+  type PerformanceEvent,
   type ProfitLossEvent,
   type SystemEvent,
-  type TradeMetric,
+  type TradeEvent,
 } from '../events/types.js';
 import { jsonNumber, textNumber } from '../internal/numberText.js';
 import { isoTime, jsonNullableString, jsonString, redactedJson, redactedJsonOrNull } from './json.js';
@@ -137,7 +137,7 @@ export class LineFormatter {
     return literal;
   }
 
-  private tradeFields(e: TradeMetric): string {
+  private tradeFields(e: TradeEvent): string {
     return (
       `,"symbol":${this.name(e.symbol)},"side":"${e.side}","quantity":${jsonNumber(e.quantity)},"price":${jsonNumber(e.price)}` +
       `,"notional_value":${jsonNumber(e.notionalValue)},"fee":${jsonNumber(e.fee)},"execution_time_ms":${jsonNumber(e.executionTimeMs)}` +
@@ -154,7 +154,7 @@ export class LineFormatter {
     );
   }
 
-  private loopFields(e: LoopExecutionMetric): string {
+  private loopFields(e: LoopExecutionEvent): string {
     return (
       `,"loop_name":${this.name(e.loopName)},"execution_id":${jsonString(e.executionId)}` +
       `,"start_time":"${isoTime(e.startTime)}","end_time":"${isoTime(e.endTime)}","duration_ms":${jsonNumber(e.durationMs)}` +
@@ -163,7 +163,7 @@ export class LineFormatter {
     );
   }
 
-  private liquidityFields(e: LiquidityMetric): string {
+  private liquidityFields(e: LiquidityEvent): string {
     return (
       `,"symbol":${this.name(e.symbol)},"spread":${jsonNumber(e.spread)},"bid_size":${jsonNumber(e.bidSize)},"ask_size":${jsonNumber(e.askSize)}` +
       `,"market_depth":${jsonNumber(e.marketDepth)},"volatility_24h":${jsonNumber(e.volatility24h)},"volume_24h":${jsonNumber(e.volume24h)}` +
@@ -180,11 +180,11 @@ export class LineFormatter {
   }
 }
 
-function performanceFields(e: PerformanceMetric): string {
+function performanceFields(e: PerformanceEvent): string {
   return `,"metric_name":${jsonString(e.metricName)},"value":${jsonNumber(e.value)},"unit":${jsonString(e.unit)},"tags":${redactedJson(e.tags)}`;
 }
 
-function growthFields(e: GrowthMetric): string {
+function growthFields(e: GrowthEvent): string {
   return (
     `,"hour_start":"${isoTime(e.hourStart)}","opening_balance":${jsonNumber(e.openingBalance)},"closing_balance":${jsonNumber(e.closingBalance)}` +
     `,"growth_ratio":${jsonNumber(e.growthRatio)},"trade_count":${jsonNumber(e.tradeCount)},"realized_pnl":${jsonNumber(e.realizedPnl)},"fees":${jsonNumber(e.fees)},"volume":${jsonNumber(e.volume)}` +

@@ -9,7 +9,6 @@ import type { EventSink } from '../events/EventSink.js';
 import { EventType, type MonitorEvent } from '../events/types.js';
 import { isSecretKey, redactDeep, redactText } from '../internal/redact.js';
 import { ConsoleWriter, type LineTarget } from './ConsoleWriter.js';
-import { flushOnExit } from './exitFlush.js';
 import { isoTime } from './json.js';
 import { LineFormatter, textSafe } from './LineFormatter.js';
 import {
@@ -82,7 +81,6 @@ export class LogSink implements EventSink {
   private immediate: NodeJS.Immediate | null = null;
   private started = false;
   private stopping: Promise<void> | null = null;
-  private unregisterExit: (() => void) | null = null;
   private pinoLogger: PinoLogger | null = null;
   private dropped = 0;
   /** Lines lost or dropped that a flush() or stop() has already reported. */
@@ -228,7 +226,6 @@ export class LogSink implements EventSink {
     if (this.started || this.stopping !== null) return;
     this.file?.open();
     this.started = true;
-    if (this.file !== null || this.console !== null) this.unregisterExit = flushOnExit(() => this.flushWriters());
     this.flushWriters();
     this.schedule();
   }
@@ -267,8 +264,6 @@ export class LogSink implements EventSink {
       clearImmediate(this.immediate);
       this.immediate = null;
     }
-    this.unregisterExit?.();
-    this.unregisterExit = null;
     // Never started: the file was never opened, so nothing is created now (a monitor that was
     // only constructed leaves no log folder behind); console lines still go out.
     for (const writer of [this.console, this.started ? this.file : null]) {
@@ -318,6 +313,11 @@ export class LogSink implements EventSink {
       });
       this.immediate.unref();
     }
+  }
+
+  /** Writes every pending line to the file and console now; the exit hook calls it. */
+  flushSync(): void {
+    this.flushWriters();
   }
 
   private flushWriters(): void {

@@ -2,7 +2,7 @@
 
 import type { Logger as PinoLogger } from 'pino';
 import type { EventLog, EventQuery } from '../events/EventLog.js';
-import { type ErrorEvent, EventType, type MonitorEvent, type TradeMetric } from '../events/types.js';
+import { type ErrorEvent, EventType, type MonitorEvent, type TradeEvent } from '../events/types.js';
 import { requireInstant } from '../internal/validate.js';
 import type { LogSink } from './LogSink.js';
 
@@ -28,7 +28,7 @@ export class MonitoringLogger {
   }
 
   /** Trades at or after `since` still in the ring, newest first. */
-  getTradesSince(since: Date | number): TradeMetric[] {
+  getTradesSince(since: Date | number): TradeEvent[] {
     return this.events.query({ eventType: EventType.TRADE_EXECUTION, since: requireInstant('since', since) });
   }
 

@@ -1,7 +1,7 @@
 // WebhookNotifier: posts critical errors and hourly reports to webhooks, entirely off the hot path.
 
 import type { EventSink } from '../events/EventSink.js';
-import { type ErrorEvent, EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import { type ErrorEvent, EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import { formatBody, type Notification, type WebhookTarget } from './webhookFormats.js';
 
 /** Tuning of {@link WebhookNotifier}; every field has a default. */
@@ -273,7 +273,7 @@ function criticalMessage(e: ErrorEvent): Notification {
   };
 }
 
-function hourlyMessage(g: GrowthMetric, errors: number): Notification {
+function hourlyMessage(g: GrowthEvent, errors: number): Notification {
   const pct = (g.growthRatio * 100).toFixed(2);
   const hour = new Date(g.hourStart).toISOString().slice(0, 13);
   return {

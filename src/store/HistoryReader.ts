@@ -2,7 +2,7 @@
 
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
-import type { GrowthMetric } from '../events/types.js';
+import type { GrowthEvent } from '../events/types.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { TableName } from './schema.js';
 
@@ -21,7 +21,7 @@ export interface HistoryReader {
   /** The dashboards' aggregate queries. */
   analytics(): AnalyticsQueries;
   /** The newest growth row of an hour before `hourStart`, or null. */
-  lastGrowthBefore(hourStart: number): GrowthMetric | null;
+  lastGrowthBefore(hourStart: number): GrowthEvent | null;
   /**
    * This bot's positions as every stored trade (deleted ones included) left them, one row per
    * symbol: what a restart restores without replaying trades. Empty where history does not outlive

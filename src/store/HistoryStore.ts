@@ -6,10 +6,9 @@ import type { Position } from '../analytics/PnlLedger.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { FlushError, ValidationError } from '../errors.js';
 import type { EventSink } from '../events/EventSink.js';
-import { EventType, type GrowthMetric, type MonitorEvent } from '../events/types.js';
+import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { type BatchWriter, InThreadWriter, type WriteReport } from './BatchWriter.js';
-import { ExitFlusher } from './ExitFlusher.js';
 import type { HistoryReader, TableCounts } from './HistoryReader.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import { RowQueue } from './RowQueue.js';
@@ -35,10 +34,6 @@ export interface HistoryStoreOptions {
   readonly retentionDays: number | null;
   /** Rows deleted per statement by retention. @default 5000 */
   readonly retentionChunkRows?: number;
-  /** Flush on `beforeExit` and `exit`. @default true */
-  readonly exitHooks?: boolean;
-  /** Also flush on SIGTERM/SIGINT (then re-raise them). @default false */
-  readonly signalHandlers?: boolean;
   /**
    * Write from a thread of the backend's own (`StoreBackend.startThreadWriter`), so commits and
    * checkpoints never stop the bot's event loop. Falls back to writing on the caller's thread when
@@ -70,7 +65,7 @@ const THREAD_BATCH_ROWS = 10_000;
 /**
  * The history sink. `record` appends the event to a bounded buffer (encoded, see `RowBatch`) and
  * returns; a {@link BatchWriter} writes the buffer in transactions: every `flushIntervalMs`, early
- * at `flushAtRows`, and on `flush()`, `stop()`, queries, process exit and (opt-in) SIGTERM/SIGINT.
+ * at `flushAtRows`, and on `flush()`, `stop()`, queries and `flushSync()` (the monitor's exit hooks).
  * A crash loses at most the rows of the last flush interval. A failed write keeps its rows, counts
  * the failure, reports it and is retried; `flush()` and `stop()` reject with {@link FlushError}
  * saying how many rows are not durable; rows beyond `maxBufferRows` are dropped and counted.
@@ -85,7 +80,6 @@ export class HistoryStore implements EventSink, HistoryReader {
   private readonly rowsPerTransaction: number;
   private readonly retentionDays: number | null;
   private readonly retentionChunkRows: number;
-  private readonly exitFlusher: ExitFlusher | null;
   private readonly useThread: boolean;
   private writer: BatchWriter | null = null;
   /**
@@ -118,8 +112,6 @@ export class HistoryStore implements EventSink, HistoryReader {
     this.backlogRows = Math.max(1, Math.floor(options.maxBufferRows / 2));
     this.buffer = new RowQueue(Math.max(this.rowsPerTransaction, THREAD_BATCH_ROWS));
     this.useThread = options.writerThread ?? false;
-    const hooks = options.exitHooks ?? true;
-    this.exitFlusher = hooks || options.signalHandlers ? new ExitFlusher(() => this.flushSync(), options.signalHandlers ?? false) : null;
   }
 
   // ── hot path ───────────────────────────────────────────────────────────────
@@ -157,7 +149,6 @@ export class HistoryStore implements EventSink, HistoryReader {
     this.writer = this.startWriter();
     this.running = true;
     this.stopping = null;
-    this.exitFlusher?.install();
     this.armFlush(this.flushIntervalMs);
     if (this.retentionDays !== null) this.runRetention();
   }
@@ -177,7 +168,7 @@ export class HistoryStore implements EventSink, HistoryReader {
   }
 
   /**
-   * Flushes, stops timers and hooks, and closes the backend, whatever the flush did. Safe to call
+   * Flushes, stops timers, and closes the backend, whatever the flush did. Safe to call
    * twice. Rejects with {@link FlushError} after closing when rows could not be written (they are
    * kept in memory, and a later `start()` writes them).
    */
@@ -191,7 +182,6 @@ export class HistoryStore implements EventSink, HistoryReader {
     if (!this.running) return;
     this.running = false;
     this.clearTimers();
-    this.exitFlusher?.uninstall();
     // Retention checks `running` before each chunk, so this wait is at most one chunk long.
     await this.cleanup?.catch(() => undefined);
     let written = true;
@@ -378,7 +368,7 @@ export class HistoryStore implements EventSink, HistoryReader {
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     this.flushSync();
     let best = this.backend.lastGrowthBefore(hourStart);
     for (const e of this.pending()) {

@@ -11,16 +11,16 @@ import type {
   TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
 import { HOUR_MS } from '../analytics/GrowthTracker.js';
-import type { ErrorEvent, GrowthMetric, LoopExecutionMetric, TradeMetric } from '../events/types.js';
+import type { ErrorEvent, GrowthEvent, LoopExecutionEvent, TradeEvent } from '../events/types.js';
 import { nearestRank } from './SqliteAnalytics.js';
 
 /** What the memory backend lends to its analytics: live views of its tables. */
 export interface MemoryTables {
-  trades(): readonly TradeMetric[];
-  loops(): readonly LoopExecutionMetric[];
+  trades(): readonly TradeEvent[];
+  loops(): readonly LoopExecutionEvent[];
   errors(): readonly ErrorEvent[];
-  growth(): readonly GrowthMetric[];
-  realizedPnlOf(trade: TradeMetric): number | null;
+  growth(): readonly GrowthEvent[];
+  realizedPnlOf(trade: TradeEvent): number | null;
 }
 
 const inRange = (r: TimeRange, t: number) => t >= r.since && t < r.until;
@@ -47,7 +47,7 @@ function emptyAggregate(): { -readonly [K in keyof TradeAggregate]: number } {
 export class MemoryAnalytics implements AnalyticsQueries {
   constructor(private readonly tables: MemoryTables) {}
 
-  private add(a: ReturnType<typeof emptyAggregate>, t: TradeMetric): void {
+  private add(a: ReturnType<typeof emptyAggregate>, t: TradeEvent): void {
     a.tradeCount++;
     if (t.side === 'buy') a.buyCount++;
     else a.sellCount++;
@@ -106,7 +106,7 @@ export class MemoryAnalytics implements AnalyticsQueries {
       .map((x) => ({ trade: x.t, realizedPnl: this.tables.realizedPnlOf(x.t) }));
   }
 
-  growthRows(range: TimeRange): GrowthMetric[] {
+  growthRows(range: TimeRange): GrowthEvent[] {
     return this.tables
       .growth()
       .map((g, i) => ({ g, i }))

@@ -5,10 +5,10 @@ import type { Position } from '../analytics/PnlLedger.js';
 import {
   type ErrorEvent,
   EventType,
-  type GrowthMetric,
-  type LoopExecutionMetric,
+  type GrowthEvent,
+  type LoopExecutionEvent,
   type MonitorEvent,
-  type TradeMetric,
+  type TradeEvent,
 } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
@@ -45,13 +45,13 @@ export class MemoryBackend implements StoreBackend {
   readonly kind = 'memory';
   private readonly tables = new Map<TableName, MonitorEvent[]>(TABLES.map((t) => [t, []]));
   /** Realized P&L per trade (the ledger's or the caller's), as `trades.realized_pnl` holds it. */
-  private readonly realized = new Map<TradeMetric, number>();
+  private readonly realized = new Map<TradeEvent, number>();
   private open_ = false;
   private readonly analytics_ = new MemoryAnalytics({
-    trades: () => this.tables.get('trades') as TradeMetric[],
-    loops: () => this.tables.get('loop_executions') as LoopExecutionMetric[],
+    trades: () => this.tables.get('trades') as TradeEvent[],
+    loops: () => this.tables.get('loop_executions') as LoopExecutionEvent[],
     errors: () => this.tables.get('errors') as ErrorEvent[],
-    growth: () => this.tables.get('growth_metrics') as GrowthMetric[],
+    growth: () => this.tables.get('growth_metrics') as GrowthEvent[],
     realizedPnlOf: (t) => this.realizedPnlOf(t),
   });
 
@@ -72,7 +72,7 @@ export class MemoryBackend implements StoreBackend {
       if (e.eventType === EventType.PROFIT_LOSS) {
         // The newest trade with that id whose P&L the caller did not give, as in SQLite.
         for (let j = trades.length - 1; j >= 0; j--) {
-          const t = trades[j] as TradeMetric;
+          const t = trades[j] as TradeEvent;
           if (t.executionId === e.executionId && t.pnl === null && !this.realized.has(t)) {
             this.realized.set(t, e.realizedPnl);
             break;
@@ -98,7 +98,7 @@ export class MemoryBackend implements StoreBackend {
   }
 
   /** Realized P&L stored with a trade (caller's or ledger's), or null. */
-  realizedPnlOf(trade: TradeMetric): number | null {
+  realizedPnlOf(trade: TradeEvent): number | null {
     return this.realized.get(trade) ?? null;
   }
 
@@ -107,9 +107,9 @@ export class MemoryBackend implements StoreBackend {
     return [];
   }
 
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
-    let best: GrowthMetric | null = null;
-    for (const e of this.tables.get('growth_metrics')! as GrowthMetric[]) {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
+    let best: GrowthEvent | null = null;
+    for (const e of this.tables.get('growth_metrics')! as GrowthEvent[]) {
       if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
     }
     return best;

@@ -3,15 +3,8 @@
 import { hourStartOf } from '../analytics/GrowthTracker.js';
 import type { Clock } from '../clock.js';
 import { buildGrowth } from '../events/build.js';
-import type {
-  ErrorEvent,
-  GrowthMetric,
-  LiquidityMetric,
-  LoopExecutionMetric,
-  MonitorEvent,
-  PerformanceMetric,
-  TradeMetric,
-} from '../events/types.js';
+import type { EventPublisher } from '../events/EventSink.js';
+import type { ErrorEvent, GrowthEvent, LiquidityEvent, LoopExecutionEvent, PerformanceEvent, TradeEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalNonNegative, requireFinite, requireNonNegative, requireNonNegativeInteger, requireObject } from '../internal/validate.js';
 import type { CleanupResult, DatabaseStats, HistoryStore } from './HistoryStore.js';
@@ -54,31 +47,32 @@ export class MetricsCollector {
   constructor(
     private readonly store: HistoryStore,
     private readonly clock: Clock,
-    private readonly emit: (event: MonitorEvent) => void,
+    /** The monitor's pipeline: a recorded growth row reaches metrics and logs like every event. */
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** Trades in `[since, until)`, optionally of one symbol. @default limit 1000 */
-  getTradeMetrics(query?: TradeQuery): TradeMetric[] {
+  getTradeMetrics(query?: TradeQuery): TradeEvent[] {
     return this.store.query('trades', normalizeQuery(query, TRADE_FILTERS));
   }
 
   /** Performance measurements, optionally of one `metricName`. */
-  getPerformanceMetrics(query?: PerformanceQuery): PerformanceMetric[] {
+  getPerformanceMetrics(query?: PerformanceQuery): PerformanceEvent[] {
     return this.store.query('performance', normalizeQuery(query, PERFORMANCE_FILTERS));
   }
 
   /** Liquidity snapshots, optionally of one symbol. */
-  getLiquidityMetrics(query?: LiquidityQuery): LiquidityMetric[] {
+  getLiquidityMetrics(query?: LiquidityQuery): LiquidityEvent[] {
     return this.store.query('liquidity', normalizeQuery(query, LIQUIDITY_FILTERS));
   }
 
   /** Hourly growth rows, by the time they were closed. */
-  getGrowthMetrics(query?: GrowthQuery): GrowthMetric[] {
+  getGrowthMetrics(query?: GrowthQuery): GrowthEvent[] {
     return this.store.query('growth', normalizeQuery(query, GROWTH_FILTERS));
   }
 
   /** Loop runs, by end time, optionally of one `loopName` and by `success`. */
-  getLoopExecutions(query?: LoopExecutionQuery): LoopExecutionMetric[] {
+  getLoopExecutions(query?: LoopExecutionQuery): LoopExecutionEvent[] {
     return this.store.query('loops', normalizeQuery(query, LOOP_FILTERS));
   }
 
@@ -97,7 +91,7 @@ export class MetricsCollector {
    * balance the closing balance of the latest row of an earlier hour (or `currentBalance` when
    * there is none). Goes through the facade like every event, so metrics and logs see it too.
    */
-  recordHourlyGrowth(input: HourlyGrowthInput): GrowthMetric {
+  recordHourlyGrowth(input: HourlyGrowthInput): GrowthEvent {
     const o = requireObject('growth', input);
     const currentBalance = requireNonNegative('currentBalance', o.currentBalance);
     const tradeCount = requireNonNegativeInteger('tradeCount', o.tradeCount);
@@ -117,7 +111,7 @@ export class MetricsCollector {
       fees,
       volume,
     });
-    this.emit(row);
+    this.publisher.publish(row);
     return row;
   }
 

@@ -14,7 +14,7 @@ import {
   type TradeAggregate,
 } from '../analytics/AnalyticsQueries.js';
 import { HOUR_MS } from '../analytics/GrowthTracker.js';
-import type { GrowthMetric } from '../events/types.js';
+import type { GrowthEvent } from '../events/types.js';
 import { TRADE_FIGURES, TRADE_HOUR_FIGURES } from './schema.js';
 
 // One expression list for the total, the per-symbol aggregate and trade_hours, so they cannot disagree.
@@ -63,7 +63,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
     db: Database.Database,
     private readonly bot: string,
     private readonly readTrades: (limit: number) => RecentTrade[],
-    private readonly readGrowth: (since: number, until: number) => GrowthMetric[],
+    private readonly readGrowth: (since: number, until: number) => GrowthEvent[],
   ) {
     const range = `${OWN_ROWS} AND timestamp >= ? AND timestamp < ?`;
     this.tradeTotal = db.prepare(`SELECT ${TRADE_SUMS} FROM trades WHERE ${range}`);
@@ -153,7 +153,7 @@ export class SqliteAnalytics implements AnalyticsQueries {
     return this.readTrades(limit);
   }
 
-  growthRows(range: TimeRange): GrowthMetric[] {
+  growthRows(range: TimeRange): GrowthEvent[] {
     return this.readGrowth(range.since, range.until);
   }
 

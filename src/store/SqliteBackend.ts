@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { DatabaseLocation } from '../config/MonitoringConfig.js';
-import type { GrowthMetric } from '../events/types.js';
+import type { GrowthEvent } from '../events/types.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
@@ -110,7 +110,13 @@ export class SqliteBackend implements StoreBackend {
     const path = this.path;
     if (path !== null) {
       // Read-only first: a file this code must not write to is refused exactly as it was found.
-      if (existsSync(path) && statSync(path).size > 0) inspectDatabase(() => new Database(path, { readonly: true, fileMustExist: true }));
+      if (existsSync(path) && statSync(path).size > 0) {
+        try {
+          inspectDatabase(() => new Database(path, { readonly: true, fileMustExist: true }));
+        } catch (error) {
+          throw new Error(`history database ${path} refused, left as it was: ${(error as Error).message}`);
+        }
+      }
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Trading records are private: create the file owner-only before SQLite does (SQLite gives
       // the -wal and -shm files the database file's permissions). An existing file keeps its mode.
@@ -182,7 +188,7 @@ export class SqliteBackend implements StoreBackend {
     return this.open_().reader.analytics();
   }
 
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     return this.open_().reader.lastGrowthBefore(hourStart);
   }
 

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
-import type { GrowthMetric } from '../events/types.js';
+import type { GrowthEvent } from '../events/types.js';
 import type { HistoryReader, TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
@@ -109,7 +109,7 @@ export class SqliteReader implements HistoryReader {
     return this.analytics_;
   }
 
-  lastGrowthBefore(hourStart: number): GrowthMetric | null {
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
     const row = this.lastGrowth.get(this.bot, hourStart) as Row | undefined;
     return row === undefined ? null : toGrowth(row);
   }

@@ -2,7 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
-import { EventType, type TradeMetric } from '../events/types.js';
+import { EventType, type TradeEvent } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import { type CarryRow, carriedPosition } from './SqliteReader.js';
 import { TRADE_HOUR_FIGURES, UPSERT_CARRY } from './schema.js';
@@ -46,7 +46,7 @@ export class SqliteRowWriter {
   /** The current batch's changes to trade_hours. */
   private readonly hourSums = new HourSums();
   /** The current batch's trades, in the order written, for position_carry. */
-  private readonly trades: TradeMetric[] = [];
+  private readonly trades: TradeEvent[] = [];
 
   constructor(db: Database.Database, owner: RowOwner) {
     this.bot = owner.bot;

@@ -1,7 +1,7 @@
 // RowBatch: history rows waiting to be written, trades and P&L events kept as numbers and UTF-8 bytes rather than objects; the same form crosses to the writer thread.
 
 import { hasProfitLossShape, hasTradeShape } from '../events/shape.js';
-import { EventType, type MonitorEvent, type ProfitLossEvent, type TradeMetric } from '../events/types.js';
+import { EventType, type MonitorEvent, type ProfitLossEvent, type TradeEvent } from '../events/types.js';
 import { Utf8Buffer } from '../internal/Utf8Buffer.js';
 
 // Why not an array of the events: a bot that logs faster than the writer thread commits keeps
@@ -203,11 +203,11 @@ export class RowBatch {
       const idEnd = sideEnd + nums[p + 12]!;
       const orderLength = nums[p + 13]!;
       const extra = nums[p + 14]!;
-      const trade: TradeMetric = {
+      const trade: TradeEvent = {
         eventType: EventType.TRADE_EXECUTION,
         timestamp: nums[p + 1]!,
         symbol: this.stringAt(t, symbolEnd),
-        side: this.stringAt(symbolEnd, sideEnd) as TradeMetric['side'],
+        side: this.stringAt(symbolEnd, sideEnd) as TradeEvent['side'],
         quantity: nums[p + 2]!,
         price: nums[p + 3]!,
         notionalValue: nums[p + 4]!,
@@ -217,7 +217,7 @@ export class RowBatch {
         executionId: this.stringAt(sideEnd, idEnd),
         orderId: orderLength < 0 ? null : this.stringAt(idEnd, idEnd + orderLength),
         pnl: nums[p + 8] === 0 ? null : nums[p + 9]!,
-        additionalData: extra < 0 ? null : (this.objects[extra] as TradeMetric['additionalData']),
+        additionalData: extra < 0 ? null : (this.objects[extra] as TradeEvent['additionalData']),
       };
       return Object.freeze(trade);
     }

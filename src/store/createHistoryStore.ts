@@ -47,9 +47,6 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
     flushIntervalMs: config.flushIntervalMs,
     maxBufferRows: config.storeMaxBufferRows,
     retentionDays: config.metricsRetentionDays,
-    // Only a file outlives the process, so only then is flushing at exit worth a process hook.
-    exitHooks: persistent,
-    signalHandlers: persistent && config.installSignalHandlers,
     // On real time only: with an injected clock, tests (and simulations) expect a timer's flush
     // to be on disk when the clock's advance() returns, which only the caller's thread can do.
     writerThread: persistent && config.clock === systemClock,

@@ -7,12 +7,12 @@ import {
   type ErrorSeverity,
   ErrorType,
   EventType,
-  type GrowthMetric,
-  type LiquidityMetric,
-  type LoopExecutionMetric,
+  type GrowthEvent,
+  type LiquidityEvent,
+  type LoopExecutionEvent,
   type MonitorEvent,
-  type PerformanceMetric,
-  type TradeMetric,
+  type PerformanceEvent,
+  type TradeEvent,
 } from '../events/types.js';
 import { requireName, requireObject } from '../internal/validate.js';
 
@@ -127,11 +127,11 @@ export const ERROR_FILTERS = ['errorType', 'severity', 'symbol'] as const;
 
 /** The event kinds that have a history table, with the event type each holds. */
 export interface StoredEventByKind {
-  trades: TradeMetric;
-  performance: PerformanceMetric;
-  liquidity: LiquidityMetric;
-  growth: GrowthMetric;
-  loops: LoopExecutionMetric;
+  trades: TradeEvent;
+  performance: PerformanceEvent;
+  liquidity: LiquidityEvent;
+  growth: GrowthEvent;
+  loops: LoopExecutionEvent;
   errors: ErrorEvent;
 }
 export type StoredKind = keyof StoredEventByKind;

@@ -6,12 +6,12 @@ import {
   type ErrorSeverity,
   type ErrorType,
   EventType,
-  type GrowthMetric,
-  type LiquidityMetric,
-  type LoopExecutionMetric,
+  type GrowthEvent,
+  type LiquidityEvent,
+  type LoopExecutionEvent,
   type MonitorEvent,
-  type PerformanceMetric,
-  type TradeMetric,
+  type PerformanceEvent,
+  type TradeEvent,
   type TradeSide,
 } from '../events/types.js';
 import type { NormalizedQuery, StoredKind } from './queries.js';
@@ -44,7 +44,7 @@ function parseJson(text: unknown): AdditionalData | null {
   return typeof text === 'string' ? (deepFreeze(JSON.parse(text)) as AdditionalData) : null;
 }
 
-export function toTrade(r: Row): TradeMetric {
+export function toTrade(r: Row): TradeEvent {
   return Object.freeze({
     eventType: EventType.TRADE_EXECUTION,
     timestamp: r.timestamp as number,
@@ -64,7 +64,7 @@ export function toTrade(r: Row): TradeMetric {
   });
 }
 
-function toPerformance(r: Row): PerformanceMetric {
+function toPerformance(r: Row): PerformanceEvent {
   return Object.freeze({
     eventType: EventType.PERFORMANCE_METRIC,
     timestamp: r.timestamp as number,
@@ -75,7 +75,7 @@ function toPerformance(r: Row): PerformanceMetric {
   });
 }
 
-function toLiquidity(r: Row): LiquidityMetric {
+function toLiquidity(r: Row): LiquidityEvent {
   return Object.freeze({
     eventType: EventType.LIQUIDITY_ANALYSIS,
     timestamp: r.timestamp as number,
@@ -97,7 +97,7 @@ function equityOf(openingEquity: number | null, closingEquity: number | null) {
   return { openingEquity, closingEquity, equityGrowthRatio };
 }
 
-export function toGrowth(r: Row): GrowthMetric {
+export function toGrowth(r: Row): GrowthEvent {
   return Object.freeze({
     eventType: EventType.GROWTH_TRACKING,
     timestamp: r.timestamp as number,
@@ -113,7 +113,7 @@ export function toGrowth(r: Row): GrowthMetric {
   });
 }
 
-function toLoop(r: Row): LoopExecutionMetric {
+function toLoop(r: Row): LoopExecutionEvent {
   return Object.freeze({
     eventType: EventType.LOOP_EXECUTION,
     timestamp: r.timestamp as number,

@@ -10,6 +10,7 @@ import type { EventSink } from '../events/EventSink.js';
 import { ERROR_SEVERITIES, ErrorType, EventType, type MonitorEvent, TRADE_SIDES } from '../events/types.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
+import type { MonitorStateView } from '../monitor/MonitorState.js';
 import type { NotifierStats } from '../notify/WebhookNotifier.js';
 import { LabelCap } from './LabelCap.js';
 import {
@@ -30,16 +31,10 @@ import { BucketHistogram, type HistogramFamily, SeriesProducer, type SumFamily }
 
 /** What telemetry reads from the monitor at collection time. */
 export interface TelemetrySources {
-  /** The last account balance, or null before the first. */
-  accountBalance(): number | null;
-  /** Loop runs in progress. */
-  activeLoops(): Iterable<{ readonly loopName: string }>;
-  /** Unrealized P&L of each open position at its last market price. @default no positions */
-  unrealizedPnl?(): Iterable<{ readonly symbol: string; readonly unrealizedPnl: number }>;
-  /** Account balance plus unrealized P&L, or null before the first balance. @default no equity series */
-  equity?(): number | null;
-  /** The webhook notifier's counts, or null when no webhook is configured. @default no notification series */
-  notifications?(): NotifierStats | null;
+  /** Balance, loop runs in progress, open positions marked to market, equity. */
+  readonly state: Pick<MonitorStateView, 'accountBalance' | 'activeLoops' | 'unrealizedPnl' | 'equity'>;
+  /** The webhook notifier, or null when no webhook is configured (no notification series). */
+  readonly notifier: { readonly stats: NotifierStats } | null;
   /** The monitor's failure counters; telemetry reports its own failures here too. */
   readonly diagnostics: Diagnostics;
 }
@@ -129,7 +124,7 @@ export class Telemetry implements EventSink {
   private readonly serializer: PrometheusText;
   private readonly otlp: OtlpMetricReader | null;
   private readonly runtime: Registry | null;
-  private storeSource: (() => StoreStats) | null = null;
+  private storeSource: { stats(): StoreStats } | null = null;
   private stopping: Promise<void> | null = null;
   private readonly clock: MonitoringConfig['clock'];
 
@@ -295,8 +290,8 @@ export class Telemetry implements EventSink {
   }
 
   /** Exports the store's figures (`poseidon_db_size_bytes`, `poseidon_store_*`) from `source`, read at collection time. */
-  observeStore(source: () => StoreStats): void {
-    this.storeSource = source;
+  observeStore(store: { stats(): StoreStats }): void {
+    this.storeSource = store;
   }
 
   /** The current metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -407,12 +402,12 @@ export class Telemetry implements EventSink {
     meter.addBatchObservableCallback(
       (result) => {
         result.observe(build, 1, buildAttributes);
-        const value = this.sources.accountBalance();
+        const value = this.sources.state.accountBalance();
         if (value !== null) result.observe(balance, value);
         // Every loop seen so far reports, so a loop that finished shows 0 rather than vanishing.
         counts.clear();
         for (const loop of this.loops.values()) counts.set(this.loops.get(loop), 0);
-        for (const run of this.sources.activeLoops()) {
+        for (const run of this.sources.state.activeLoops()) {
           const l = this.loops.get(run.loopName);
           counts.set(l, (counts.get(l) ?? 0) + 1);
         }
@@ -506,10 +501,9 @@ export class Telemetry implements EventSink {
     const reported = new Set<SymbolSeries>();
     meter.addBatchObservableCallback(
       (result) => {
-        const value = this.sources.equity?.() ?? null;
+        const value = this.sources.state.equity();
         if (value !== null) result.observe(equity, value);
-        const positions = this.sources.unrealizedPnl?.();
-        if (positions === undefined) return;
+        const positions = this.sources.state.unrealizedPnl().bySymbol;
         bySeries.clear();
         for (const p of positions) {
           // peek first: a symbol already bound (or summed under __other__) is not counted as an overflow again.
@@ -532,7 +526,7 @@ export class Telemetry implements EventSink {
     const dropped = counter(METRICS.notificationsDropped);
     meter.addBatchObservableCallback(
       (result) => {
-        const n = this.sources.notifications?.() ?? null;
+        const n = this.sources.notifier?.stats ?? null;
         if (n === null) return;
         result.observe(sent, n.sent);
         result.observe(failed, n.failed);
@@ -566,7 +560,7 @@ export class Telemetry implements EventSink {
         if (this.storeSource === null) return;
         let s: StoreStats;
         try {
-          s = this.storeSource();
+          s = this.storeSource.stats();
         } catch (error) {
           this.fail(this.name, error);
           return;

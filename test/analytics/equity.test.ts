@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 
-const quiet = { storage: 'memory', logFile: null, enableMetricsServer: false } as const;
+const quiet = { storage: 'memory', logFile: null, logConsole: false, enableMetricsServer: false } as const;
 
 describe('unrealized P&L and equity', () => {
   it('marks open positions to market (worked numbers)', () => {

@@ -2,19 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { GrowthTracker, HOUR_MS, hourStartOf } from '../../src/analytics/GrowthTracker.js';
 import { ManualClock } from '../../src/clock.js';
 import { buildProfitLoss, buildSystemEvent, buildTrade } from '../../src/events/build.js';
-import type { GrowthMetric } from '../../src/events/types.js';
+import type { GrowthEvent, MonitorEvent } from '../../src/events/types.js';
 
 const T0 = Date.UTC(2026, 10, 24, 22, 15); // 22:15 UTC, the day before a day boundary
 
 function setup(start = T0) {
   const clock = new ManualClock(start);
-  const rows: GrowthMetric[] = [];
-  const tracker = new GrowthTracker(clock, (r) => rows.push(r));
-  const balance = (b: number) => tracker.record(buildSystemEvent('balance_updated', 'b', { balance: b }, clock.now()));
+  const rows: GrowthEvent[] = [];
+  const tracker = new GrowthTracker(clock);
+  // What the monitor's pipeline does: rows closed by an event, and rows closed by the hour timer, reach the sinks.
+  const publisher = { publish: (row: MonitorEvent) => rows.push(row as GrowthEvent) };
+  const record = (event: MonitorEvent) => {
+    const derived: MonitorEvent[] = [];
+    tracker.observe(event, derived);
+    for (const row of derived) publisher.publish(row);
+  };
+  const balance = (b: number) => record(buildSystemEvent('balance_updated', 'b', { balance: b }, clock.now()));
   const trade = (qty: number, price: number, fee: number) =>
-    tracker.record(buildTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: qty, price, fee }, clock.now()));
+    record(buildTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: qty, price, fee }, clock.now()));
   const pnl = (v: number) =>
-    tracker.record(
+    record(
       buildProfitLoss({
         timestamp: clock.now(),
         symbol: 'BTCUSDT',
@@ -25,13 +32,13 @@ function setup(start = T0) {
         cumulativeRealizedPnl: v,
       }),
     );
-  return { clock, rows, tracker, balance, trade, pnl };
+  return { clock, rows, tracker, publisher, record, balance, trade, pnl };
 }
 
 describe('GrowthTracker', () => {
   it('closes one row per UTC hour with opening/closing balance, growth, trades, P&L, fees and volume', () => {
-    const { clock, rows, tracker, balance, trade, pnl } = setup();
-    tracker.start();
+    const { clock, rows, tracker, publisher, balance, trade, pnl } = setup();
+    tracker.start(publisher);
     balance(10_000);
     trade(0.1, 45_000, 4.5);
     trade(0.2, 45_000, 9);
@@ -55,8 +62,8 @@ describe('GrowthTracker', () => {
   });
 
   it('carries the last balance across hours without updates and across the day boundary', () => {
-    const { clock, rows, tracker, balance } = setup();
-    tracker.start();
+    const { clock, rows, tracker, publisher, balance } = setup();
+    tracker.start(publisher);
     balance(1_000);
     clock.advanceTo(Date.UTC(2026, 10, 25, 0, 30)); // 23:00 and 00:00 close
     balance(1_050);
@@ -80,8 +87,8 @@ describe('GrowthTracker', () => {
   });
 
   it('writes nothing before the first balance is known', () => {
-    const { clock, rows, tracker, trade } = setup();
-    tracker.start();
+    const { clock, rows, tracker, publisher, trade } = setup();
+    tracker.start(publisher);
     trade(1, 10, 0);
     clock.advance(3 * HOUR_MS);
     expect(rows).toHaveLength(0);
@@ -98,7 +105,7 @@ describe('GrowthTracker', () => {
   });
 
   it('resumes the open hour after a restart', () => {
-    const { clock, rows, tracker } = setup(Date.UTC(2026, 10, 24, 10, 40));
+    const { clock, rows, tracker, publisher, record } = setup(Date.UTC(2026, 10, 24, 10, 40));
     tracker.resume({
       hourStart: Date.UTC(2026, 10, 24, 10),
       openingBalance: 2_000,
@@ -108,15 +115,15 @@ describe('GrowthTracker', () => {
       fees: 1,
       volume: 400,
     });
-    tracker.start();
-    tracker.record(buildSystemEvent('balance_updated', 'b', { balance: 2_020 }, clock.now()));
+    tracker.start(publisher);
+    record(buildSystemEvent('balance_updated', 'b', { balance: 2_020 }, clock.now()));
     clock.advanceTo(Date.UTC(2026, 10, 24, 11));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ openingBalance: 2_000, closingBalance: 2_020, tradeCount: 4, realizedPnl: 7, fees: 1, volume: 400 });
   });
 
   it('a resumed hour that is already over only carries its balance forward', () => {
-    const { clock, rows, tracker } = setup(Date.UTC(2026, 10, 24, 12, 10));
+    const { clock, rows, tracker, publisher } = setup(Date.UTC(2026, 10, 24, 12, 10));
     tracker.resume({
       hourStart: Date.UTC(2026, 10, 24, 10),
       openingBalance: 2_000,
@@ -126,15 +133,15 @@ describe('GrowthTracker', () => {
       fees: 1,
       volume: 400,
     });
-    tracker.start();
+    tracker.start(publisher);
     clock.advanceTo(Date.UTC(2026, 10, 24, 13));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ hourStart: Date.UTC(2026, 10, 24, 12), openingBalance: 2_100, closingBalance: 2_100, tradeCount: 0 });
   });
 
   it('stop() cancels the timer', () => {
-    const { clock, tracker } = setup();
-    tracker.start();
+    const { clock, tracker, publisher } = setup();
+    tracker.start(publisher);
     expect(clock.pendingTimers).toBe(1);
     tracker.stop();
     expect(clock.pendingTimers).toBe(0);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_LOOP_NAME, DemoBot } from '../../src/cli/demo/DemoBot.js';
 import { STARTING_PRICES } from '../../src/cli/demo/MarketSimulator.js';
-import { EventType, type MonitorEvent, type TradeMetric } from '../../src/events/types.js';
+import { EventType, type MonitorEvent, type TradeEvent } from '../../src/events/types.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { clockOf, createTestMonitor } from '../helpers/monitor.js';
 
@@ -27,7 +27,7 @@ async function run(seed: number, n: number): Promise<{ bot: DemoBot; events: Mon
     await bot.runIteration();
     clockOf(m).advance(bot.loopIntervalMs);
   }
-  return { bot, m, events: m.getRecentEvents({ limit: 1_000_000 }).reverse() };
+  return { bot, m, events: m.recentEvents.query({ limit: 1_000_000 }).reverse() };
 }
 
 /** An event without the fields that are random by design (error ids, stack traces with file paths). */
@@ -36,7 +36,7 @@ function comparable(e: MonitorEvent): unknown {
   return rest;
 }
 
-const trades = (events: MonitorEvent[]) => events.filter((e): e is TradeMetric => e.eventType === EventType.TRADE_EXECUTION);
+const trades = (events: MonitorEvent[]) => events.filter((e): e is TradeEvent => e.eventType === EventType.TRADE_EXECUTION);
 
 describe('DemoBot', () => {
   it('produces the identical event sequence for the same seed and number of iterations', async () => {

@@ -140,11 +140,11 @@ describe('the event queries', () => {
     const since = clock.now();
     monitor.logTrade(trade(1));
     monitor.logError('e1');
-    expect(monitor.logger.getTradesSince(since).map((t) => t.executionId)).toEqual(['t-1']);
-    expect(monitor.logger.getErrorsSince(new Date(since)).map((e) => e.message)).toEqual(['e1']);
-    expect(monitor.logger.getRecentEvents({ limit: 1 })[0]?.eventType).toBe('error_event');
-    monitor.logger.clearEvents();
-    expect(monitor.logger.getRecentEvents()).toEqual([]);
+    expect(monitor.recentEvents.tradesSince(since).map((t) => t.executionId)).toEqual(['t-1']);
+    expect(monitor.recentEvents.errorsSince(new Date(since)).map((e) => e.message)).toEqual(['e1']);
+    expect(monitor.recentEvents.query({ limit: 1 })[0]?.eventType).toBe('error_event');
+    monitor.recentEvents.clear();
+    expect(monitor.recentEvents.query()).toEqual([]);
     await monitor.stop();
   });
 });

@@ -1,4 +1,4 @@
-// monitor.logger.pino: the bot's own lines in the monitor's outputs, level, format and redaction.
+// monitor.pino: the bot's own lines in the monitor's outputs, level, format and redaction.
 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,12 +10,12 @@ beforeEach(() => {
 });
 afterEach(() => tmp.remove());
 
-describe('monitor.logger.pino', () => {
+describe('monitor.pino', () => {
   it('writes JSON lines with the same time, level names and bot, at the configured level', async () => {
     const file = join(tmp.dir, 'bot.log');
     const { monitor } = fileMonitor(file, { logLevel: 'WARNING' });
     await monitor.start();
-    const log = monitor.logger.pino!;
+    const log = monitor.pino;
     log.info('hidden');
     log.warn({ orderId: 'o-1' }, 'slow fill');
     log.child({ component: 'feed', token: 'T0KEN' }).error('stale');
@@ -41,7 +41,7 @@ describe('monitor.logger.pino', () => {
     const file = join(tmp.dir, 'bot.log');
     const { monitor } = fileMonitor(file, { logFormat: 'text' });
     await monitor.start();
-    monitor.logger.pino!.info({ orderId: 'o-1', secret: 'x' }, 'order\nplaced');
+    monitor.pino.info({ orderId: 'o-1', secret: 'x' }, 'order\nplaced');
     await monitor.stop();
     expect(linesOf(file)).toContain('2026-11-24T10:00:00.000Z INFO  order\\nplaced {"orderId":"o-1","secret":"[REDACTED]"}');
   });

@@ -80,7 +80,7 @@ describe('secret-named fields', () => {
     monitor.logPerformanceMetric('latency', 5, 'ms', { token: SECRETS[4]! });
     monitor.startLoopExecution('main', { additionalData: { session: { cookie: SECRETS[5] } } });
     monitor.endLoopExecution('main');
-    monitor.logger.pino!.info({ user: { passphrase: SECRETS[6] } }, 'bot line');
+    monitor.pino.info({ user: { passphrase: SECRETS[6] } }, 'bot line');
     await monitor.stop();
     const text = allText(tmp.dir);
     expect(text).toContain('visible');
@@ -151,7 +151,7 @@ describe('secrets in free text', () => {
       .catch(() => {});
     monitor.startLoopExecution('side');
     monitor.endLoopExecution('side', { success: false, errorMessage: 'password=S3CRET-end-pass' });
-    const stored = monitor.logger.getRecentEvents();
+    const stored = monitor.recentEvents.query();
     await monitor.stop();
     const text = allText(tmp.dir);
     for (const secret of ['S3CRET-url-key', 'S3CRET-db-pass', 'S3CRET-stack-token', 'S3CRET-loop-key', 'S3CRET-end-pass']) {
@@ -180,8 +180,8 @@ describe('secrets in free text', () => {
     const file = join(tmp.dir, 'bot.log');
     const { monitor } = fileMonitor(file);
     await monitor.start();
-    monitor.logger.pino!.warn('retrying GET /api/v3/account?apiKey=S3CRET-pino-msg&recvWindow=5000');
-    monitor.logger.pino!.error({ err: new Error('401 with Authorization: Bearer S3CRET-pino-error'), token_count: 3 }, 'request failed');
+    monitor.pino.warn('retrying GET /api/v3/account?apiKey=S3CRET-pino-msg&recvWindow=5000');
+    monitor.pino.error({ err: new Error('401 with Authorization: Bearer S3CRET-pino-error'), token_count: 3 }, 'request failed');
     await monitor.stop();
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('S3CRET');

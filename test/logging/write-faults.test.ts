@@ -47,17 +47,7 @@ describe('a log write that fails part-way', () => {
     const file = join(tmp.dir, 'bot.log');
     const n = 3000;
     // 256 KiB: the limit cuts a write in the middle of a line, as a full disk does.
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('bash', ['-c', 'ulimit -f 256 && exec "$0" --import tsx "$@"', process.execPath, CHILD, file, String(n)], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let text = '';
-      child.stdout.on('data', (c) => {
-        text += c;
-      });
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`))));
-    });
+    const out = await underFileSizeLimit(file, n);
     const ids = wholeLines(file).map((l) => (JSON.parse(l) as { execution_id?: string }).execution_id);
     expect(ids.length).toBeGreaterThan(100);
     expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => `t-${i}`));
@@ -70,6 +60,36 @@ describe('a log write that fails part-way', () => {
     });
   });
 
+  it("through the facade: the monitor's flush() rejects with one FlushError counting the log's lost lines", async () => {
+    const file = join(tmp.dir, 'bot.log');
+    const n = 3000;
+    const out = JSON.parse(await underFileSizeLimit(file, n, 'monitor')) as {
+      flush: { name: string; historyRows: number; logLines: number };
+    };
+    const trades = wholeLines(file).filter((l) => l.includes('"trade_execution"')).length;
+    expect(trades).toBeGreaterThan(100);
+    expect(out.flush.name).toBe('FlushError');
+    expect(out.flush.historyRows).toBe(0);
+    // Every trade line not in the file is counted (the monitor's own lines about the failure may add more).
+    expect(out.flush.logLines).toBeGreaterThanOrEqual(n - trades);
+  });
+});
+
+function underFileSizeLimit(file: string, n: number, through = 'sink'): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', ['-c', 'ulimit -f 256 && exec "$0" --import tsx "$@"', process.execPath, CHILD, file, String(n), through], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (c) => {
+      text += c;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`))));
+  });
+}
+
+describe('a log write that fails part-way, on the writer', () => {
   it('once space returns, the next line starts on a fresh line and every line is whole; the count is exact', () => {
     const file = join(tmp.dir, 'bot.log');
     const room = { bytes: 10_000 };

@@ -209,7 +209,7 @@ describe('generated bad input', () => {
     expect(callbackTrades).toHaveLength(n('logTrade'));
     expect(count(EventType.ERROR_EVENT)).toBe(n('logError'));
     expect(count(EventType.LOOP_EXECUTION)).toBe(n('endLoopExecution'));
-    expect(monitor.getRecentEvents({ limit: 1_000_000, eventType: 'trade_execution' })).toHaveLength(n('logTrade'));
+    expect(monitor.recentEvents.query({ limit: 1_000_000, eventType: 'trade_execution' })).toHaveLength(n('logTrade'));
     // Enough of each kind got through for the counts below to mean something.
     for (const method of ['logTrade', 'logError', 'endLoopExecution', 'logLiquidityAnalysis', 'logPerformanceMetric']) {
       expect(n(method), method).toBeGreaterThan(100);

@@ -121,7 +121,7 @@ describe('secrets in the bot’s free-form data', () => {
 
   it('leaves the bot’s own object alone and hands every sink and callback the censored copy', () => {
     expect(given.exchange.apiKey).toBe(SECRETS[0]);
-    const [sell, buy] = monitor.getRecentEvents({ eventType: 'trade_execution' }) as { additionalData: unknown }[];
+    const [sell, buy] = monitor.recentEvents.query({ eventType: 'trade_execution' }) as { additionalData: unknown }[];
     expect(buy!.additionalData).toEqual({ exchange: { apiKey: '[REDACTED]', nested: [{ password: '[REDACTED]' }] }, note: 'visible-note' });
     expect(sell!.additionalData).toEqual({ Cookie: '[REDACTED]' });
   });

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildProfitLoss, buildTrade } from '../../src/events/build.js';
-import { EventType, type MonitorEvent, type TradeMetric } from '../../src/events/types.js';
+import { EventType, type MonitorEvent, type TradeEvent } from '../../src/events/types.js';
 import { RowBatch } from '../../src/store/batchCodec.js';
 import { RowQueue } from '../../src/store/RowQueue.js';
 import { T0 } from './helpers.js';
@@ -65,7 +65,7 @@ describe('batch codec', () => {
 
   it('a hand-made row that does not fit the layout goes as it is (so the database refuses what it holds)', () => {
     const good = buildTrade({ symbol: 'A', side: 'buy', quantity: 1, price: 1, executionId: 'a' }, T0);
-    const bad = { ...good, symbol: null, quantity: '1' } as unknown as TradeMetric;
+    const bad = { ...good, symbol: null, quantity: '1' } as unknown as TradeEvent;
     const back = roundTrip([good, bad]);
     expect(back).toEqual([good, bad]);
     expect((back[1] as unknown as { symbol: unknown }).symbol).toBeNull();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { buildTrade } from '../../src/events/build.js';
-import type { TradeMetric } from '../../src/events/types.js';
+import type { TradeEvent } from '../../src/events/types.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { HistoryStore } from '../../src/store/HistoryStore.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
@@ -76,7 +76,7 @@ describe('storage faults', () => {
     await m.start();
     const locker = openRaw(path);
     locker.exec('BEGIN EXCLUSIVE');
-    const logged: TradeMetric[] = [];
+    const logged: TradeEvent[] = [];
     try {
       for (let i = 0; i < 130; i++) logged.push(m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 1, executionId: `f${i}` }));
       clock.advance(1000);
@@ -99,14 +99,13 @@ describe('storage faults', () => {
       flushIntervalMs: 1000,
       maxBufferRows: 1000,
       retentionDays: null,
-      exitHooks: false,
       onFailure: (e) => failures.push(e),
     });
     store.start();
     try {
       const good = (id: string) => buildTrade({ symbol: 'OK', side: 'buy', quantity: 1, price: 1, executionId: id }, T0);
       // Only a hand-made event can carry this (the facade validates): NOT NULL symbol refuses it.
-      const bad = { ...good('bad'), symbol: null } as unknown as TradeMetric;
+      const bad = { ...good('bad'), symbol: null } as unknown as TradeEvent;
       store.record(good('a'));
       store.record(bad);
       store.record(good('b'));
@@ -119,20 +118,18 @@ describe('storage faults', () => {
     }
   });
 
-  it('stop() twice is safe, and a failed final flush is reported rather than thrown', async () => {
+  it('stop() twice is safe, and a failed final flush rejects with FlushError after closing', async () => {
     const path = join(dirs.make(), 'stop.db');
     const m = monitorAt(path);
-    const reported: string[] = [];
-    m.diagnostics.onFailure((_w, e) => reported.push((e as Error).message));
     await m.start();
     const locker = openRaw(path);
     locker.exec('BEGIN EXCLUSIVE');
     m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 1 });
-    await Promise.all([m.stop(), m.stop()]);
-    await m.stop();
+    const stops = [m.stop(), m.stop()];
+    for (const stop of stops) await expect(stop).rejects.toMatchObject({ name: 'FlushError', historyRows: 1, logLines: 0 });
+    expect(m.store.backend.isOpen).toBe(false);
     locker.exec('COMMIT');
     locker.close();
-    expect(reported.some((r) => /flush incomplete: 1 history rows/.test(r))).toBe(true);
     // Kept in memory: a restart writes it.
     await m.start();
     await m.flush();

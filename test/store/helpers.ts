@@ -36,6 +36,7 @@ export function monitorAt(
     ...(dbPath === null ? {} : { dbUrl: `sqlite:///${dbPath}` }),
     enableMetricsServer: false,
     logFile: null,
+    logConsole: false,
     logLevel: 'ERROR',
     enableHourlyGrowth: false,
     clock,

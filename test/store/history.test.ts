@@ -214,7 +214,7 @@ describe.each([
     const third = m.metricsCollector.recordHourlyGrowth({ currentBalance: 1200, tradeCount: 2, pnl: 0 });
     expect(third.openingBalance).toBe(1000);
     expect(m.metricsCollector.getGrowthMetrics()).toEqual([third, second, first]);
-    expect(m.getRecentEvents({ eventType: 'growth_tracking' })).toHaveLength(3);
+    expect(m.recentEvents.query({ eventType: 'growth_tracking' })).toHaveLength(3);
     expect(m.metricsCollector.getGrowthMetrics({ since: T0 + 3_600_000 + 10 * 60_000 })).toEqual([third, second]);
   });
 });
@@ -296,7 +296,6 @@ describe('history store on SQLite', () => {
       flushIntervalMs: 1000,
       maxBufferRows: 1000,
       retentionDays: null,
-      exitHooks: false,
       onFailure: () => {},
     });
     store.start();

@@ -72,7 +72,6 @@ describe('retention', () => {
       maxBufferRows: 100_000,
       retentionDays: 2,
       retentionChunkRows: 10,
-      exitHooks: false,
       onFailure: (e) => {
         throw e;
       },

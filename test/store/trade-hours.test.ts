@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProfitLoss, buildTrade } from '../../src/events/build.js';
-import type { MonitorEvent, TradeMetric } from '../../src/events/types.js';
+import type { MonitorEvent, TradeEvent } from '../../src/events/types.js';
 import { RowBatch } from '../../src/store/batchCodec.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
 import { MIGRATIONS, migrate, rebuildTradeHours } from '../../src/store/schema.js';
@@ -35,8 +35,8 @@ function write(backend: SqliteBackend, events: readonly MonitorEvent[]): void {
 }
 
 /** A trade every 7 minutes over five hours, three symbols; every third closes with a P&L event. */
-function day(bot: string, seed: number): { trades: TradeMetric[]; pnl: MonitorEvent[] } {
-  const trades: TradeMetric[] = [];
+function day(bot: string, seed: number): { trades: TradeEvent[]; pnl: MonitorEvent[] } {
+  const trades: TradeEvent[] = [];
   const pnl: MonitorEvent[] = [];
   for (let i = 0; i < 45; i++) {
     const t = buildTrade(
@@ -139,12 +139,12 @@ describe('trade_hours', () => {
     // Bot a: each trade's P&L in the same batch for the first half, in a later batch for the rest.
     write(a, [
       ...da.trades.slice(0, 20),
-      ...da.pnl.filter((p) => da.trades.slice(0, 20).some((t) => t.executionId === (p as TradeMetric).executionId)),
+      ...da.pnl.filter((p) => da.trades.slice(0, 20).some((t) => t.executionId === (p as TradeEvent).executionId)),
     ]);
     write(a, da.trades.slice(20));
     write(
       a,
-      da.pnl.filter((p) => da.trades.slice(20).some((t) => t.executionId === (p as TradeMetric).executionId)),
+      da.pnl.filter((p) => da.trades.slice(20).some((t) => t.executionId === (p as TradeEvent).executionId)),
     );
     write(b, [...db_.trades, ...db_.pnl]);
     const raw = openRaw(path);
@@ -164,7 +164,7 @@ describe('trade_hours', () => {
   it('a P&L event right after its trade (as logTrade records it), further on in the batch, or in a later batch: the same row and sums', () => {
     const path = join(dirs.make(), 'o.db');
     const orders: Record<string, (d: ReturnType<typeof day>) => MonitorEvent[][]> = {
-      next: (d) => [d.trades.flatMap((t) => [t, ...d.pnl.filter((p) => (p as TradeMetric).executionId === t.executionId)])],
+      next: (d) => [d.trades.flatMap((t) => [t, ...d.pnl.filter((p) => (p as TradeEvent).executionId === t.executionId)])],
       further: (d) => [[...d.trades, ...d.pnl]],
       later: (d) => [d.trades, d.pnl],
     };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { buildTrade } from '../../src/events/build.js';
-import type { TradeMetric } from '../../src/events/types.js';
+import type { TradeEvent } from '../../src/events/types.js';
 import { type BatchBuffers, RowBatch } from '../../src/store/batchCodec.js';
 import { HistoryStore, type HistoryStoreOptions } from '../../src/store/HistoryStore.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
@@ -26,7 +26,6 @@ function threadStore(options: Partial<HistoryStoreOptions> = {}) {
     flushIntervalMs: 60_000,
     maxBufferRows: 100_000,
     retentionDays: null,
-    exitHooks: false,
     writerThread: true,
     onFailure: (e) => failures.push(e),
     ...options,
@@ -73,7 +72,7 @@ describe('writer thread', () => {
   it('a row the database refuses is dropped alone, counted and reported; the rest of its batch is written', () => {
     const { store, path, failures } = threadStore();
     store.record(trade('a'));
-    store.record({ ...trade('bad'), symbol: null } as unknown as TradeMetric);
+    store.record({ ...trade('bad'), symbol: null } as unknown as TradeEvent);
     store.record(trade('b'));
     expect(store.flushSync()).toBe(true);
     expect(executionIds(path)).toEqual(['a', 'b']);

@@ -22,7 +22,6 @@ function storeOn(clock: ManualClock, options: { flushAtRows?: number; rowsPerTra
     flushIntervalMs: 1000,
     maxBufferRows: 100_000,
     retentionDays: null,
-    exitHooks: false,
     onFailure: (e) => {
       throw e;
     },

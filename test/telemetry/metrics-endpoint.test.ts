@@ -29,6 +29,7 @@ async function startMonitor(options: MonitoringConfigOptions = {}): Promise<{ mo
     metricsHost: '127.0.0.1',
     dbUrl: `sqlite:///${join(dir, 'history.db')}`,
     logFile: join(dir, 'monitor.log'),
+    logConsole: false,
     botName: 'test-bot',
     clock,
     ...options,
@@ -267,7 +268,13 @@ describe('GET /metrics on a running monitor', () => {
     const port = Number(new URL(first.baseUrl!).port);
     const dir = mkdtempSync(join(tmpdir(), 'poseidon-telemetry-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const second = new MonitoringSystem({ metricsPort: port, storage: 'memory', logFile: null, clock: new ManualClock() });
+    const second = new MonitoringSystem({
+      metricsPort: port,
+      storage: 'memory',
+      logFile: null,
+      logConsole: false,
+      clock: new ManualClock(),
+    });
     cleanups.push(() => second.stop());
     await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
     expect(second.isRunning).toBe(false);

@@ -110,7 +110,15 @@ async function setup(extraEnv: Record<string, string> = {}) {
       OTEL_LOGS_EXPORTER: 'none',
       ...extraEnv,
     },
-    { clock, storage: 'memory', logFile: null, enableMetricsServer: false, metricsIntervalSeconds: 10, botName: 'otlp-bot' },
+    {
+      clock,
+      storage: 'memory',
+      logFile: null,
+      logConsole: false,
+      enableMetricsServer: false,
+      metricsIntervalSeconds: 10,
+      botName: 'otlp-bot',
+    },
   );
   const monitor = new MonitoringSystem(config);
   cleanups.push(() => monitor.stop());

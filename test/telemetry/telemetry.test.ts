@@ -12,16 +12,19 @@ import { checkMetrics, findBinary } from '../helpers/promtool.js';
 import { families, parseSamples, value } from './exposition.js';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
+/** A monitor with no balance, no loop running and no position. */
+const NO_STATE = {
+  accountBalance: () => null,
+  activeLoops: () => [],
+  unrealizedPnl: () => ({ total: 0, bySymbol: [] }),
+  equity: () => null,
+};
 
 function telemetry(options: ConstructorParameters<typeof MonitoringConfig>[0] = {}, extra: TelemetryOptions = { runtimeMetrics: false }) {
   const diagnostics = new Diagnostics();
   const t = new Telemetry(
     new MonitoringConfig({ clock, botName: 'unit-bot', ...options }),
-    {
-      accountBalance: () => null,
-      activeLoops: () => [],
-      diagnostics,
-    },
+    { state: NO_STATE, notifier: null, diagnostics },
     extra,
   );
   return { t, diagnostics };
@@ -52,7 +55,7 @@ describe('Telemetry', () => {
       ).toBe(false);
     }
     let stats = STATS;
-    t.observeStore(() => stats);
+    t.observeStore({ stats: () => stats });
     const text = await t.scrape();
     expect(value(text, METRICS.dbSize.name)).toBe(40_960);
     expect(value(text, METRICS.storeBufferedRows.name)).toBe(7);
@@ -67,8 +70,10 @@ describe('Telemetry', () => {
 
   it('counts a throwing store source as a telemetry failure and still scrapes', async () => {
     const { t, diagnostics } = telemetry();
-    t.observeStore(() => {
-      throw new Error('database closed');
+    t.observeStore({
+      stats: () => {
+        throw new Error('database closed');
+      },
     });
     t.record(trade('BTCUSDT'));
     const text = await t.scrape();

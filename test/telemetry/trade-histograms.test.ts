@@ -15,11 +15,18 @@ import { checkMetrics, findBinary } from '../helpers/promtool.js';
 import { families, value } from './exposition.js';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
+/** A monitor with no balance, no loop running and no position. */
+const NO_STATE = {
+  accountBalance: () => null,
+  activeLoops: () => [],
+  unrealizedPnl: () => ({ total: 0, bySymbol: [] }),
+  equity: () => null,
+};
 
 function telemetry(options: ConstructorParameters<typeof MonitoringConfig>[0] = {}): Telemetry {
   return new Telemetry(
     new MonitoringConfig({ clock, botName: 'hist-bot', ...options }),
-    { accountBalance: () => null, activeLoops: () => [], diagnostics: new Diagnostics() },
+    { state: NO_STATE, notifier: null, diagnostics: new Diagnostics() },
     { runtimeMetrics: false },
   );
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/clock.js';
 import { LogLevel, OutputFormat, StorageBackend } from '../../src/config/enums.js';
-import { ENV_VARIABLES, MonitoringConfig, parseDbUrl, SETTINGS } from '../../src/config/MonitoringConfig.js';
+import { configurationMarkdown, ENV_VARIABLES, MonitoringConfig, parseDbUrl, SETTINGS } from '../../src/config/MonitoringConfig.js';
 import { ConfigurationError, ValidationError } from '../../src/errors.js';
 
 type Setting = (typeof SETTINGS)[number];
@@ -308,5 +308,20 @@ describe('MonitoringConfig', () => {
 
   it.each(['', 'sqlite://', 'sqlite:///', 'sqlite:///dir/', 'mysql://x/y', 'sqlite:///a.db?mode=ro'])('parseDbUrl refuses %j', (url) => {
     expect(refusal(() => parseDbUrl('POSEIDON_DB_URL', url)).field).toBe('POSEIDON_DB_URL');
+  });
+});
+
+describe('configurationMarkdown', () => {
+  it('has one row per setting, in table order, naming its variable, option and default, and flags the secrets', () => {
+    const rows = configurationMarkdown()
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
+    expect(rows.map((r) => r.split(' | ')[0]!.slice(3, -1))).toEqual(ENV_VARIABLES);
+    for (const [i, s] of SETTINGS.entries()) {
+      expect(rows[i]).toContain(`\`${s.key}\``);
+      expect(rows[i]!.includes('secret')).toBe(s.key === 'apiToken' || s.key === 'webhookUrls');
+    }
+    expect(rows.find((r) => r.includes('POSEIDON_BOT_NAME'))).toContain('the host name');
+    expect(rows.find((r) => r.includes('`POSEIDON_STORAGE`'))).toContain('| `sqlite`, `memory`, `file` |');
   });
 });

@@ -78,7 +78,7 @@ describe('the public API', () => {
   it('runs the README snippet end to end', async () => {
     const config = api.MonitoringConfig.fromEnv(
       { POSEIDON_LOG_LEVEL: 'DEBUG' },
-      { metricsPort: 0, enableMetricsServer: false, logFile: null, storage: 'memory', clock: new api.ManualClock() },
+      { metricsPort: 0, enableMetricsServer: false, logFile: null, logConsole: false, storage: 'memory', clock: new api.ManualClock() },
     );
     const callbacks: string[] = [];
     {
@@ -113,9 +113,9 @@ describe('the public API', () => {
       monitor.endLoopExecution('main_trading_loop', { success: true, tradesExecuted: 3 });
       await monitor.trackLoop('main_trading_loop', async () => {});
       monitor.updateAccountBalance(15000);
-      expect(monitor.getRecentEvents({ limit: 100, eventType: 'trade_execution' })).toEqual([trade]);
-      expect(monitor.logger.getErrorsSince(new Date(0))).toHaveLength(1);
-      expect(monitor.logger.getTradesSince(new Date(0))).toEqual([trade]);
+      expect(monitor.recentEvents.query({ limit: 100, eventType: 'trade_execution' })).toEqual([trade]);
+      expect(monitor.recentEvents.errorsSince(new Date(0))).toHaveLength(1);
+      expect(monitor.recentEvents.tradesSince(new Date(0))).toEqual([trade]);
       expect(monitor.getSystemHealth()).toMatchObject({ monitoringSystemRunning: true, activeExecutions: 0, accountBalance: 15000 });
       expect(callbacks).toEqual(['trade BTCUSDT', 'metric api_response_time', 'error network_timeout']);
     }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildError, buildPerformance, buildProfitLoss, buildTrade } from '../../src/events/build.js';
 import { EventLog } from '../../src/events/EventLog.js';
-import { EventType, type MonitorEvent, type TradeMetric } from '../../src/events/types.js';
+import { EventType, type MonitorEvent, type TradeEvent } from '../../src/events/types.js';
 import { createTestMonitor } from '../helpers/monitor.js';
 
 /** Event `i` at time `i * 1000`: a performance metric whose value is `i`, every third one an error. */
@@ -90,7 +90,7 @@ describe('the monitor ring (POSEIDON_MAX_DATA_POINTS)', () => {
     await monitor.start();
     try {
       for (let i = 1; i <= 8; i++) monitor.logPerformanceMetric('latency', i, 'milliseconds');
-      const events = monitor.getRecentEvents({ limit: 100 });
+      const events = monitor.recentEvents.query({ limit: 100 });
       expect(events.map((e) => (e as { value: number }).value)).toEqual([8, 7, 6, 5, 4]);
       const health = monitor.getSystemHealth();
       expect(health.eventLogSize).toBe(5);
@@ -151,7 +151,7 @@ describe('EventLog columns for trades and P&L events', () => {
     // Other events are kept as they are: the same object.
     expect(got[1]).toBe(events[3]);
     // The caller's data object is kept, not copied.
-    expect((got[3] as TradeMetric).additionalData).toBe((events[1] as TradeMetric).additionalData);
+    expect((got[3] as TradeEvent).additionalData).toBe((events[1] as TradeEvent).additionalData);
     const seen: MonitorEvent[] = [];
     log.forEach((e) => {
       seen.push(e);

@@ -61,7 +61,7 @@ describe('MonitoringSystem', () => {
       expect(ofType(probe.seen, EventType.TRADE_EXECUTION)).toEqual([trade]);
       expect(ofType(probe.seen, EventType.TRADE_EXECUTION)[0]).toBe(trade);
       // The ring keeps trades as columns and rebuilds them: equal, frozen, fields in the same order.
-      const recent = monitor.getRecentEvents({ eventType: EventType.TRADE_EXECUTION })[0]!;
+      const recent = monitor.recentEvents.query({ eventType: EventType.TRADE_EXECUTION })[0]!;
       expect(recent).toEqual(trade);
       expect(Object.keys(recent)).toEqual(Object.keys(trade));
       expect(Object.isFrozen(recent)).toBe(true);
@@ -476,17 +476,16 @@ describe('MonitoringSystem', () => {
       const error = monitor.logError('boom');
       clock.advance(1000);
       const second = monitor.logTrade({ ...TRADE, side: 'sell' });
-      expect(monitor.getRecentEvents({ eventType: 'trade_execution' })).toEqual([second, first]);
-      expect(monitor.getRecentEvents({ eventType: EventType.TRADE_EXECUTION, limit: 1 })).toEqual([second]);
-      expect(monitor.getRecentEvents({ since: new Date(TEST_START + 1000) }).filter((e) => e.eventType !== EventType.PROFIT_LOSS)).toEqual([
-        second,
-        error,
-      ]);
-      expect(monitor.getRecentEvents({ since: TEST_START + 1000, eventType: EventType.ERROR_EVENT })).toEqual([error]);
-      expect(monitor.getRecentEvents({ limit: 0 })).toEqual([]);
+      expect(monitor.recentEvents.query({ eventType: 'trade_execution' })).toEqual([second, first]);
+      expect(monitor.recentEvents.query({ eventType: EventType.TRADE_EXECUTION, limit: 1 })).toEqual([second]);
+      expect(
+        monitor.recentEvents.query({ since: new Date(TEST_START + 1000) }).filter((e) => e.eventType !== EventType.PROFIT_LOSS),
+      ).toEqual([second, error]);
+      expect(monitor.recentEvents.query({ since: TEST_START + 1000, eventType: EventType.ERROR_EVENT })).toEqual([error]);
+      expect(monitor.recentEvents.query({ limit: 0 })).toEqual([]);
       // Default limit: 100.
       for (let i = 0; i < 150; i++) monitor.logPerformanceMetric('m', i);
-      expect(monitor.getRecentEvents()).toHaveLength(100);
+      expect(monitor.recentEvents.query()).toHaveLength(100);
     });
 
     it('logger.getErrorsSince / getTradesSince / clearEvents work on the ring', () => {
@@ -497,12 +496,12 @@ describe('MonitoringSystem', () => {
       const recentError = monitor.logError('new');
       const recentTrade = monitor.logTrade(TRADE);
       const cut = new Date(TEST_START + 5000);
-      expect(monitor.logger.getErrorsSince(cut)).toEqual([recentError]);
-      expect(monitor.logger.getTradesSince(cut)).toEqual([recentTrade]);
-      expect(monitor.logger.getErrorsSince(TEST_START)).toHaveLength(2);
-      monitor.logger.clearEvents();
-      expect(monitor.logger.getTradesSince(0)).toEqual([]);
-      expect(monitor.getRecentEvents()).toEqual([]);
+      expect(monitor.recentEvents.errorsSince(cut)).toEqual([recentError]);
+      expect(monitor.recentEvents.tradesSince(cut)).toEqual([recentTrade]);
+      expect(monitor.recentEvents.errorsSince(TEST_START)).toHaveLength(2);
+      monitor.recentEvents.clear();
+      expect(monitor.recentEvents.tradesSince(0)).toEqual([]);
+      expect(monitor.recentEvents.query()).toEqual([]);
       expect(monitor.getSystemHealth().eventLogSize).toBe(0);
     });
 
@@ -626,7 +625,7 @@ describe('feature switches', () => {
     started.push(m);
     // Forget the start event, so each test sees only what its own calls record.
     probe.seen.length = 0;
-    m.logger.clearEvents();
+    m.recentEvents.clear();
     return { m, probe };
   }
 
@@ -644,7 +643,7 @@ describe('feature switches', () => {
     m.logTrade({ ...TRADE, side: 'sell' });
     expect(t.notionalValue).toBe(4500);
     expect(probe.seen).toEqual([]);
-    expect(m.getRecentEvents()).toEqual([]);
+    expect(m.recentEvents.query()).toEqual([]);
     expect(called).toBe(0);
     expect(m.getPositions()).toEqual([]);
     expect(() => m.logTrade({ ...TRADE, price: Number.NaN })).toThrow(ValidationError);
@@ -658,7 +657,7 @@ describe('feature switches', () => {
     });
     expect(m.logPerformanceMetric('latency', 5).value).toBe(5);
     expect(probe.seen).toEqual([]);
-    expect(m.getRecentEvents()).toEqual([]);
+    expect(m.recentEvents.query()).toEqual([]);
     expect(called).toBe(0);
     expect(() => m.logPerformanceMetric('latency', Number.NaN)).toThrow(ValidationError);
   });
@@ -667,7 +666,7 @@ describe('feature switches', () => {
     const { m, probe } = await monitorWith({ enableLiquidityTracking: false });
     expect(m.logLiquidityAnalysis(LIQUIDITY).spread).toBe(0.02);
     expect(probe.seen).toEqual([]);
-    expect(m.getRecentEvents()).toEqual([]);
+    expect(m.recentEvents.query()).toEqual([]);
     expect(() => m.logLiquidityAnalysis({ ...LIQUIDITY, spread: -1 })).toThrow(ValidationError);
   });
 
@@ -679,7 +678,7 @@ describe('feature switches', () => {
     });
     expect(m.logError('boom', { severity: 'critical' }).severity).toBe('critical');
     expect(probe.seen).toEqual([]);
-    expect(m.getRecentEvents()).toEqual([]);
+    expect(m.recentEvents.query()).toEqual([]);
     expect(called).toBe(0);
     expect(() => m.logError('boom', { errorType: 'nope' as never })).toThrow(ValidationError);
   });
@@ -691,13 +690,19 @@ describe('feature switches', () => {
     expect(m.endLoopExecution('main').success).toBe(true);
     expect(await m.trackLoop('main', () => 'ok')).toBe('ok');
     expect(probe.seen).toEqual([]);
-    expect(m.getRecentEvents()).toEqual([]);
+    expect(m.recentEvents.query()).toEqual([]);
     expect(() => m.endLoopExecution('main')).toThrow(ValidationError);
   });
 
-  it('enableHourlyGrowth: false has no growth tracker', async () => {
-    expect((await monitorWith({ enableHourlyGrowth: false })).m.growth).toBeNull();
-    expect((await monitorWith({})).m.growth).not.toBeNull();
+  it('enableHourlyGrowth: false closes no growth hour', async () => {
+    const growthRows = async (options: Parameters<typeof createTestMonitor>[0]) => {
+      const { m, probe } = await monitorWith(options);
+      m.updateAccountBalance(1_000);
+      clockOf(m).advance(3_600_000);
+      return probe.seen.filter((e) => e.eventType === EventType.GROWTH_TRACKING).length;
+    };
+    expect(await growthRows({ enableHourlyGrowth: false })).toBe(0);
+    expect(await growthRows({})).toBe(1);
   });
 
   it('with every feature on, the same calls are all recorded (the probe can see them)', async () => {

@@ -168,15 +168,15 @@ const OTHER_CASES: [string, Call, string][] = [
   ['market price for an empty symbol', (m) => m.updateMarketPrice('', 100), 'symbol'],
   ['market price 0', (m) => m.updateMarketPrice('BTCUSDT', 0), 'price'],
   ['market price NaN', (m) => m.updateMarketPrice('BTCUSDT', Number.NaN), 'price'],
-  ['recent events limit -1', (m) => m.getRecentEvents({ limit: -1 }), 'limit'],
-  ['recent events limit 1.5', (m) => m.getRecentEvents({ limit: 1.5 }), 'limit'],
-  ['recent events limit a string', (m) => m.getRecentEvents({ limit: '10' as never }), 'limit'],
-  ['recent events unknown type', (m) => m.getRecentEvents({ eventType: 'trade' as never }), 'eventType'],
-  ['recent events since a string', (m) => m.getRecentEvents({ since: 'yesterday' as never }), 'since'],
-  ['recent events since an invalid Date', (m) => m.getRecentEvents({ since: new Date(Number.NaN) }), 'since'],
-  ['recent events query a string', (m) => m.getRecentEvents('all' as never), 'query'],
-  ['errors since a string', (m) => m.logger.getErrorsSince('today' as never), 'since'],
-  ['trades since an invalid Date', (m) => m.logger.getTradesSince(new Date(Number.NaN)), 'since'],
+  ['recent events limit -1', (m) => m.recentEvents.query({ limit: -1 }), 'limit'],
+  ['recent events limit 1.5', (m) => m.recentEvents.query({ limit: 1.5 }), 'limit'],
+  ['recent events limit a string', (m) => m.recentEvents.query({ limit: '10' as never }), 'limit'],
+  ['recent events unknown type', (m) => m.recentEvents.query({ eventType: 'trade' as never }), 'eventType'],
+  ['recent events since a string', (m) => m.recentEvents.query({ since: 'yesterday' as never }), 'since'],
+  ['recent events since an invalid Date', (m) => m.recentEvents.query({ since: new Date(Number.NaN) }), 'since'],
+  ['recent events query a string', (m) => m.recentEvents.query('all' as never), 'query'],
+  ['errors since a string', (m) => m.recentEvents.errorsSince('today' as never), 'since'],
+  ['trades since an invalid Date', (m) => m.recentEvents.tradesSince(new Date(Number.NaN)), 'since'],
   ['trade callback not a function', (m) => m.addTradeCallback('cb' as never), 'callback'],
   ['error callback not a function', (m) => m.addErrorCallback(null as never), 'callback'],
   ['performance callback not a function', (m) => m.addPerformanceCallback({} as never), 'callback'],
@@ -239,7 +239,7 @@ describe('refused input', () => {
     ...LOOP_CASES.map(([what, call, field]) => [`loops: ${what}`, field, call] as const),
     ...OTHER_CASES.map(([what, call, field]) => [what, field, call] as const),
   ])('%s → field %s', async (_what, field, call) => {
-    const ringBefore = monitor.getRecentEvents({ limit: 1_000_000 });
+    const ringBefore = monitor.recentEvents.query({ limit: 1_000_000 });
     const recordedBefore = monitor.getSystemHealth().eventsRecorded;
 
     const err = await refusal(monitor, call);
@@ -253,7 +253,7 @@ describe('refused input', () => {
 
     // Nothing half-recorded anywhere.
     expect(probe.seen).toEqual([]);
-    expect(monitor.getRecentEvents({ limit: 1_000_000 })).toEqual(ringBefore);
+    expect(monitor.recentEvents.query({ limit: 1_000_000 })).toEqual(ringBefore);
     expect(monitor.getSystemHealth().eventsRecorded).toBe(recordedBefore);
     expect(callbackCalls).toBe(0);
     expect(monitor.getActiveExecutions().map((r) => r.executionId)).toEqual(['run-1']);

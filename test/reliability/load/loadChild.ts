@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     ring: {
       size: health.eventLogSize,
       capacity: health.eventLogCapacity,
-      recent: monitor.getRecentEvents({ limit: 10_000_000 }).length,
+      recent: monitor.recentEvents.query({ limit: 10_000_000 }).length,
       recorded: health.eventsRecorded,
     },
     store: monitor.store.stats(),
