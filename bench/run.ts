@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { consoleSuite } from './console.js';
 import { dashboardsSuite } from './dashboards.js';
 import { eventLoopSuite } from './eventloop.js';
 import { isQuick, machineFacts, runMode, runSuite, type Suite, type SuiteResult } from './harness.js';
@@ -20,6 +21,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   dashboards: dashboardsSuite,
   memory: memorySuite,
   startup: startupSuite,
+  console: consoleSuite,
 };
 
 // `--only=logtrade,scrape` runs a subset; `--out=file.md` also writes the markdown report there.

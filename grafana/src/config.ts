@@ -45,11 +45,17 @@ export const STACK_CONFIG = Object.freeze({
   /** Window in which any failed history flush or dropped row alerts. */
   storeWindow: '10m',
   storeFor: '0m',
+  /**
+   * Grafana unit of money figures (balance, equity, P&L, volume, fees): the bot's quote currency,
+   * e.g. `currencyUSD`, `currencyEUR`, or `suffix: USDT` for one Grafana has no unit for.
+   */
+  currencyUnit: 'currencyUSD',
   /** Stable dashboard uids: links and bookmarks survive regeneration. */
   dashboardUids: {
     summary: 'poseidon-summary',
     trading: 'poseidon-trading',
     performance: 'poseidon-performance',
+    fleet: 'poseidon-fleet',
   },
   /** Auto-refresh of the dashboards: POSEIDON_DASHBOARD_REFRESH seconds (default 30) when they are generated. */
   dashboardRefresh: `${MonitoringConfig.fromEnv(process.env).dashboardRefreshSeconds}s`,

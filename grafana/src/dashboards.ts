@@ -5,10 +5,14 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { METRICS } from '../../src/telemetry/names.js';
 import { STACK_CONFIG as C } from './config.js';
 import { Q } from './queries.js';
+
+/** Grafana's unit for basis points (it has none built in). */
+const BPS = 'suffix: bps';
 
 /** Panels query the data source chosen in the `datasource` variable. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template
@@ -41,17 +45,42 @@ function queries(targets: readonly Target[]): prometheus.DataqueryBuilder[] {
   });
 }
 
-/** Green below `warn`, red from it: the alert threshold drawn on the panel. */
-const thresholds = (red?: number): dashboard.ThresholdsConfigBuilder =>
-  new dashboard.ThresholdsConfigBuilder()
-    .mode(dashboard.ThresholdsMode.Absolute)
-    .steps([{ value: null as unknown as number, color: 'green' }, ...(red === undefined ? [] : [{ value: red, color: 'red' }])]);
+/**
+ * The colours of a panel: green below `red` and red from it (an alert threshold); red below
+ * `redBelow` and green from it; red below 0 and green from it (`sign`, for P&L); or one neutral
+ * colour for a figure that is neither good nor bad (a balance).
+ */
+function thresholds(o: PanelOpts): dashboard.ThresholdsConfigBuilder {
+  const base = null as unknown as number;
+  const steps =
+    o.redBelow !== undefined
+      ? [
+          { value: base, color: 'red' },
+          { value: o.redBelow, color: 'green' },
+        ]
+      : o.sign
+        ? [
+            { value: base, color: 'red' },
+            { value: 0, color: 'green' },
+          ]
+        : o.neutral
+          ? [{ value: base, color: 'text' }]
+          : [{ value: base, color: 'green' }, ...(o.red === undefined ? [] : [{ value: o.red, color: 'red' }])];
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+}
 
 interface PanelOpts {
   readonly unit?: string;
   readonly width?: number;
   readonly height?: number;
+  /** An alert threshold above which the figure is bad: drawn as a line on graphs. */
   readonly red?: number;
+  /** An alert threshold below which the figure is bad: drawn as a line on graphs. */
+  readonly redBelow?: number;
+  /** Red when negative, green otherwise. */
+  readonly sign?: boolean;
+  /** One neutral colour. */
+  readonly neutral?: boolean;
   readonly description: string;
 }
 
@@ -64,7 +93,7 @@ function statPanel(title: string, targets: readonly Target[], o: PanelOpts): sta
     .height(o.height ?? 4)
     .graphMode(common.BigValueGraphMode.None)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .thresholds(thresholds(o.red));
+    .thresholds(thresholds(o));
   if (o.unit !== undefined) p.unit(o.unit);
   for (const q of queries(targets)) p.withTarget(q);
   return p;
@@ -83,8 +112,9 @@ function graph(title: string, targets: readonly Target[], o: PanelOpts & { reado
         .placement(common.LegendPlacement.Bottom)
         .showLegend(true),
     )
-    .thresholds(thresholds(o.red));
-  if (o.red !== undefined) p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
+    .thresholds(thresholds(o));
+  if (o.red !== undefined || o.redBelow !== undefined)
+    p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
   if (o.bars) p.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(60);
   if (o.unit !== undefined) p.unit(o.unit);
   for (const q of queries(targets)) p.withTarget(q);
@@ -98,7 +128,6 @@ function variables(b: dashboard.DashboardBuilder, withSymbol: boolean): dashboar
       .label(label)
       .datasource(DS)
       .query({ query: definition, refId: `${name}-variable` })
-      .definition(definition)
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
       .sort(dashboard.VariableSort.AlphabeticalAsc)
       .multi(true)
@@ -136,11 +165,16 @@ function base(uid: string, title: string, description: string, withSymbol: boole
   return variables(b, withSymbol);
 }
 
-/** Panels get ids in the order they were added, so the JSON is the same on every run. */
+/** Fields the SDK writes on every variable that the schema of the pinned Grafana does not have on a query variable. */
+const UNKNOWN_VARIABLE_FIELDS = ['auto', 'auto_min', 'auto_count'] as const;
+
+/** Panels get ids in the order they were added, so the JSON is the same on every run; fields Grafana does not know are dropped. */
 function numbered(b: dashboard.DashboardBuilder): dashboard.Dashboard {
   const d = b.build();
   let id = 1;
   for (const p of d.panels ?? []) (p as { id?: number }).id = id++;
+  for (const v of d.templating?.list ?? [])
+    for (const field of UNKNOWN_VARIABLE_FIELDS) delete (v as unknown as Record<string, unknown>)[field];
   return d;
 }
 
@@ -175,16 +209,25 @@ export function summaryDashboard(): dashboard.Dashboard {
       }),
     )
     .withPanel(
-      statPanel('Balance', [target(Q.balance(m), '{{bot}}')], { width: 3, description: 'Account balance last reported by the bot.' }),
+      statPanel('Balance', [target(Q.balance(m), '{{bot}}')], {
+        unit: C.currencyUnit,
+        neutral: true,
+        width: 3,
+        description: 'Account balance last reported by the bot.',
+      }),
     )
     .withPanel(
       statPanel('Equity', [target(Q.equity(m), '{{bot}}')], {
+        unit: C.currencyUnit,
+        neutral: true,
         width: 3,
         description: 'Balance plus the unrealized P&L of open positions at their last market price.',
       }),
     )
     .withPanel(
       statPanel('Unrealized P&L', [target(Q.unrealizedPnl(m), '{{bot}}')], {
+        unit: C.currencyUnit,
+        sign: true,
         width: 3,
         description: 'Profit or loss of the open positions if they were closed at their last market price.',
       }),
@@ -206,10 +249,16 @@ export function summaryDashboard(): dashboard.Dashboard {
     .withRow(row('Last 24 hours'))
     .withPanel(statPanel('Trades 24 h', [target(Q.trades24h(m), 'trades')], { description: 'Trades executed in the last 24 h.' }))
     .withPanel(
-      statPanel('Volume 24 h', [target(Q.volume24h(m), 'volume')], { description: 'Notional traded in the last 24 h (quote currency).' }),
+      statPanel('Volume 24 h', [target(Q.volume24h(m), 'volume')], {
+        unit: C.currencyUnit,
+        neutral: true,
+        description: 'Notional traded in the last 24 h (quote currency).',
+      }),
     )
     .withPanel(
       statPanel('Realized P&L 24 h', [target(Q.pnl24h(m), 'P&L')], {
+        unit: C.currencyUnit,
+        sign: true,
         description: 'Change of realized P&L in the last 24 h (the gauge restarts at 0 with the bot).',
       }),
     )
@@ -230,11 +279,13 @@ export function summaryDashboard(): dashboard.Dashboard {
     .withRow(row('Balance and equity'))
     .withPanel(
       graph('Balance and equity', [target(Q.balance(m), '{{bot}} balance'), target(Q.equity(m), '{{bot}} equity')], {
+        unit: C.currencyUnit,
         description: 'The balance and the equity curve (balance plus unrealized P&L) of each bot.',
       }),
     )
     .withPanel(
       graph('Unrealized P&L', [target(Q.unrealizedPnl(m), '{{bot}}')], {
+        unit: C.currencyUnit,
         description: 'Unrealized P&L of all open positions of each bot, marked to the last market price.',
       }),
     )
@@ -264,19 +315,21 @@ export function tradingDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       graph('Volume per minute', [target(Q.volumePerMinuteBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         description: 'Notional traded per minute by symbol (quote currency).',
       }),
     )
     .withPanel(
-      graph('Trades in range', [target(Q.tradesInRangeBySymbol(m), '{{symbol}}')], {
+      graph('Trades per interval', [target(Q.tradesPerIntervalBySymbol(m), '{{symbol}}')], {
         bars: true,
-        description: 'Trades by symbol over the selected time range.',
+        description: 'Trades by symbol: each bar counts the trades of its own interval.',
       }),
     )
     .withPanel(
-      graph('Fees in range', [target(Q.feesInRangeBySymbol(m), '{{symbol}}')], {
+      graph('Fees per interval', [target(Q.feesPerIntervalBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         bars: true,
-        description: 'Fees paid by symbol over the selected time range (quote currency).',
+        description: "Fees paid by symbol in each bar's interval (quote currency).",
       }),
     )
     .withRow(row('Execution quality'))
@@ -298,12 +351,12 @@ export function tradingDashboard(): dashboard.Dashboard {
       graph(
         'Slippage percentiles',
         [0.5, 0.95, 0.99].map((q) => target(Q.slippageQuantile(q, m), `{{symbol}} p${q * 100}`)),
-        { unit: 'none', description: 'Adverse slippage in basis points: p50, p95 and p99 by symbol.' },
+        { unit: BPS, description: 'Adverse slippage in basis points: p50, p95 and p99 by symbol.' },
       ),
     )
     .withPanel(
       graph('Slippage p95 (alert signal)', [target(Q.slippageP95Recorded(m), '{{symbol}}')], {
-        unit: 'none',
+        unit: BPS,
         red: C.slippageP95Bps,
         description: `The recorded p95 over ${C.rateWindow} that PoseidonHighSlippage watches (basis points).`,
       }),
@@ -311,16 +364,19 @@ export function tradingDashboard(): dashboard.Dashboard {
     .withRow(row('P&L and balance'))
     .withPanel(
       graph('Realized P&L by symbol', [target(Q.pnlBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         description: 'Realized P&L since the bot started, by symbol.',
       }),
     )
     .withPanel(
       graph('Unrealized P&L by symbol', [target(Q.unrealizedPnlBySymbol(m), '{{symbol}}')], {
+        unit: C.currencyUnit,
         description: 'Unrealized P&L of the open position in each symbol at its last market price (0 when flat).',
       }),
     )
     .withPanel(
       graph('Balance and equity', [target(Q.balance(t), '{{bot}} balance'), target(Q.equity(t), '{{bot}} equity')], {
+        unit: C.currencyUnit,
         width: 24,
         description: 'Account balance and equity (balance plus unrealized P&L) over time.',
       }),
@@ -402,7 +458,7 @@ export function performanceDashboard(): dashboard.Dashboard {
       graph('Loop success ratio', [target(Q.loopSuccessRatio(m), '{{loop}}')], {
         unit: 'percentunit',
         width: 8,
-        red: undefined,
+        redBelow: 1 - C.loopFailureRatio,
         description: `Share of runs that succeeded over ${C.rateWindow} (PoseidonLoopFailureRatio below ${(1 - C.loopFailureRatio) * 100} %).`,
       }),
     )
@@ -471,22 +527,79 @@ export function performanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       graph(
-        'Store failures in range',
-        [target(Q.storeFailuresInRange(m), '{{bot}} failed flushes'), target(Q.droppedRowsInRange(m), '{{bot}} dropped rows')],
-        { bars: true, width: 8, description: 'Failed flushes (retried) and dropped rows (lost) over the time range.' },
+        'Store failures per interval',
+        [target(Q.storeFailuresPerInterval(m), '{{bot}} failed flushes'), target(Q.droppedRowsPerInterval(m), '{{bot}} dropped rows')],
+        { bars: true, width: 8, description: "Failed flushes (retried) and dropped rows (lost) in each bar's interval." },
       ),
     )
     .withPanel(
-      graph('Callback failures in range', [target(Q.callbackFailuresInRange(m), '{{kind}}')], {
+      graph('Callback failures per interval', [target(Q.callbackFailuresPerInterval(m), '{{kind}}')], {
         bars: true,
-        description: 'User callbacks that threw or rejected, by kind.',
+        description: "User callbacks that threw or rejected in each bar's interval, by kind.",
       }),
     )
     .withPanel(
-      graph('Internal sink failures in range', [target(Q.sinkFailuresInRange(m), '{{sink}}')], {
+      graph('Internal sink failures per interval', [target(Q.sinkFailuresPerInterval(m), '{{sink}}')], {
         bars: true,
-        description: 'Failures inside the monitor (store, telemetry, OTLP export, HTTP).',
+        description: "Failures inside the monitor (store, telemetry, OTLP export, HTTP) in each bar's interval.",
       }),
     );
+  return numbered(b);
+}
+
+/** The fleet table's columns: header, query, unit, in the order shown. */
+const FLEET_COLUMNS: readonly { readonly header: string; readonly expr: (m: readonly string[]) => string; readonly unit: string }[] = [
+  { header: 'Up', expr: Q.up, unit: 'bool_yes_no' },
+  { header: 'Uptime', expr: Q.uptimeSeconds, unit: 's' },
+  { header: 'Equity', expr: Q.equity, unit: C.currencyUnit },
+  { header: 'Realized P&L 24 h', expr: Q.pnl24hByBot, unit: C.currencyUnit },
+  { header: 'Trades 24 h', expr: Q.trades24hByBot, unit: 'none' },
+  { header: 'Errors 24 h', expr: Q.errors24hByBot, unit: 'none' },
+  { header: 'Since last trade', expr: Q.secondsSinceTrade, unit: 's' },
+  { header: 'Since last loop success', expr: Q.secondsSinceLoopSuccess, unit: 's' },
+  { header: 'Firing alerts', expr: Q.firingAlertsByBot, unit: 'none' },
+];
+
+/** Every bot at a glance: one sortable row per bot, linking to its Summary. */
+export function fleetDashboard(): dashboard.Dashboard {
+  const m = TARGET;
+  const p = new table.PanelBuilder()
+    .title('Bots')
+    .description('One row per bot (click a column to sort); the bot name opens its Summary dashboard.')
+    .datasource(DS)
+    .span(24)
+    .height(16)
+    .unit('none')
+    .showHeader(true);
+  for (const [i, column] of FLEET_COLUMNS.entries()) {
+    const refId = String.fromCharCode(65 + i);
+    p.withTarget(
+      new prometheus.DataqueryBuilder().datasource(DS).expr(column.expr(m)).instant().format(prometheus.PromQueryFormat.Table).refId(refId),
+    );
+    p.overrideByName(`Value #${refId}`, [
+      { id: 'displayName', value: column.header },
+      { id: 'unit', value: column.unit },
+    ]);
+  }
+  p.withTransformation({ id: 'merge', options: {} });
+  p.withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, indexByName: { bot: 0, instance: 1 } } });
+  p.overrideByName('bot', [
+    {
+      id: 'links',
+      value: [
+        {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JavaScript template
+          title: 'Summary of ${__value.text}',
+          url: `/d/${C.dashboardUids.summary}?var-bot=\${__value.text}&\${__url_time_range}`,
+        },
+      ],
+    },
+  ]);
+  const b = base(
+    C.dashboardUids.fleet,
+    'Poseidon / Fleet',
+    'Every bot at a glance: up, equity, P&L, trades, errors and liveness.',
+    false,
+  ).withPanel(p);
   return numbered(b);
 }

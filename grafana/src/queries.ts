@@ -11,24 +11,78 @@ export function vec(metric: string, matchers: readonly string[] = []): string {
   return matchers.length === 0 ? metric : `${metric}{${matchers.join(', ')}}`;
 }
 
-const W = STACK_CONFIG.rateWindow;
+/** The settings rules are generated from: {@link STACK_CONFIG}, or the same at short windows in the tests. */
+export type StackSettings = {
+  readonly [K in keyof typeof STACK_CONFIG]: (typeof STACK_CONFIG)[K] extends number
+    ? number
+    : (typeof STACK_CONFIG)[K] extends string
+      ? string
+      : (typeof STACK_CONFIG)[K];
+};
+
 const M = METRICS;
 const R = RUNTIME_METRICS;
 
+/** Seconds in a Prometheus duration (`90s`, `5m`, `24h`, `1d`); rules need some windows as numbers. */
+export function durationSeconds(duration: string): number {
+  const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(duration);
+  if (m === null) throw new Error(`not a Prometheus duration: ${duration}`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
+  return Number(m[1]) * unit;
+}
+
+/**
+ * Events a counter counted in the last `window`, exactly, per series: `increase()` extrapolates to the
+ * window's edges and cannot see the first sample of a series born inside it, so a fresh bot's first
+ * trade read 0. Per series, in order:
+ * - it existed before the window and did not reset: its value now minus its value then;
+ * - it reset (the bot restarted): `increase()`, which adds back what the restart took;
+ * - it was born inside the window while Prometheus already scraped its target, or its process started
+ *   inside the window: all of its value (a counter starts at 0);
+ * - otherwise (a fresh Prometheus meeting an old process): what rose since its first sample.
+ * `windowSeconds` is the window as a number (`$__range_s` on a dashboard); `lookback` is how far before the
+ * window its starting value is looked for (at least a scrape interval: a short bar needs a longer one).
+ */
+export function countIn(metric: string, matchers: readonly string[], window: string, windowSeconds: string, lookback = window): string {
+  const x = vec(metric, matchers);
+  const now = `last_over_time(${x}[${window}])`;
+  const before = `last_over_time(${x}[${lookback}] offset ${window})`;
+  const reset = `resets(${x}[${window}]) > 0`;
+  const start = vec(
+    R.startTime,
+    matchers.filter((m) => /^(job|instance|bot)\b/.test(m)),
+  );
+  const known =
+    `max by (job, instance) (last_over_time(${start}[${lookback}] offset ${window}))` +
+    ` or max by (job, instance) (last_over_time(${start}[${window}]) > time() - ${windowSeconds})`;
+  return (
+    `(${now} - ${before} unless ${reset})` +
+    ` or (increase(${x}[${window}]) and ${reset})` +
+    ` or (${now} and on (job, instance) (${known}))` +
+    ` or (${now} - min_over_time(${x}[${window}]))`
+  );
+}
+
 /** Names of the recording rules; dashboards select them with the same matchers as raw metrics. */
-export const RECORDED = Object.freeze({
-  errorsRate: `poseidon:errors:rate${W}`,
-  eventsRate: `poseidon:events:rate${W}`,
-  errorRatio: `poseidon:error_ratio:rate${W}`,
-  loopExecutionsRate: `poseidon:loop_executions:rate${W}`,
-  loopFailureRatio: `poseidon:loop_failure_ratio:rate${W}`,
-  loopSecondsSinceSuccess: 'poseidon:loop_last_success:age_seconds',
-  executionP95: `poseidon:trade_execution_seconds:p95_${W}`,
-  slippageP95: `poseidon:trade_slippage_bps:p95_${W}`,
-  drawdown: 'poseidon:account_drawdown:ratio24h',
-  equityDrawdown: 'poseidon:equity_drawdown:ratio24h',
-  targetBot: 'poseidon:target_bot:info',
-});
+export function recordedNames(c: StackSettings) {
+  const W = c.rateWindow;
+  return Object.freeze({
+    errorsRate: `poseidon:errors:rate${W}`,
+    eventsRate: `poseidon:events:rate${W}`,
+    errorRatio: `poseidon:error_ratio:rate${W}`,
+    loopExecutionsRate: `poseidon:loop_executions:rate${W}`,
+    loopFailureRatio: `poseidon:loop_failure_ratio:rate${W}`,
+    loopSecondsSinceSuccess: 'poseidon:loop_last_success:age_seconds',
+    executionP95: `poseidon:trade_execution_seconds:p95_${W}`,
+    slippageP95: `poseidon:trade_slippage_bps:p95_${W}`,
+    drawdown: 'poseidon:account_drawdown:ratio24h',
+    equityDrawdown: 'poseidon:equity_drawdown:ratio24h',
+    targetBot: 'poseidon:target_bot:info',
+  });
+}
+
+/** The recorded series' names under the shipped settings. */
+export const RECORDED = recordedNames(STACK_CONFIG);
 
 /**
  * How far back a scrape target's bot name is remembered once it stops answering, so a bot that is
@@ -49,75 +103,91 @@ const quantile = (q: number, bucketMetric: string, by: string, matchers: readonl
  * Recording rules, in evaluation order (a rule may use one recorded above it in the same group).
  * These are the expressions both alerts and dashboards use.
  */
-export const RECORDING_RULES: readonly RecordingRule[] = Object.freeze([
-  { record: RECORDED.errorsRate, expr: `sum by (${TARGET_LABELS}, error_type, severity) (rate(${M.errors.name}[${W}]))` },
-  { record: RECORDED.eventsRate, expr: `sum by (${TARGET_LABELS}) (rate(${M.events.name}[${W}]))` },
-  {
-    record: RECORDED.errorRatio,
-    expr: `sum by (${TARGET_LABELS}) (${RECORDED.errorsRate}) / sum by (${TARGET_LABELS}) (${RECORDED.eventsRate})`,
-  },
-  { record: RECORDED.loopExecutionsRate, expr: `sum by (${TARGET_LABELS}, loop, status) (rate(${M.loopExecutions.name}[${W}]))` },
-  {
-    // A loop that never failed has no failure series; `or … * 0` gives it a 0 instead of no ratio at all.
-    record: RECORDED.loopFailureRatio,
-    expr:
-      `(sum by (${TARGET_LABELS}, loop) (${vec(RECORDED.loopExecutionsRate, [`status="${LoopStatus.FAILURE}"`])})` +
-      ` or sum by (${TARGET_LABELS}, loop) (${RECORDED.loopExecutionsRate}) * 0)` +
-      ` / sum by (${TARGET_LABELS}, loop) (${RECORDED.loopExecutionsRate})`,
-  },
-  { record: RECORDED.loopSecondsSinceSuccess, expr: `time() - max by (${TARGET_LABELS}, loop) (${M.loopLastSuccess.name})` },
-  { record: RECORDED.executionP95, expr: quantile(0.95, M.tradeExecution.name, `${TARGET_LABELS}, symbol`, [], W) },
-  { record: RECORDED.slippageP95, expr: quantile(0.95, M.tradeSlippage.name, `${TARGET_LABELS}, symbol`, [], W) },
-  {
-    record: RECORDED.drawdown,
-    expr:
-      `1 - max by (${TARGET_LABELS}) (${M.accountBalance.name})` +
-      ` / max by (${TARGET_LABELS}) (max_over_time(${M.accountBalance.name}[24h]))`,
-  },
-  {
-    // The same on equity (balance + unrealized P&L): an open position's paper loss shows before it is closed.
-    record: RECORDED.equityDrawdown,
-    expr: `1 - max by (${TARGET_LABELS}) (${M.equity.name})` + ` / max by (${TARGET_LABELS}) (max_over_time(${M.equity.name}[24h]))`,
-  },
-  {
-    // 1 for each target (job, instance) with the bot name of its newest process seen within TARGET_BOT_MEMORY.
-    // `up` has no bot label (Prometheus makes it, not the bot): joining this names a target that is down.
-    // The newest process wins, so a bot renamed on the same address does not make the join ambiguous.
-    record: RECORDED.targetBot,
-    expr: `topk by (job, instance) (1, max by (${TARGET_LABELS}) (last_over_time(${R.startTime}[${TARGET_BOT_MEMORY}]))) * 0 + 1`,
-  },
-]);
+export function recordingRules(c: StackSettings): readonly RecordingRule[] {
+  const W = c.rateWindow;
+  const N = recordedNames(c);
+  return Object.freeze([
+    { record: N.errorsRate, expr: `sum by (${TARGET_LABELS}, error_type, severity) (rate(${M.errors.name}[${W}]))` },
+    { record: N.eventsRate, expr: `sum by (${TARGET_LABELS}) (rate(${M.events.name}[${W}]))` },
+    {
+      record: N.errorRatio,
+      expr: `sum by (${TARGET_LABELS}) (${N.errorsRate}) / sum by (${TARGET_LABELS}) (${N.eventsRate})`,
+    },
+    { record: N.loopExecutionsRate, expr: `sum by (${TARGET_LABELS}, loop, status) (rate(${M.loopExecutions.name}[${W}]))` },
+    {
+      // A loop that never failed has no failure series; `or … * 0` gives it a 0 instead of no ratio at all.
+      record: N.loopFailureRatio,
+      expr:
+        `(sum by (${TARGET_LABELS}, loop) (${vec(N.loopExecutionsRate, [`status="${LoopStatus.FAILURE}"`])})` +
+        ` or sum by (${TARGET_LABELS}, loop) (${N.loopExecutionsRate}) * 0)` +
+        ` / sum by (${TARGET_LABELS}, loop) (${N.loopExecutionsRate})`,
+    },
+    { record: N.loopSecondsSinceSuccess, expr: `time() - max by (${TARGET_LABELS}, loop) (${M.loopLastSuccess.name})` },
+    { record: N.executionP95, expr: quantile(0.95, M.tradeExecution.name, `${TARGET_LABELS}, symbol`, [], W) },
+    { record: N.slippageP95, expr: quantile(0.95, M.tradeSlippage.name, `${TARGET_LABELS}, symbol`, [], W) },
+    {
+      record: N.drawdown,
+      expr:
+        `1 - max by (${TARGET_LABELS}) (${M.accountBalance.name})` +
+        ` / max by (${TARGET_LABELS}) (max_over_time(${M.accountBalance.name}[24h]))`,
+    },
+    {
+      // The same on equity (balance + unrealized P&L): an open position's paper loss shows before it is closed.
+      record: N.equityDrawdown,
+      expr: `1 - max by (${TARGET_LABELS}) (${M.equity.name})` + ` / max by (${TARGET_LABELS}) (max_over_time(${M.equity.name}[24h]))`,
+    },
+    {
+      // 1 for each target (job, instance) with the bot name of its newest process seen within TARGET_BOT_MEMORY.
+      // `up` has no bot label (Prometheus makes it, not the bot): joining this names a target that is down.
+      // The newest process wins, so a bot renamed on the same address does not make the join ambiguous.
+      record: N.targetBot,
+      expr: `topk by (job, instance) (1, max by (${TARGET_LABELS}) (last_over_time(${R.startTime}[${TARGET_BOT_MEMORY}]))) * 0 + 1`,
+    },
+  ]);
+}
 
-const C = STACK_CONFIG;
+/** The recording rules under the shipped settings. */
+export const RECORDING_RULES = recordingRules(STACK_CONFIG);
 
 /** Alert conditions. Each ends in its threshold comparison, so the signal without it can be graphed and tested. */
-export const ALERT_EXPR = Object.freeze({
-  // A counter series is born at its first increment, which increase() cannot see: the `unless … offset`
-  // branch catches a critical error type that did not exist a window ago.
-  criticalError:
-    `sum by (${TARGET_LABELS}, error_type) (increase(${vec(M.errors.name, ['severity="critical"'])}[${C.criticalErrorWindow}])) > 0` +
-    ` or sum by (${TARGET_LABELS}, error_type) (${vec(M.errors.name, ['severity="critical"'])} > 0` +
-    ` unless ${vec(M.errors.name, ['severity="critical"'])} offset ${C.criticalErrorWindow})`,
-  highErrorRate: `${RECORDED.errorRatio} > ${C.errorRatio}`,
-  loopStalled: `${RECORDED.loopSecondsSinceSuccess} > ${C.loopStalledSeconds}`,
-  loopFailureRatio: `${RECORDED.loopFailureRatio} > ${C.loopFailureRatio}`,
-  // Loops ran recently, no trade in N hours, and the process has been up at least N hours
-  // (a freshly started bot that has not traded yet is not stuck).
-  noTrades:
-    `sum by (${TARGET_LABELS}) (increase(${M.loopExecutions.name}[${C.noTradesLoopWindow}])) > 0` +
-    ` unless on (${TARGET_LABELS}) sum by (${TARGET_LABELS}) (increase(${M.trades.name}[${C.noTradesHours}h])) > 0` +
-    ` and on (${TARGET_LABELS}) max by (${TARGET_LABELS}) (time() - ${R.startTime}) > ${C.noTradesHours * 3600}`,
-  highSlippage: `${RECORDED.slippageP95} > ${C.slippageP95Bps}`,
-  slowExecution: `${RECORDED.executionP95} > ${C.executionP95Seconds}`,
-  drawdown: `${RECORDED.drawdown} > ${C.drawdownRatio}`,
-  equityDrawdown: `${RECORDED.equityDrawdown} > ${C.equityDrawdownRatio}`,
-  // Named by its bot when the target was ever scraped within TARGET_BOT_MEMORY; otherwise by instance alone.
-  botDown:
-    `(${vec('up', [`job="${C.botJob}"`])} == 0) * on (job, instance) group_left (bot) ${RECORDED.targetBot}` +
-    ` or on (job, instance) ${vec('up', [`job="${C.botJob}"`])} == 0`,
-  storeWriteFailures: `sum by (${TARGET_LABELS}) (increase(${M.storeWriteFailures.name}[${C.storeWindow}])) > 0`,
-  storeDroppedRows: `sum by (${TARGET_LABELS}) (increase(${M.storeDroppedRows.name}[${C.storeWindow}])) > 0`,
-});
+export function alertExprs(c: StackSettings) {
+  const N = recordedNames(c);
+  const critical = vec(M.errors.name, ['severity="critical"']);
+  const windowCount = (metric: string, window: string) =>
+    `sum by (${TARGET_LABELS}) (${countIn(metric, [], window, String(durationSeconds(window)))})`;
+  return Object.freeze({
+    // A rise within the window, measured from the window's own first sample: after a scrape gap or on a fresh
+    // TSDB the counter has not risen since that sample, so an old error never pages again. The error
+    // series exist at 0 from the bot's start, so the first error is a rise; an error counted before the first
+    // scrape of a process that started within the window is new too (second branch).
+    criticalError:
+      `sum by (${TARGET_LABELS}, error_type) (${critical} - min_over_time(${critical}[${c.criticalErrorWindow}])) > 0` +
+      ` or sum by (${TARGET_LABELS}, error_type) (${critical} > 0` +
+      ` and on (job, instance) (time() - ${R.startTime}) < ${durationSeconds(c.criticalErrorWindow)}) > 0`,
+    highErrorRate: `${N.errorRatio} > ${c.errorRatio}`,
+    loopStalled: `${N.loopSecondsSinceSuccess} > ${c.loopStalledSeconds}`,
+    loopFailureRatio: `${N.loopFailureRatio} > ${c.loopFailureRatio}`,
+    // Loops ran recently, no trade in N hours, and the process has been up at least N hours
+    // (a freshly started bot that has not traded yet is not stuck).
+    noTrades:
+      `${windowCount(M.loopExecutions.name, c.noTradesLoopWindow)} > 0` +
+      ` unless on (${TARGET_LABELS}) ${windowCount(M.trades.name, `${c.noTradesHours}h`)} > 0` +
+      ` and on (${TARGET_LABELS}) max by (${TARGET_LABELS}) (time() - ${R.startTime}) > ${c.noTradesHours * 3600}`,
+    highSlippage: `${N.slippageP95} > ${c.slippageP95Bps}`,
+    slowExecution: `${N.executionP95} > ${c.executionP95Seconds}`,
+    drawdown: `${N.drawdown} > ${c.drawdownRatio}`,
+    equityDrawdown: `${N.equityDrawdown} > ${c.equityDrawdownRatio}`,
+    // Named by its bot when the target was ever scraped within TARGET_BOT_MEMORY; otherwise by instance alone.
+    botDown:
+      `(${vec('up', [`job="${c.botJob}"`])} == 0) * on (job, instance) group_left (bot) ${N.targetBot}` +
+      ` or on (job, instance) ${vec('up', [`job="${c.botJob}"`])} == 0`,
+    storeWriteFailures: `${windowCount(M.storeWriteFailures.name, c.storeWindow)} > 0`,
+    storeDroppedRows: `${windowCount(M.storeDroppedRows.name, c.storeWindow)} > 0`,
+  });
+}
+
+/** The alert conditions under the shipped settings. */
+export const ALERT_EXPR = alertExprs(STACK_CONFIG);
 
 // ---- dashboard queries: `m` is the dashboard's matcher list (job, instance, bot and maybe symbol) ----
 
@@ -125,6 +195,11 @@ type Matchers = readonly string[];
 const perMinute = (expr: string): string => `${expr} * 60`;
 /** The matchers without the one on `bot`, for series Prometheus makes itself (`up`), which have no bot label. */
 const withoutBot = (m: Matchers): Matchers => m.filter((x) => !x.startsWith(`${Label.BOT}=`));
+/** Events of the last 24 h, exactly (see {@link countIn}). */
+const day = (metric: string, m: Matchers): string => `sum(${countIn(metric, m, '24h', '86400')})`;
+/** Events in each bar's own interval (Grafana's `$__interval`), exactly: a bar is what happened in it, not a rolling total. */
+const perInterval = (by: string, metric: string, m: Matchers): string =>
+  `sum by (${by}) (${countIn(metric, m, '$__interval', '($__interval_ms / 1000)', '$__rate_interval')})`;
 
 /** Dashboard queries, by panel. `$__rate_interval` and `$__range` are Grafana's; the rest are the dashboards' variables. */
 export const Q = Object.freeze({
@@ -133,10 +208,17 @@ export const Q = Object.freeze({
   up: (m: Matchers) =>
     `max by (bot, instance) (${vec('up', withoutBot(m))} * on (job, instance) group_left (bot) ${vec(RECORDED.targetBot, m)}` +
     ` or on (job, instance) ${vec('up', m)})`,
+  // ---- the fleet: one row per bot (bot, instance) ----
+  pnl24hByBot: (m: Matchers) => `sum by (bot, instance) (delta(${vec(M.realizedPnl.name, m)}[24h]))`,
+  trades24hByBot: (m: Matchers) => `sum by (bot, instance) (${countIn(M.trades.name, m, '24h', '86400')})`,
+  errors24hByBot: (m: Matchers) => `sum by (bot, instance) (${countIn(M.errors.name, m, '24h', '86400')})`,
+  secondsSinceTrade: (m: Matchers) => `time() - max by (bot, instance) (${vec(M.lastTrade.name, m)})`,
+  secondsSinceLoopSuccess: (m: Matchers) => `time() - max by (bot, instance) (${vec(M.loopLastSuccess.name, m)})`,
+  firingAlertsByBot: (m: Matchers) => `count by (bot, instance) (${vec('ALERTS', ['alertstate="firing"', ...m])})`,
   uptimeSeconds: (m: Matchers) => `time() - max by (bot, instance) (${vec(R.startTime, m)})`,
   firingAlerts: (m: Matchers) => `count(${vec('ALERTS', ['alertstate="firing"', ...m])}) or vector(0)`,
-  trades24h: (m: Matchers) => `sum(increase(${vec(M.trades.name, m)}[24h]))`,
-  volume24h: (m: Matchers) => `sum(increase(${vec(M.tradeVolume.name, m)}[24h]))`,
+  trades24h: (m: Matchers) => day(M.trades.name, m),
+  volume24h: (m: Matchers) => day(M.tradeVolume.name, m),
   // The P&L gauge restarts at 0 with the bot: over 24 h this is the change since the later of both.
   pnl24h: (m: Matchers) => `sum(delta(${vec(M.realizedPnl.name, m)}[24h]))`,
   growth24h: (m: Matchers) =>
@@ -145,15 +227,15 @@ export const Q = Object.freeze({
   equity: (m: Matchers) => `sum by (bot, instance) (${vec(M.equity.name, m)})`,
   unrealizedPnl: (m: Matchers) => `sum by (bot, instance) (${vec(M.unrealizedPnl.name, m)})`,
   growthLastHour: (m: Matchers) => `max by (bot, instance) (${vec(M.growthRatio.name, m)})`,
-  errors24h: (m: Matchers) => `sum(increase(${vec(M.errors.name, m)}[24h]))`,
-  criticalErrors24h: (m: Matchers) => `sum(increase(${vec(M.errors.name, [...m, 'severity="critical"'])}[24h]))`,
+  errors24h: (m: Matchers) => day(M.errors.name, m),
+  criticalErrors24h: (m: Matchers) => day(M.errors.name, [...m, 'severity="critical"']),
   tradesPerMinuteBySymbol: (m: Matchers) => perMinute(`sum by (symbol) (rate(${vec(M.trades.name, m)}[$__rate_interval]))`),
   errorsPerMinuteBySeverity: (m: Matchers) => perMinute(`sum by (severity) (rate(${vec(M.errors.name, m)}[$__rate_interval]))`),
 
   tradesPerMinuteBySymbolSide: (m: Matchers) => perMinute(`sum by (symbol, side) (rate(${vec(M.trades.name, m)}[$__rate_interval]))`),
   volumePerMinuteBySymbol: (m: Matchers) => perMinute(`sum by (symbol) (rate(${vec(M.tradeVolume.name, m)}[$__rate_interval]))`),
-  tradesInRangeBySymbol: (m: Matchers) => `sum by (symbol) (increase(${vec(M.trades.name, m)}[$__range]))`,
-  feesInRangeBySymbol: (m: Matchers) => `sum by (symbol) (increase(${vec(M.tradeFees.name, m)}[$__range]))`,
+  tradesPerIntervalBySymbol: (m: Matchers) => perInterval('symbol', M.trades.name, m),
+  feesPerIntervalBySymbol: (m: Matchers) => perInterval('symbol', M.tradeFees.name, m),
   executionQuantile: (q: number, m: Matchers) => quantile(q, M.tradeExecution.name, 'symbol', m, '$__rate_interval'),
   slippageQuantile: (q: number, m: Matchers) => quantile(q, M.tradeSlippage.name, 'symbol', m, '$__rate_interval'),
   executionP95Recorded: (m: Matchers) => `max by (symbol) (${vec(RECORDED.executionP95, m)})`,
@@ -184,9 +266,9 @@ export const Q = Object.freeze({
   dbSize: (m: Matchers) => `max by (bot, instance) (${vec(M.dbSize.name, m)})`,
   rowsWrittenPerMinute: (m: Matchers) => perMinute(`sum by (bot, instance) (rate(${vec(M.storeRowsWritten.name, m)}[$__rate_interval]))`),
   bufferedRows: (m: Matchers) => `sum by (bot, instance) (${vec(M.storeBufferedRows.name, m)})`,
-  storeFailuresInRange: (m: Matchers) => `sum by (bot, instance) (increase(${vec(M.storeWriteFailures.name, m)}[$__range]))`,
-  droppedRowsInRange: (m: Matchers) => `sum by (bot, instance) (increase(${vec(M.storeDroppedRows.name, m)}[$__range]))`,
+  storeFailuresPerInterval: (m: Matchers) => perInterval('bot, instance', M.storeWriteFailures.name, m),
+  droppedRowsPerInterval: (m: Matchers) => perInterval('bot, instance', M.storeDroppedRows.name, m),
   performanceMetrics: (m: Matchers) => `max by (name, unit) (${vec(M.performance.name, m)})`,
-  callbackFailuresInRange: (m: Matchers) => `sum by (kind) (increase(${vec(M.callbackFailures.name, m)}[$__range]))`,
-  sinkFailuresInRange: (m: Matchers) => `sum by (sink) (increase(${vec(M.sinkFailures.name, m)}[$__range]))`,
+  callbackFailuresPerInterval: (m: Matchers) => perInterval('kind', M.callbackFailures.name, m),
+  sinkFailuresPerInterval: (m: Matchers) => perInterval('sink', M.sinkFailures.name, m),
 });

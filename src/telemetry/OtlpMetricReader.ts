@@ -7,9 +7,16 @@ import {
   LowMemoryTemporalitySelector,
   OTLPMetricExporter,
 } from '@opentelemetry/exporter-metrics-otlp-http';
-import { type AggregationTemporalitySelector, type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  type AggregationTemporalitySelector,
+  type MetricProducer,
+  MetricReader,
+  type ResourceMetrics,
+  type ScopeMetrics,
+} from '@opentelemetry/sdk-metrics';
 import type { Clock, TimerHandle } from '../clock.js';
 import { deadlineAgentFactory } from '../internal/deadlineAgent.js';
+import { METRICS, otlpUnit } from './names.js';
 import type { OtlpEndpoint, OtlpTemporality } from './otlpEndpoint.js';
 
 /** Each preference as the exporter takes it, and the temporality it gives each kind of instrument. */
@@ -136,7 +143,8 @@ export class OtlpMetricReader extends MetricReader {
       const { resourceMetrics, errors } = await this.collect();
       for (const error of errors) this.options.onError(error instanceof Error ? error : new Error(String(error)));
       if (resourceMetrics.scopeMetrics.length === 0) return;
-      const result = await new Promise<{ code: number; error?: Error }>((resolve) => this.exporter.export(resourceMetrics, resolve));
+      const payload = forExport(resourceMetrics);
+      const result = await new Promise<{ code: number; error?: Error }>((resolve) => this.exporter.export(payload, resolve));
       if (result.code !== EXPORT_SUCCESS) {
         this.options.onError(result.error ?? new Error(`OTLP metrics export to ${this.options.endpoint.url} failed`));
       }
@@ -144,4 +152,26 @@ export class OtlpMetricReader extends MetricReader {
       this.options.onError(error instanceof Error ? error : new Error(String(error)));
     }
   }
+}
+
+const UNITS = new Map(Object.values(METRICS).map((info) => [info.name, otlpUnit(info)]));
+
+/**
+ * The collection as OTLP should carry it: one ScopeMetrics per scope (the SDK's instruments and
+ * the series producer's share the monitor's scope, and arrive as two), and every metric with its
+ * unit (the instruments are created without one, so the Prometheus names stay exactly as written).
+ */
+function forExport(resourceMetrics: ResourceMetrics): ResourceMetrics {
+  const byScope = new Map<string, ScopeMetrics>();
+  for (const sm of resourceMetrics.scopeMetrics) {
+    const key = JSON.stringify([sm.scope.name, sm.scope.version ?? '', sm.scope.schemaUrl ?? '']);
+    const metrics = sm.metrics.map((m) => {
+      const unit = UNITS.get(m.descriptor.name);
+      return unit === undefined || m.descriptor.unit !== '' ? m : { ...m, descriptor: { ...m.descriptor, unit } };
+    });
+    const seen = byScope.get(key);
+    if (seen === undefined) byScope.set(key, { scope: sm.scope, metrics });
+    else seen.metrics.push(...metrics);
+  }
+  return { resource: resourceMetrics.resource, scopeMetrics: [...byScope.values()] };
 }

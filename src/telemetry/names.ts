@@ -91,6 +91,13 @@ export const METRICS = Object.freeze({
     'ratio',
     'Account growth over the last full UTC hour ((closing − opening) / opening)',
   ),
+  lastTrade: m(
+    'poseidon_last_trade_timestamp_seconds',
+    'gauge',
+    [],
+    'seconds since the Unix epoch',
+    'Time of the last trade (absent before the first)',
+  ),
   loopExecutions: m('poseidon_loop_executions_total', 'counter', [LOOP, STATUS], 'runs', 'Trading-loop runs finished, by outcome'),
   loopDuration: m('poseidon_loop_duration_seconds', 'histogram', [LOOP], 'seconds', 'Duration of trading-loop runs'),
   loopLastSuccess: m(
@@ -199,3 +206,19 @@ export const DROPPED_RUNTIME_METRICS: readonly string[] = [
   'poseidon_nodejs_active_requests_total',
   'poseidon_nodejs_active_resources_total',
 ];
+
+/** UCUM units (what OTLP carries) of the {@link MetricInfo.unit} words; a count of things is an annotation like `{trade}`. */
+const UCUM: Readonly<Record<string, string>> = {
+  seconds: 's',
+  'seconds since the Unix epoch': 's',
+  bytes: 'By',
+  ratio: '1',
+  '1': '1',
+  'basis points': '{bp}',
+  'as given in the unit label': '{value}',
+};
+
+/** A metric's unit as OTLP sends it (UCUM). */
+export function otlpUnit(info: MetricInfo): string {
+  return UCUM[info.unit] ?? `{${info.unit.replace(/s$/, '').replace(/ /g, '_')}}`;
+}

@@ -88,6 +88,10 @@ describe('poseidon-monitor demo, end to end', () => {
     const [, api] = await p.waitFor(/^api: (http:\/\/127\.0\.0\.1:\d+\/api\/summary)$/m);
     expect(Number(port)).toBeGreaterThan(0);
     expect(api).toBe(`http://127.0.0.1:${port}/api/summary`);
+    // The console's address is the first line printed, and it serves the page (or says to build it) under its policy.
+    const [, consoleUrl] = await p.waitFor(/^console: (http:\/\/127\.0\.0\.1:\d+\/)\n/);
+    expect(consoleUrl).toBe(`http://127.0.0.1:${port}/`);
+    expect((await fetch(consoleUrl!)).headers.get('content-security-policy')).toContain("default-src 'self'");
 
     // At 3600x a simulated hour passes every real second. Scrape until the first full hour has
     // closed (its growth gauge appears) and trades are counted; the deadline only bounds a failure.
@@ -196,6 +200,7 @@ describe('poseidon-monitor demo, end to end', () => {
   it('serve answers /metrics and the API over the database, and stops on SIGTERM with exit 0', async () => {
     const p = start(['serve', '--port', '0', '--db', db()]);
     const [, base] = await p.waitFor(/^api: (http:\/\/127\.0\.0\.1:\d+)\/api\/summary$/m);
+    await p.waitFor(new RegExp(`^console: ${base}/$`, 'm'));
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.status).toBe(200);
     const summary = (await (await fetch(`${base}/api/summary`)).json()) as { totalTrades24h: number };

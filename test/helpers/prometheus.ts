@@ -53,8 +53,8 @@ export interface PrometheusServer {
   readonly dataDir: string;
   /** Everything Prometheus wrote to stderr, for failure messages. */
   readonly log: () => string;
-  /** Instant query; a parse or execution error comes back as `ok: false`, never thrown. */
-  query(expr: string): Promise<QueryOutcome>;
+  /** Instant query, now or at `time` (epoch seconds); a parse or execution error comes back as `ok: false`, never thrown. */
+  query(expr: string, time?: number): Promise<QueryOutcome>;
   /** Series matching a selector (`/api/v1/series`) over the last hour. */
   series(match: string): Promise<Record<string, string>[]>;
   alerts(): Promise<PromAlert[]>;
@@ -63,6 +63,46 @@ export interface PrometheusServer {
   waitFor(what: string, check: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   /** Stops the process and removes the data dir; safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** A server process the tests started: its stderr, whether it exited, and a stop that also removes its directory. */
+export interface ServerProcess {
+  readonly log: () => string;
+  readonly exited: () => boolean;
+  /** SIGTERM (SIGKILL after 5 s), then removes `dir`; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `binary` with `args`, stdout ignored and stderr kept; `dir` is its temporary directory. */
+export function spawnServer(binary: string, args: readonly string[], dir: string): ServerProcess {
+  let stderr = '';
+  const child: ChildProcess = spawn(binary, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  let stopped = false;
+  return {
+    log: () => stderr,
+    exited: () => exited,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) {
+        child.kill('SIGTERM');
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exit;
+        clearTimeout(killTimer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The prometheus binary, or null when it is not installed (throws under CI, see findBinary). */
@@ -79,59 +119,42 @@ async function getJson(url: string): Promise<{ status: string; data?: unknown; e
 
 /**
  * Starts `binary` with `configYaml` (written to a temp dir; relative paths in it are not resolved, so
- * give absolute ones) on a free loopback port, and waits until `/-/ready` answers.
+ * give absolute ones) on a free loopback port, and waits until `/-/ready` answers. `extraArgs` go on its command line.
  */
-export async function startPrometheus(binary: string, configYaml: string, readyTimeoutMs = 20_000): Promise<PrometheusServer> {
+export async function startPrometheus(
+  binary: string,
+  configYaml: string,
+  readyTimeoutMs = 20_000,
+  extraArgs: readonly string[] = [],
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'poseidon-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, configYaml);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let stderr = '';
-  const child: ChildProcess = spawn(
+  const proc = spawnServer(
     binary,
     [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...extraArgs,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    dir,
   );
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-  });
-
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) {
-      child.kill('SIGTERM');
-      const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exit;
-      clearTimeout(killTimer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { stop } = proc;
 
   const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (exited) throw new Error(`prometheus exited while waiting for ${what}:\n${stderr}`);
+      if (proc.exited()) throw new Error(`prometheus exited while waiting for ${what}:\n${proc.log()}`);
       try {
         if (await check()) return;
       } catch {
         // not answering yet
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${proc.log()}`);
       await pause(200);
     }
   };
@@ -139,9 +162,10 @@ export async function startPrometheus(binary: string, configYaml: string, readyT
   const server: PrometheusServer = {
     url,
     dataDir: dir,
-    log: () => stderr,
-    async query(expr) {
-      const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    log: proc.log,
+    async query(expr, time) {
+      const at = time === undefined ? '' : `&time=${time}`;
+      const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${at}`);
       if (body.status !== 'success') return { ok: false, error: body.error ?? 'unknown error' };
       const data = body.data as { resultType: string; result: unknown };
       if (data.resultType === 'scalar') return { ok: true, series: [{ metric: {}, value: data.result as [number, string] }] };

@@ -5,18 +5,20 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /**
- * The absolute path of `name` on PATH, or null when it is not installed. When the `CI`
+ * The absolute path of `name` (or else of one of `otherNames`) on PATH, or null when none is installed. When the `CI`
  * variable is set a missing binary throws instead: CI must run the checks, not skip them.
  */
-export function findBinary(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
+export function findBinary(name: string, ...otherNames: string[]): string | null {
+  for (const n of [name, ...otherNames]) {
+    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+      if (dir === '') continue;
+      const candidate = join(dir, n);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not in this directory
+      }
     }
   }
   if (process.env.CI) throw new Error(`${name} is not on PATH, and CI is set: install Prometheus' ${name} to run these tests`);

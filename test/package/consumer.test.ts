@@ -112,6 +112,18 @@ async function localPrebuild(dir: string): Promise<NodeJS.ProcessEnv> {
   return tar.code === 0 ? { npm_config_better_sqlite3_local_prebuilds: dir } : {};
 }
 
+/** Starts a monitor of the installed package and prints the status of each of the console's files. */
+const CONSOLE_CHECK = `import { MonitoringSystem } from 'poseidon-monitor';
+const monitor = new MonitoringSystem({ metricsPort: 0, storage: 'memory', logFile: null, logConsole: false, installSignalHandlers: false });
+await monitor.start();
+const status = {};
+for (const path of ['/', '/console/app.js', '/console/app.css', '/console/uplot.js', '/console/uplot.css']) {
+  status[path] = (await fetch(monitor.baseUrl + path)).status;
+}
+await monitor.stop();
+console.log(JSON.stringify(status));
+`;
+
 describe.skipIf(!npmRuns)('the packed package in a fresh project', () => {
   let work = '';
   let project = '';
@@ -264,6 +276,23 @@ describe.skipIf(!npmRuns)('the packed package in a fresh project', () => {
       expect(cjs.stderr).toBe('');
       expect(cjs.code).toBe(0);
       expect(JSON.parse(cjs.stdout)).toEqual({ same: true, isValidationError: true, field: 'metricsPort' });
+    },
+    MINUTES,
+  );
+
+  it(
+    'serves the console from the installed package: its page, script and uPlot, nothing to build',
+    async () => {
+      writeFileSync(join(project, 'console.mjs'), CONSOLE_CHECK);
+      const check = await run('node', ['console.mjs'], project);
+      expect(check.stderr).toBe('');
+      expect(JSON.parse(check.stdout)).toEqual({
+        '/': 200,
+        '/console/app.js': 200,
+        '/console/app.css': 200,
+        '/console/uplot.js': 200,
+        '/console/uplot.css': 200,
+      });
     },
     MINUTES,
   );

@@ -20,10 +20,13 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
   command?: string[];
+  ports?: string[];
+  secrets?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
+  secrets?: Record<string, { environment?: string }>;
 }
 
 const composeText = readFileSync(join(REPO, 'docker-compose.yml'), 'utf8');
@@ -106,5 +109,17 @@ describe('docker-compose.yml', () => {
     };
     const names = am.receivers.map((r) => r.name);
     for (const receiver of [am.route.receiver, ...(am.route.routes ?? []).map((r) => r.receiver)]) expect(names).toContain(receiver);
+  });
+
+  it('is safe by default: loopback ports, no lifecycle API, a required Grafana password and bot token', () => {
+    for (const [name, service] of Object.entries(compose.services))
+      for (const port of service.ports ?? []) expect(port, name).toMatch(/^\$\{STACK_BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+    expect(composeText).not.toContain('enable-lifecycle');
+    expect(compose.services.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?.+\}$/);
+    expect(compose.services.bot?.environment?.POSEIDON_API_TOKEN).toMatch(/^\$\{POSEIDON_API_TOKEN:\?.+\}$/);
+    // Prometheus gets the same token as a file, which prometheus.yml's bot job reads.
+    expect(compose.secrets?.poseidon_api_token?.environment).toBe('POSEIDON_API_TOKEN');
+    expect(compose.services.prometheus?.secrets).toEqual(['poseidon_api_token']);
+    expect(readFileSync(join(REPO, 'prometheus', 'prometheus.yml'), 'utf8')).toContain('credentials_file: /run/secrets/poseidon_api_token');
   });
 });

@@ -13,7 +13,9 @@ describe('generated stack files', () => {
   it('are committed exactly as grafana/src generates them (run `npm run dashboards` after editing it)', () => {
     const rendered = renderStack();
     expect([...rendered.keys()].sort()).toEqual([
+      'docs/dashboards.md',
       'grafana/PANELS.md',
+      'grafana/dashboards/poseidon-fleet.json',
       'grafana/dashboards/poseidon-performance.json',
       'grafana/dashboards/poseidon-summary.json',
       'grafana/dashboards/poseidon-trading.json',
@@ -71,14 +73,16 @@ describe('dashboards', () => {
   it('offer a bot variable of every bot, all selected by default, several at a time', () => {
     for (const key of Object.keys(STACK_CONFIG.dashboardUids)) {
       const d = load(`poseidon-${key}`) as unknown as {
-        templating: { list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; definition?: string }[] };
+        templating: {
+          list: { name: string; multi?: boolean; includeAll?: boolean; current?: { value: unknown }; query?: { query?: string } }[];
+        };
       };
       const bot = d.templating.list.find((v) => v.name === 'bot');
       expect(bot, key).toMatchObject({ multi: true, includeAll: true, current: { value: '$__all' } });
-      expect(bot?.definition, key).toBe('label_values(poseidon_build_info{job=~"$job"}, bot)');
+      expect(bot?.query?.query, key).toBe('label_values(poseidon_build_info{job=~"$job"}, bot)');
       // The variables after it narrow to the chosen bots.
       for (const v of d.templating.list.filter((x) => x.name === 'instance' || x.name === 'symbol'))
-        expect(v.definition, `${key} › ${v.name}`).toContain('bot=~"$bot"');
+        expect(v.query?.query, `${key} › ${v.name}`).toContain('bot=~"$bot"');
     }
   });
 
@@ -152,5 +156,55 @@ describe('rules', () => {
       const usedBy = users.filter((u) => u.where !== rec.where && u.expr.includes(name));
       expect(usedBy.length, `${name} is recorded but never used`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('panel units and colours', () => {
+  type Panel = {
+    title: string;
+    type: string;
+    fieldConfig?: {
+      defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] }; custom?: Record<string, unknown> };
+    };
+  };
+  const panels = (key: string): Panel[] =>
+    (JSON.parse(readFileSync(join(REPO, 'grafana', 'dashboards', `poseidon-${key}.json`), 'utf8')) as { panels: Panel[] }).panels;
+  const panel = (key: string, title: string, type?: string): Panel => {
+    const p = panels(key).find((x) => x.title === title && (type === undefined || x.type === type));
+    if (p === undefined) throw new Error(`no panel ${title} on ${key}`);
+    return p;
+  };
+
+  it('shows money in the configured currency, P&L red or green by sign, balances in one neutral colour', () => {
+    for (const [key, title] of [
+      ['summary', 'Balance'],
+      ['summary', 'Equity'],
+      ['summary', 'Unrealized P&L'],
+      ['summary', 'Realized P&L 24 h'],
+      ['summary', 'Volume 24 h'],
+      ['trading', 'Realized P&L by symbol'],
+      ['trading', 'Balance and equity'],
+      ['trading', 'Fees per interval'],
+    ] as const)
+      expect(panel(key, title).fieldConfig?.defaults?.unit, `${key} › ${title}`).toBe(STACK_CONFIG.currencyUnit);
+    for (const title of ['Unrealized P&L', 'Realized P&L 24 h'])
+      expect(panel('summary', title, 'stat').fieldConfig?.defaults?.thresholds?.steps).toEqual([
+        { value: null, color: 'red' },
+        { value: 0, color: 'green' },
+      ]);
+    expect(panel('summary', 'Balance').fieldConfig?.defaults?.thresholds?.steps).toEqual([{ value: null, color: 'text' }]);
+  });
+
+  it('gives slippage in bps and draws each alert threshold as a line', () => {
+    expect(panel('trading', 'Slippage percentiles').fieldConfig?.defaults?.unit).toBe('suffix: bps');
+    const success = panel('performance', 'Loop success ratio').fieldConfig?.defaults;
+    expect(success?.thresholds?.steps).toEqual([
+      { value: null, color: 'red' },
+      { value: 1 - STACK_CONFIG.loopFailureRatio, color: 'green' },
+    ]);
+    expect(success?.custom?.thresholdsStyle).toEqual({ mode: 'line' });
+    expect(panel('performance', 'Time since last success').fieldConfig?.defaults?.thresholds?.steps.at(-1)?.value).toBe(
+      STACK_CONFIG.loopStalledSeconds,
+    );
   });
 });

@@ -1,22 +1,28 @@
 // Real-Prometheus suite: two bots built on the library are scraped by a real Prometheus running the shipped rules,
 // and every PromQL expression of the dashboards and rule files is evaluated against what it collected.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { QUIET_OPTIONS, TEST_START } from '../helpers/monitor.js';
 import { findPrometheus, freePort, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
-import { dashboardExprs, dashboardVariables, REPO, ruleExprs, ruleFiles, substitute, withoutThreshold } from './stackFiles.js';
+import {
+  BOT_JOB,
+  dashboardExprs,
+  dashboardVariables,
+  ruleExprs,
+  substitute,
+  testPrometheusConfig,
+  withoutThreshold,
+} from './stackFiles.js';
 
 const binary = findPrometheus();
 if (binary === null)
   console.warn('prometheus is not on PATH: skipping the real-Prometheus suite (install it, or set CI=true to make this an error)');
 
-const JOB = 'poseidon-bot';
+const JOB = BOT_JOB;
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
 const BOTS = ['alpha', 'bravo'] as const;
 
@@ -25,24 +31,6 @@ function botMonitor(env: Record<string, string>, clock: ManualClock): Monitoring
   return new MonitoringSystem(
     MonitoringConfig.fromEnv(env, { ...QUIET_OPTIONS, enableMetricsServer: true, metricsHost: '127.0.0.1', clock }),
   );
-}
-
-/** The shipped prometheus.yml, pointed at the test's bots with a 1 s scrape and evaluation interval. */
-function testConfig(targets: readonly string[]): string {
-  const config = parse(readFileSync(join(REPO, 'prometheus', 'prometheus.yml'), 'utf8')) as {
-    global: Record<string, unknown>;
-    rule_files: string[];
-    alerting?: unknown;
-    scrape_configs: { job_name: string; scrape_interval?: string; static_configs: { targets: string[] }[] }[];
-  };
-  const bot = config.scrape_configs.find((c) => c.job_name === JOB);
-  if (bot === undefined) throw new Error(`prometheus.yml has no ${JOB} job`);
-  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
-  config.rule_files = ruleFiles();
-  // No Alertmanager here: the alerts API shows the rule states.
-  delete config.alerting;
-  config.scrape_configs = [{ ...bot, scrape_interval: '1s', static_configs: [{ targets: [...targets] }] }];
-  return stringify(config);
 }
 
 /** One round of realistic activity of the healthy bot "alpha": trades on three symbols, loops, errors, liquidity. */
@@ -104,6 +92,8 @@ function bravoRound(monitor: MonitoringSystem, clock: ManualClock, round: number
 
 describe.skipIf(binary === null)('the shipped stack against a real Prometheus', () => {
   let prometheus: PrometheusServer;
+  /** A central Prometheus the suite's one (the edge) forwards everything to with remote_write. */
+  let central: PrometheusServer;
   let alpha: MonitoringSystem;
   let bravo: MonitoringSystem;
   let alphaClock: ManualClock;
@@ -138,7 +128,13 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
     bravoInstance = new URL(bravo.baseUrl!).host;
     // A target nobody listens on: a bot that is down.
     const dead = `127.0.0.1:${await freePort()}`;
-    prometheus = await startPrometheus(binary!, testConfig([alphaInstance, bravoInstance, dead]));
+    central = await startPrometheus(binary!, stringify({ global: { evaluation_interval: '1s' } }), 20_000, [
+      '--web.enable-remote-write-receiver',
+    ]);
+    prometheus = await startPrometheus(
+      binary!,
+      testPrometheusConfig([alphaInstance, bravoInstance, dead], { remoteWrite: `${central.url}/api/v1/write` }),
+    );
 
     alphaRound(alpha, alphaClock, 1);
     bravoRound(bravo, bravoClock, 1);
@@ -150,6 +146,7 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
 
   afterAll(async () => {
     await prometheus?.stop();
+    await central?.stop();
     await alpha?.stop();
     await bravo?.stop();
   });
@@ -196,6 +193,7 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
       __rate_interval: '30s',
       __interval: '5s',
       __range: '5m',
+      __interval_ms: '5000',
     };
     const exprs = [...ruleExprs().filter((e) => e.kind === 'recording'), ...dashboardExprs()];
     expect(dashboardExprs().length).toBeGreaterThan(40);
@@ -292,7 +290,7 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
   });
 
   it('filters every dashboard query by bot: only the selected bot in results, nothing for a bot that does not exist', async () => {
-    const base = { job: JOB, instance: '.*', symbol: '.*', __rate_interval: '30s', __interval: '5s', __range: '5m' };
+    const base = { job: JOB, instance: '.*', symbol: '.*', __rate_interval: '30s', __interval: '5s', __interval_ms: '5000', __range: '5m' };
     const leaks: string[] = [];
     for (const e of dashboardExprs()) {
       for (const bot of BOTS) {
@@ -323,5 +321,47 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
     const unnamed = alerts.filter((a) => a.labels.bot === undefined);
     expect(unnamed.map((a) => a.labels.alertname)).toEqual(['PoseidonBotDown']);
     expect(unnamed[0]?.annotations.summary).toBe(`Bot ${unnamed[0]?.labels.instance} is down`);
+  });
+
+  it('gives every dashboard query the same figures on a central Prometheus fed by remote_write', async () => {
+    // A moment the edge has fully forwarded: every series the edge has there, the centre has too.
+    const at = Math.floor(Date.now() / 1000) - 5;
+    const everything = 'count({__name__=~".+"})';
+    const count = async (p: PrometheusServer) => {
+      const r = await p.query(everything, at);
+      return r.ok ? Number(r.series[0]?.value[1] ?? 0) : -1;
+    };
+    const edgeCount = await count(prometheus);
+    await central.waitFor('remote_write to catch up', async () => (await count(central)) === edgeCount);
+    const values = {
+      job: JOB,
+      instance: '.*',
+      bot: '.*',
+      symbol: '.*',
+      __rate_interval: '30s',
+      __interval: '5s',
+      __interval_ms: '5000',
+      __range: '5m',
+    };
+    const figures = async (p: PrometheusServer, expr: string) => {
+      const r = await p.query(expr, at);
+      if (!r.ok) throw new Error(`${expr}: ${r.error}`);
+      return Object.fromEntries(
+        r.series
+          .map((s) => [JSON.stringify(Object.entries(s.metric).sort()), Number(s.value[1]).toPrecision(9)])
+          .sort(([a], [b]) => (a! < b! ? -1 : 1)),
+      );
+    };
+    const differ: string[] = [];
+    let compared = 0;
+    for (const e of dashboardExprs()) {
+      const expr = substitute(e.expr, values);
+      const [edge, centre] = [await figures(prometheus, expr), await figures(central, expr)];
+      compared += Object.keys(edge).length;
+      if (JSON.stringify(edge) !== JSON.stringify(centre))
+        differ.push(`${e.where}: edge ${JSON.stringify(edge)} centre ${JSON.stringify(centre)}`);
+    }
+    expect(differ).toEqual([]);
+    expect(compared).toBeGreaterThan(100);
   });
 });

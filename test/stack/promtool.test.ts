@@ -13,6 +13,8 @@ const promtool = findBinary('promtool');
 if (promtool === null) console.warn('promtool is not on PATH: skipping the promtool checks (set CI=true to make this an error)');
 
 const TESTS_DIR = join(REPO, 'prometheus', 'tests');
+/** Where docker-compose.yml mounts the bot's token for Prometheus. */
+const TOKEN_FILE = '/run/secrets/poseidon_api_token';
 const testFiles = (): string[] =>
   readdirSync(TESTS_DIR)
     .filter((f) => f.endsWith('.yml'))
@@ -32,10 +34,20 @@ describe.skipIf(promtool === null)('promtool', () => {
     expect(r.status, r.output).toBe(0);
   });
 
-  it('accepts prometheus.yml with its rule files', () => {
-    const r = run(['check', 'config', join(REPO, 'prometheus', 'prometheus.yml')]);
-    expect(r.status, r.output).toBe(0);
-    expect(r.output).toContain(`SUCCESS: ${ruleFiles().length} rule files found`);
+  it('accepts prometheus.yml with its rule files (its token file where compose mounts the secret)', () => {
+    const shipped = readFileSync(join(REPO, 'prometheus', 'prometheus.yml'), 'utf8');
+    expect(shipped).toContain(`credentials_file: ${TOKEN_FILE}`);
+    const dir = mkdtempSync(join(tmpdir(), 'poseidon-promtool-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'a-token-of-sixteen-characters\n', { mode: 0o600 });
+      const config = shipped.replace(TOKEN_FILE, join(dir, 'token')).replace('- rules/*.yml', `- ${RULES_DIR}/*.yml`);
+      writeFileSync(join(dir, 'prometheus.yml'), config);
+      const r = run(['check', 'config', join(dir, 'prometheus.yml')]);
+      expect(r.status, r.output).toBe(0);
+      expect(r.output).toContain(`SUCCESS: ${ruleFiles().length} rule files found`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('passes the alert unit tests', () => {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DASHBOARD_DIR = join(REPO, 'grafana', 'dashboards');
@@ -63,12 +63,13 @@ export function dashboardVariables(): ShippedVariable[] {
   const out: ShippedVariable[] = [];
   for (const file of dashboardFiles()) {
     const json = JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as {
-      templating?: { list?: { type: string; name: string; definition?: string }[] };
+      templating?: { list?: { type: string; name: string; query?: { query?: string } }[] };
     };
     for (const v of json.templating?.list ?? []) {
       if (v.type !== 'query') continue;
-      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(v.definition ?? '');
-      if (m === null) throw new Error(`${file}: variable ${v.name} is not label_values(selector, label): ${v.definition}`);
+      const definition = v.query?.query ?? '';
+      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(definition);
+      if (m === null) throw new Error(`${file}: variable ${v.name} is not label_values(selector, label): ${definition}`);
       out.push({ where: `${file} › $${v.name}`, name: v.name, selector: m[1]!, label: m[2]! });
     }
   }
@@ -108,4 +109,36 @@ export function substitute(expr: string, values: Readonly<Record<string, string>
 export function withoutThreshold(expr: string): string | null {
   const m = /^([\s\S]*\S)\s*(?:>|<|>=|<=|==|!=)\s*-?[\d.]+(?:e[+-]?\d+)?\s*$/.exec(expr);
   return m === null ? null : m[1]!;
+}
+
+/** The scrape job of the bots in the shipped prometheus.yml. */
+export const BOT_JOB = 'poseidon-bot';
+
+/**
+ * The shipped prometheus.yml, pointed at `targets` with a 1 s scrape and evaluation interval, reading
+ * `rules` (absolute paths; the shipped rule files by default) and sending alerts to `alertmanager` when given.
+ */
+export function testPrometheusConfig(
+  targets: readonly string[],
+  o: { readonly rules?: readonly string[]; readonly alertmanager?: string; readonly remoteWrite?: string } = {},
+): string {
+  const config = parse(readFileSync(join(REPO, 'prometheus', 'prometheus.yml'), 'utf8')) as {
+    global: Record<string, unknown>;
+    rule_files: string[];
+    alerting?: unknown;
+    remote_write?: unknown;
+    scrape_configs: { job_name: string; scrape_interval?: string; authorization?: unknown; static_configs: { targets: string[] }[] }[];
+  };
+  const bot = config.scrape_configs.find((c) => c.job_name === BOT_JOB);
+  if (bot === undefined) throw new Error(`prometheus.yml has no ${BOT_JOB} job`);
+  // The test bots run without a token.
+  delete bot.authorization;
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  config.rule_files = [...(o.rules ?? ruleFiles())];
+  // Without an Alertmanager the alerts API shows the rule states.
+  if (o.alertmanager === undefined) delete config.alerting;
+  else config.alerting = { alertmanagers: [{ static_configs: [{ targets: [o.alertmanager] }] }] };
+  if (o.remoteWrite !== undefined) config.remote_write = [{ url: o.remoteWrite, queue_config: { batch_send_deadline: '1s' } }];
+  config.scrape_configs = [{ ...bot, scrape_interval: '1s', static_configs: [{ targets: [...targets] }] }];
+  return stringify(config);
 }

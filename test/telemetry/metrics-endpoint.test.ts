@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
+import { ERROR_SEVERITIES, ErrorType, EventType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { EXECUTION_SECONDS_BUCKETS, METRICS, OTHER_LABEL_VALUE, RUNTIME_METRICS } from '../../src/telemetry/names.js';
 import { PACKAGE_VERSION } from '../../src/telemetry/packageVersion.js';
@@ -212,8 +213,22 @@ describe('GET /metrics on a running monitor', () => {
         info.name,
       ).toEqual([]);
     }
-    expect(value(text, METRICS.events.name, { event_type: 'trade_execution' })).toBeUndefined();
+    // Every event type is shown from the start (at 0), so the first of each is a step Prometheus can see.
+    expect(value(text, METRICS.events.name, { event_type: 'trade_execution' })).toBe(0);
     expect(value(text, METRICS.errors.name, { error_type: 'api_error', severity: 'medium' })).toBe(1);
+  });
+
+  it('shows every error type and severity, every event type and both outcomes of a loop at 0 before the first of each', async () => {
+    const { monitor } = await startMonitor();
+    monitor.startLoopExecution('main');
+    monitor.endLoopExecution('main', { success: true });
+    const { text } = await scrape(monitor);
+    for (const errorType of Object.values(ErrorType))
+      for (const severity of ERROR_SEVERITIES) expect(value(text, METRICS.errors.name, { error_type: errorType, severity })).toBe(0);
+    for (const eventType of Object.values(EventType))
+      expect(value(text, METRICS.events.name, { event_type: eventType }), eventType).toBeTypeOf('number');
+    expect(value(text, METRICS.loopExecutions.name, { loop: 'main', status: 'success' })).toBe(1);
+    expect(value(text, METRICS.loopExecutions.name, { loop: 'main', status: 'failure' })).toBe(0);
   });
 
   it('caps symbols at maxSymbols and counts the overflow', async () => {

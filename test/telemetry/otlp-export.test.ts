@@ -225,4 +225,23 @@ describe('OTLP metrics export', () => {
     expect(value(await monitor.telemetry.scrape(), METRICS.trades.name, BTC_BUY)).toBe(4);
     expect(monitor.diagnostics.sinkFailures.get('otlp')).toBeUndefined();
   });
+
+  it('gives every metric a unit, each scope one ScopeMetrics, and sends no null field', async () => {
+    const { receiver, monitor } = await setup();
+    monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 0.5, price: 100, executionTimeMs: 30 });
+    monitor.startLoopExecution('main');
+    monitor.endLoopExecution('main', { success: true });
+    const next = receiver.next();
+    await monitor.flush();
+    const request = await next;
+    const scopes = request.body.resourceMetrics.flatMap((rm) =>
+      rm.scopeMetrics.map((sm) => JSON.stringify((sm as { scope?: unknown }).scope)),
+    );
+    expect(scopes.length).toBeGreaterThan(0);
+    expect(new Set(scopes).size).toBe(scopes.length);
+    const metrics = request.body.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
+    expect(metrics.map((m) => m.name)).toEqual(expect.arrayContaining([METRICS.trades.name, METRICS.loopDuration.name]));
+    for (const m of metrics) expect((m as { unit?: string }).unit, m.name).toMatch(/\S/);
+    expect(JSON.stringify(request.body, (_k, v: unknown) => (v === null ? '__null__' : v))).not.toContain('__null__');
+  });
 });

@@ -106,11 +106,13 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     loopIntervalMs: flags.loopInterval,
   });
   const out = process.stdout;
+  const url = monitor.baseUrl;
+  // The console first: it is what a new user opens.
+  if (url !== null) out.write(`console: ${url}/\n`);
   out.write(
     `poseidon-monitor demo: ${flags.symbols.join(', ')} at ${flags.speed}x, seed ${flags.seed}, ` +
       `${flags.duration === null ? 'until Ctrl-C' : `for ${flags.duration / 1000}s`}\n`,
   );
-  const url = monitor.baseUrl;
   if (url !== null) {
     out.write(`metrics: ${url}/metrics\n`);
     out.write(`api: ${url}/api/summary\n`);

@@ -1,4 +1,4 @@
-// `poseidon-monitor serve`: /metrics and the JSON API over an existing database, without a bot.
+// `poseidon-monitor serve`: the console, /metrics and the JSON API over an existing database, without a bot.
 
 import { Command } from 'commander';
 import { ScaledClock } from '../demo/ScaledClock.js';
@@ -9,7 +9,7 @@ import { untilStopped } from '../internal/untilStopped.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve /metrics and the JSON API over an existing database, to look at its history (Ctrl-C stops)')
+    .description('serve the console, /metrics and the JSON API over an existing database, to look at its history (Ctrl-C stops)')
     .option('--db <file>', 'SQLite file (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)')
     .option('--host <host>', 'interface to bind (default: POSEIDON_METRICS_HOST, else 127.0.0.1)')
     .option('--port <port>', 'port; 0 picks a free one (default: POSEIDON_METRICS_PORT, else 9464)', integerIn(0, 65_535, 'a port'))
@@ -41,7 +41,7 @@ export async function runServe(flags: ConnectionFlags): Promise<void> {
     await monitor.stop();
     throw new UsageError('the HTTP server is off (POSEIDON_METRICS_SERVER=false): nothing to serve');
   }
-  process.stdout.write(`metrics: ${url}/metrics\napi: ${url}/api/summary\n`);
+  process.stdout.write(`console: ${url}/\nmetrics: ${url}/metrics\napi: ${url}/api/summary\n`);
   const reason = await untilStopped(null);
   process.stdout.write(`stopping (${reason})\n`);
   await monitor.stop();
