@@ -130,6 +130,10 @@ export function check(s: Setting, value: unknown, field: string): unknown {
       }
       if (s.nonEmpty && value === '') throw new ConfigurationError(field, value, 'a non-empty name');
       return value;
+    case 'string':
+      if (typeof value !== 'string' || value.length === 0 || /[\0\r\n]/.test(value))
+        throw new ConfigurationError(field, value, 'a non-empty path without NUL or line breaks');
+      return value;
     case 'webhooks':
       if (value === null) return null;
       if (typeof value !== 'string')

@@ -59,7 +59,6 @@ function defaultBotName(): string {
 /** Storage kinds named by the seed that this version cannot provide yet. */
 const UNAVAILABLE_STORAGE = {
   redis: 'redis storage is not supported yet; sqlite keeps the same history in one file',
-  file: 'file (JSON Lines) storage is not supported yet; sqlite keeps the same history in one file',
 };
 
 /** Every setting, in documentation order. */
@@ -300,6 +299,13 @@ export const SETTINGS = [
     description: 'Flush history on SIGTERM/SIGINT, then let the signal end the process',
   }),
   bool('logConsole', 'POSEIDON_LOG_CONSOLE', 'Also write log lines to stdout (off: the log file and OTLP only)'),
+  typed<string>()({
+    key: 'storagePath',
+    env: 'POSEIDON_STORAGE_PATH',
+    kind: 'string',
+    def: './poseidon_history',
+    description: 'Directory of the JSON Lines files of file storage (one file per table per UTC day)',
+  }),
 ] as const;
 
 /** Any one setting of the table. */

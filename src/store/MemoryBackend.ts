@@ -17,7 +17,8 @@ import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByK
 import type { StoreBackend } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
 
-const TABLE_OF: Partial<Record<EventType, TableName>> = {
+/** The table each stored event type goes to. */
+export const TABLE_OF: Partial<Record<EventType, TableName>> = {
   [EventType.TRADE_EXECUTION]: 'trades',
   [EventType.PERFORMANCE_METRIC]: 'performance_metrics',
   [EventType.GROWTH_TRACKING]: 'growth_metrics',
@@ -26,7 +27,8 @@ const TABLE_OF: Partial<Record<EventType, TableName>> = {
   [EventType.ERROR_EVENT]: 'errors',
 };
 
-const KIND_TABLE: { readonly [K in StoredKind]: TableName } = {
+/** The table each query kind reads. */
+export const KIND_TABLE: { readonly [K in StoredKind]: TableName } = {
   trades: 'trades',
   performance: 'performance_metrics',
   liquidity: 'liquidity_metrics',

@@ -64,8 +64,9 @@ export class SqliteReader implements HistoryReader {
 
   query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
     const spec = QUERIES[kind];
-    const where: string[] = [];
-    const params: unknown[] = [];
+    // Only this bot's rows: several bots may share one file, and each sees only its own history.
+    const where: string[] = [OWN_ROWS];
+    const params: unknown[] = [this.bot];
     let key: string = kind;
     if (q.since !== null) {
       where.push('timestamp >= ?');
@@ -87,7 +88,7 @@ export class SqliteReader implements HistoryReader {
     params.push(q.limit);
     let stmt = this.queryCache.get(key);
     if (stmt === undefined) {
-      const clause = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
+      const clause = ` WHERE ${where.join(' AND ')}`;
       stmt = this.db.prepare(`SELECT * FROM ${spec.table}${clause} ORDER BY timestamp DESC, id DESC LIMIT ?`);
       this.queryCache.set(key, stmt);
     }

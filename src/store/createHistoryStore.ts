@@ -4,14 +4,14 @@ import { systemClock } from '../clock.js';
 import { StorageBackend } from '../config/enums.js';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import { ConfigurationError } from '../errors.js';
+import { FileBackend } from './FileBackend.js';
 import { HistoryStore } from './HistoryStore.js';
 import { MemoryBackend } from './MemoryBackend.js';
 import { SqliteBackend } from './SqliteBackend.js';
 import type { StoreBackend } from './StoreBackend.js';
 
 /**
- * The store for `config`. Opens nothing: the database is created and migrated by `start()`.
- * `file` storage (JSON Lines) is refused with a {@link ConfigurationError} until it exists.
+ * The store for `config`. Opens nothing: the database (or the file directory) is created by `start()`.
  */
 export function createHistoryStore(config: MonitoringConfig, onFailure: (error: unknown) => void): HistoryStore {
   let backend: StoreBackend;
@@ -26,11 +26,21 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
       });
       persistent = config.databaseLocation.kind === 'file';
       break;
+    case StorageBackend.FILE:
+      backend = new FileBackend(config.storagePath, {
+        botName: config.botName,
+        strategy: config.strategy,
+        exchange: config.exchange,
+        synchronous: config.dbSynchronous,
+        onNotice: (message) => onFailure(new Error(message)),
+      });
+      persistent = true;
+      break;
     case StorageBackend.MEMORY:
       backend = new MemoryBackend();
       break;
     default:
-      throw new ConfigurationError('storage', config.storage, 'sqlite or memory (file storage is not available yet; use sqlite)');
+      throw new ConfigurationError('storage', config.storage, 'sqlite, memory or file');
   }
   return new HistoryStore(backend, {
     clock: config.clock,

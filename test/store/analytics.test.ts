@@ -149,8 +149,9 @@ describe('two bots sharing one database file', () => {
     expect(a.recentTrades.map((t) => t.symbol)).toEqual(['BTC']);
     expect(a.hourlyGrowth.filter((g) => !g.inProgress).map((g) => g.openingBalance)).toEqual([1_000]);
     expect(b.hourlyGrowth.filter((g) => !g.inProgress).map((g) => g.openingBalance)).toEqual([5_000]);
-    // Every row is in the file, each with its bot's identity.
-    expect(alpha.metricsCollector.getTradeMetrics({ limit: 10 })).toHaveLength(3);
+    // Each bot's history queries read its own rows; every row is in the file, each with its bot's identity.
+    expect(alpha.metricsCollector.getTradeMetrics({ limit: 10 }).map((t) => t.symbol)).toEqual(['BTC']);
+    expect(beta.metricsCollector.getTradeMetrics({ limit: 10 })).toHaveLength(2);
     const raw = new Database(path, { readonly: true });
     try {
       for (const table of TABLES) {

@@ -323,17 +323,13 @@ describe('history store on SQLite', () => {
     }
   });
 
-  it('creates the database folder and file owner-only, and refuses file storage clearly', async () => {
+  it('creates the database folder and file owner-only', async () => {
     const path = join(dirs.make(), 'nested', 'deeper', 'h.db');
     const m = await started(path);
     m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 1 });
     await m.flush();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
-    const { MonitoringSystem } = await import('../../src/MonitoringSystem.js');
-    expect(() => new MonitoringSystem({ storage: 'file', enableMetricsServer: false, logFile: null })).toThrow(
-      /storage.*file \(JSON Lines\) storage is not supported yet/,
-    );
   });
 
   it('sqlite::memory: keeps history in an in-memory SQLite database with the same answers', async () => {

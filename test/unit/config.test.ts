@@ -59,6 +59,8 @@ function samples(s: Setting): { raw: string; parsed: unknown; garbage: string } 
       return { raw: 'https://example.com/hook', parsed: 'https://example.com/hook', garbage: 'ftp://example.com/hook' };
     case 'label':
       return { raw: 'bot-1', parsed: 'bot-1', garbage: 'has spaces' };
+    case 'string':
+      return { raw: 'var/history', parsed: 'var/history', garbage: 'a\u0000b' };
     default:
       throw new Error(`no samples for kind ${s.kind} of ${s.env}: add them to this test`);
   }
@@ -333,6 +335,6 @@ describe('configurationMarkdown', () => {
       expect(rows[i]!.includes('secret')).toBe(s.key === 'apiToken' || s.key === 'webhookUrls');
     }
     expect(rows.find((r) => r.includes('POSEIDON_BOT_NAME'))).toContain('the host name');
-    expect(rows.find((r) => r.includes('POSEIDON_STORAGE'))).toContain('| `sqlite`, `memory` |');
+    expect(rows.find((r) => r.includes('`POSEIDON_STORAGE`'))).toContain('| `sqlite`, `memory`, `file` |');
   });
 });

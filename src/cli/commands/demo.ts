@@ -21,6 +21,8 @@ export interface DemoFlags extends ConnectionFlags {
   balance: number;
   loopInterval: number;
   status: boolean;
+  /** History backend; undefined leaves POSEIDON_STORAGE (else sqlite). */
+  storage?: 'sqlite' | 'memory' | 'file';
 }
 
 /** Clamps a simulated interval so that at any speed it is a sensible real interval and a valid setting. */
@@ -50,6 +52,12 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'random seed: the same seed gives the same trades', integerIn(0, 2 ** 32 - 1, 'a seed'), 42)
     .option('--balance <usdt>', 'starting account balance', numberIn(100, 1e12, 'a balance'), 10_000)
     .option('--loop-interval <seconds>', 'simulated seconds between trading-loop runs', numberIn(0.1, 3600, 'an interval'), 5)
+    .addOption(
+      new Option(
+        '--storage <kind>',
+        'history backend (default: POSEIDON_STORAGE, else sqlite); file writes under POSEIDON_STORAGE_PATH',
+      ).choices(['sqlite', 'memory', 'file']),
+    )
     .option('--db <file>', 'SQLite file for history (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)')
     .option('--host <host>', 'interface for /metrics and the API (default: POSEIDON_METRICS_HOST, else 127.0.0.1)')
     .option(
@@ -72,6 +80,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   // apart and runtime samples about fifteen, unless the user set them explicitly.
   const config = configFrom(flags, {
     clock,
+    ...(flags.storage === undefined ? {} : { storage: flags.storage }),
     installSignalHandlers: false, // this command handles Ctrl-C itself, with a summary
     // The status line owns the terminal; log lines go to the log file unless POSEIDON_LOG_CONSOLE asks for them.
     ...(env.POSEIDON_LOG_CONSOLE === undefined ? { logConsole: false } : {}),

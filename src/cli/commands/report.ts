@@ -2,11 +2,13 @@
 
 import { Command } from 'commander';
 import type { DashboardSummary, Drawdown, HourlyReport, PerformanceDashboard, TradingDashboard } from '../../analytics/dashboardTypes.js';
+import { storedBots } from '../../store/storedBots.js';
 import { dashboardViews } from '../internal/dashboardViews.js';
 import { openHistoryAsOf } from '../internal/historyClock.js';
-import type { ConnectionFlags } from '../internal/openMonitor.js';
+import { type ConnectionFlags, configFrom } from '../internal/openMonitor.js';
 import { numberIn, oneOf, parseInstant } from '../internal/parse.js';
 import { formatNumber, percent, renderPairs, renderTable, signedBar, sparkline } from '../internal/table.js';
+import { UsageError } from '../internal/UsageError.js';
 
 /** Flags of `report`. */
 export interface ReportFlags extends ConnectionFlags {
@@ -14,6 +16,8 @@ export interface ReportFlags extends ConnectionFlags {
   hours: number;
   format: 'table' | 'json';
   at?: number;
+  /** Report every bot with history in the store, one after another. */
+  allBots?: boolean;
 }
 
 /** What `report --format json` prints. */
@@ -33,17 +37,35 @@ export function reportCommand(): Command {
     .option('--format <format>', 'table or json', oneOf(['table', 'json'] as const), 'table')
     .option('--at <time>', 'view the history as of this ISO time (default: now, or the newest row if that is later)', parseInstant)
     .option('--db <file>', 'SQLite file (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)')
+    .option('--bot <name>', "this bot's history in a store several bots share (default: POSEIDON_BOT_NAME, else the host name)")
+    .option('--all-bots', 'one report per bot with history in the store')
     .action(async (flags: ReportFlags) => {
-      await runReport(flags);
+      if (flags.allBots) await runFleetReport(flags);
+      else await runReport(flags);
     });
 }
 
+/** `--all-bots`: each bot's report, as tables under its name, or one JSON object by bot name. */
+export async function runFleetReport(flags: ReportFlags): Promise<void> {
+  if (flags.bot !== undefined) throw new UsageError('--bot and --all-bots exclude each other');
+  const bots = storedBots(configFrom(flags));
+  if (bots.length === 0) throw new UsageError('no bot has history in this store');
+  const reports: Record<string, ReportJson> = {};
+  for (const bot of bots) reports[bot] = await buildReport({ ...flags, bot });
+  if (flags.format === 'json') process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  else process.stdout.write(`${bots.map((bot) => `== bot ${bot} ==\n\n${renderReport(reports[bot]!)}`).join('\n\n')}\n`);
+}
+
 export async function runReport(flags: ReportFlags): Promise<void> {
+  const report = await buildReport(flags);
+  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
+}
+
+async function buildReport(flags: ReportFlags): Promise<ReportJson> {
   const { monitor, asOf } = await openHistoryAsOf(flags, flags.at);
-  let report: ReportJson;
   try {
     const views = dashboardViews(monitor);
-    report = {
+    return {
       asOf: new Date(asOf).toISOString(),
       summary: await views.getDashboardSummary(),
       trading: await views.getTradingDashboard({ hours: flags.hours }),
@@ -53,7 +75,6 @@ export async function runReport(flags: ReportFlags): Promise<void> {
   } finally {
     await monitor.stop();
   }
-  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
 }
 
 function money(v: number | null): string {

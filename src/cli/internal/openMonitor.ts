@@ -12,6 +12,8 @@ import { UsageError } from './UsageError.js';
 export interface ConnectionFlags {
   /** SQLite file; wins over POSEIDON_DB_URL. */
   db?: string;
+  /** Bot whose history is read or written; wins over POSEIDON_BOT_NAME. */
+  bot?: string;
   host?: string;
   port?: number;
   logFile?: string;
@@ -27,6 +29,7 @@ export function dbUrlOf(path: string): string {
 export function configFrom(flags: ConnectionFlags, extra: MonitoringConfigOptions = {}, env = process.env): MonitoringConfig {
   const options: MonitoringConfigOptions = { ...extra };
   if (flags.db !== undefined) options.dbUrl = dbUrlOf(flags.db);
+  if (flags.bot !== undefined) options.botName = flags.bot;
   if (flags.host !== undefined) options.metricsHost = flags.host;
   if (flags.port !== undefined) options.metricsPort = flags.port;
   if (flags.logFile !== undefined) options.logFile = flags.logFile === '' ? null : flags.logFile;
@@ -40,6 +43,7 @@ export function configFrom(flags: ConnectionFlags, extra: MonitoringConfigOption
 
 /** Where the configured database is, for messages; `:memory:` for an in-memory one. */
 export function databaseDescription(config: MonitoringConfig): string {
+  if (config.storage === 'file') return `file storage in ${resolve(config.storagePath)}`;
   if (config.storage !== 'sqlite') return `${config.storage} storage`;
   const location = config.databaseLocation;
   return location.kind === 'memory' ? ':memory:' : resolve(location.path);

@@ -1,0 +1,71 @@
+// `report --bot` and `report --all-bots` over a store two bots share (SQLite file and JSON Lines files), as a user runs them.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { cleanEnv, runCli } from './cliProcess.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'poseidon-fleet-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const STORES = [
+  {
+    name: 'sqlite',
+    options: () => ({ storage: 'sqlite' as const, dbUrl: `sqlite:///${join(dir, 'fleet.db')}` }),
+    env: () => ({ POSEIDON_DB_URL: `sqlite:///${join(dir, 'fleet.db')}` }),
+  },
+  {
+    name: 'file',
+    options: () => ({ storage: 'file' as const, storagePath: join(dir, 'fleet') }),
+    env: () => ({ POSEIDON_STORAGE: 'file', POSEIDON_STORAGE_PATH: join(dir, 'fleet') }),
+  },
+];
+
+type Report = { trading: { tradingStats: { tradeCount: number; volume: number } } };
+
+describe.each(STORES)('fleet reports over one $name store', (store) => {
+  beforeAll(async () => {
+    const clock = new ManualClock(Date.now() - 60_000);
+    for (const [bot, trades] of [
+      ['alpha', 1],
+      ['beta/2', 3],
+    ] as const) {
+      const m = new MonitoringSystem({
+        ...store.options(),
+        botName: bot,
+        enableMetricsServer: false,
+        logFile: null,
+        logConsole: false,
+        clock,
+      });
+      await m.start();
+      for (let i = 0; i < trades; i++) m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100 });
+      await m.stop();
+    }
+  });
+
+  const env = () => cleanEnv({ POSEIDON_LOG_FILE: '', ...store.env() });
+
+  it('--bot NAME reads only that bot', async () => {
+    const r = await runCli(['report', '--format', 'json', '--bot', 'beta/2'], { cwd: dir, env: env() });
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as Report).trading.tradingStats).toMatchObject({ tradeCount: 3, volume: 300 });
+  });
+
+  it('--all-bots gives each bot its own report', async () => {
+    const r = await runCli(['report', '--format', 'json', '--all-bots'], { cwd: dir, env: env() });
+    expect(r.stderr).toBe('');
+    const reports = JSON.parse(r.stdout) as Record<string, Report>;
+    expect(Object.keys(reports)).toEqual(['alpha', 'beta/2']);
+    expect(reports.alpha!.trading.tradingStats.tradeCount).toBe(1);
+    expect(reports['beta/2']!.trading.tradingStats.tradeCount).toBe(3);
+    const table = await runCli(['report', '--all-bots'], { cwd: dir, env: env() });
+    expect(table.stdout).toMatch(/== bot alpha ==[\s\S]*== bot beta\/2 ==/);
+  });
+});
