@@ -1,6 +1,5 @@
 // One conformance suite for every history backend: the same recorded events give the same answers on sqlite, memory and file.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import { ErrorType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { ownerFields, toRecord, tradeLine } from '../../src/store/fileRecords.js';
 import { DAY_MS } from '../../src/store/retention.js';
+import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
 import { T0, tempDirs } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -269,7 +269,7 @@ describe.each(BACKENDS)('history backend conformance: $name', (b) => {
         const child = spawnChild(b, dir, mode);
         if (mode === 'flush') {
           await child.waitFor(/^flushed 3000$/);
-          child.process.kill('SIGKILL');
+          child.child.kill('SIGKILL');
         }
         await child.exited;
         const lastFlushed = mode === 'exit' ? 2500 : Math.max(...child.lines.map((l) => Number(/^flushed (\d+)$/.exec(l)?.[1] ?? 0)));
@@ -412,44 +412,6 @@ describe('file backend: what only files can get wrong', () => {
   });
 });
 
-interface Child {
-  process: ChildProcess;
-  lines: string[];
-  waitFor(pattern: RegExp): Promise<void>;
-  exited: Promise<unknown>;
-}
-
-function spawnChild(b: BackendCase, dir: string, mode: 'flush' | 'exit'): Child {
-  const options = b.options(dir);
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, POSEIDON_TEST_OPTIONS: JSON.stringify(options), POSEIDON_TEST_MODE: mode },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let partial = '';
-  let stderr = '';
-  const waiters: (() => void)[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-    for (const w of waiters.splice(0)) w();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  return {
-    process: child,
-    lines,
-    exited,
-    waitFor(pattern) {
-      return new Promise((resolve, reject) => {
-        const check = () => (lines.some((l) => pattern.test(l)) ? resolve() : waiters.push(check));
-        exited.then(() => reject(new Error(`child exited before ${pattern}: ${stderr}`)));
-        check();
-      });
-    },
-  };
+function spawnChild(b: BackendCase, dir: string, mode: 'flush' | 'exit'): FixtureRun {
+  return runFixture(CHILD, ROOT, { POSEIDON_TEST_OPTIONS: JSON.stringify(b.options(dir)), POSEIDON_TEST_MODE: mode });
 }

@@ -1,9 +1,10 @@
 // Crash safety on real processes: SIGKILL at random moments loses nothing flushed; SIGTERM with handlers loses nothing.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
 import { openRaw, tempDirs } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,52 +17,10 @@ afterEach(() => {
   dirs.cleanup();
 });
 
-interface Run {
-  child: ChildProcess;
-  lines: string[];
-  /** Resolves when a printed line matches. */
-  waitFor(pattern: RegExp, count?: number): Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function runChild(dbPath: string, mode: 'flush' | 'stream' | 'exit' | 'drain'): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, POSEIDON_TEST_DB: dbPath, POSEIDON_TEST_MODE: mode },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const lines: string[] = [];
-  let partial = '';
-  let stderr = '';
-  const waiters: (() => void)[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-    for (const w of waiters.splice(0)) w();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    lines,
-    exited,
-    waitFor(pattern, count = 1) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (lines.filter((l) => pattern.test(l)).length >= count) resolve();
-          else waiters.push(check);
-        };
-        exited.then(() => reject(new Error(`child exited before printing ${pattern}: ${stderr}`)));
-        check();
-      });
-    },
-  };
+function runChild(dbPath: string, mode: 'flush' | 'stream' | 'exit' | 'drain'): FixtureRun {
+  const run = runFixture(CHILD, ROOT, { POSEIDON_TEST_DB: dbPath, POSEIDON_TEST_MODE: mode });
+  children.push(run.child);
+  return run;
 }
 
 function lastNumber(lines: readonly string[], word: string): number {

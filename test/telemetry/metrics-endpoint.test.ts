@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
-import { ERROR_SEVERITIES, ERROR_TYPES, ErrorType, EventType } from '../../src/events/types.js';
+import { ERROR_SEVERITIES, ERROR_TYPES, EventType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { EXECUTION_SECONDS_BUCKETS, METRICS, OTHER_LABEL_VALUE, RUNTIME_METRICS } from '../../src/telemetry/names.js';
 import { PACKAGE_VERSION } from '../../src/telemetry/packageVersion.js';
