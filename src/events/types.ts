@@ -34,10 +34,9 @@ export enum ErrorType {
   CONFIGURATION_ERROR = 'configuration_error',
   UNKNOWN = 'unknown',
   /** @deprecated the seed's name is {@link ErrorType.API_RATE_LIMIT}; the same value. */
-  // biome-ignore lint/suspicious/noDuplicateEnumValues: a deprecated alias names its seed member's value on purpose
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: the deprecated aliases name their seed members' values on purpose
   RATE_LIMIT = 'api_rate_limit',
   /** @deprecated the seed's name is {@link ErrorType.INSUFFICIENT_FUNDS}; the same value. */
-  // biome-ignore lint/suspicious/noDuplicateEnumValues: a deprecated alias names its seed member's value on purpose
   INSUFFICIENT_BALANCE = 'insufficient_funds',
 }
 
