@@ -1,13 +1,12 @@
 // DashboardData: builds the summary, trading, performance, real-time and hourly views and the export.
 
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import { ValidationError } from '../errors.js';
 import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
-import { type AnalyticsQueries, type LoopAggregate, type SymbolTradeAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
+import { type AnalyticsQueries, type LoopAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
 import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
 import {
   aggregateFigures,
@@ -37,7 +36,9 @@ import {
 } from './dashboardTypes.js';
 import { type GrowthTracker, HOUR_MS, hourStartOf } from './GrowthTracker.js';
 import type { RateCounter } from './RateCounter.js';
+import { ResourceMeter } from './ResourceMeter.js';
 import { cagr, expectancy, expectancyRatio, maxDrawdown, profitFactor, returns, round9, sharpe, sortino, winRate } from './statistics.js';
+import { capSymbols } from './symbolCap.js';
 import { toCsv } from './toCsv.js';
 
 /** The history the dashboards read: aggregate queries, and the store's write figures. */
@@ -72,9 +73,6 @@ export interface DashboardOptions {
   readonly symbolLimit?: number | null;
 }
 
-/** The symbol of the row that sums the symbols left out of a capped per-symbol table. */
-export const OTHER_SYMBOLS = '__other__';
-
 /** Rules behind `systemStatus`, in one place (documented in docs/http-api.md). */
 export const STATUS_RULES = {
   /** Errors above this share of events in the last hour: degraded. */
@@ -91,9 +89,7 @@ const RECENT_TRADES = 50;
  * per-minute rate counter and the open growth hour; nothing loads all rows into JavaScript.
  */
 export class DashboardData {
-  private readonly lag: IntervalHistogram;
-  private lastCpu = process.cpuUsage();
-  private lastCpuAt = process.hrtime.bigint();
+  private readonly meter = new ResourceMeter();
   private daySeeded_ = false;
   private readonly symbolLimit: number | null;
 
@@ -101,7 +97,6 @@ export class DashboardData {
     private readonly sources: DashboardSources,
     options: DashboardOptions = {},
   ) {
-    this.lag = monitorEventLoopDelay({ resolution: 20 });
     this.symbolLimit = options.symbolLimit ?? null;
   }
 
@@ -112,11 +107,11 @@ export class DashboardData {
 
   /** Starts sampling event-loop delay for `resourceUtilization`. */
   start(): void {
-    this.lag.enable();
+    this.meter.start();
   }
 
   stop(): void {
-    this.lag.disable();
+    this.meter.stop();
   }
 
   private now(): number {
@@ -443,32 +438,6 @@ export class DashboardData {
 
   /** CPU, memory and event-loop lag of this thread since the previous reading, and the database size. */
   resourceUtilization(): ResourceUtilization {
-    const cpu = process.cpuUsage(this.lastCpu);
-    const at = process.hrtime.bigint();
-    const elapsedMicros = Number(at - this.lastCpuAt) / 1000;
-    this.lastCpu = process.cpuUsage();
-    this.lastCpuAt = at;
-    const mem = process.memoryUsage();
-    const p99 = this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : null;
-    return {
-      cpuRatio: elapsedMicros > 0 ? round9((cpu.user + cpu.system) / elapsedMicros) : 0,
-      rssBytes: mem.rss,
-      heapUsedBytes: mem.heapUsed,
-      eventLoopLagP99Ms: p99 === null ? null : round9(p99),
-      dbSizeBytes: this.sources.history.stats().dbSizeBytes,
-    };
+    return this.meter.read(this.sources.history.stats().dbSizeBytes);
   }
-}
-
-/** The `limit` symbols of largest volume (ties: symbol order), in their order, then the rest summed as {@link OTHER_SYMBOLS}. */
-export function capSymbols(symbols: readonly SymbolTradeAggregate[], limit: number | null): readonly SymbolTradeAggregate[] {
-  if (limit === null || symbols.length <= limit) return symbols;
-  const keep = new Set(
-    symbols
-      .map((s, i) => ({ volume: s.volume, i }))
-      .sort((x, y) => y.volume - x.volume || x.i - y.i)
-      .slice(0, limit)
-      .map((x) => x.i),
-  );
-  return [...symbols.filter((_, i) => keep.has(i)), { symbol: OTHER_SYMBOLS, ...sumAggregates(symbols.filter((_, i) => !keep.has(i))) }];
 }

@@ -11,7 +11,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   statSync,
   truncateSync,
   unlinkSync,
@@ -21,20 +20,14 @@ import { dirname, join, resolve } from 'node:path';
 import type { AnalyticsQueries, TimeRange } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
-import {
-  type ErrorEvent,
-  EventType,
-  type GrowthMetric,
-  type LoopExecutionMetric,
-  type MonitorEvent,
-  type TradeMetric,
-} from '../events/types.js';
+import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
+import { botFolder, dayOf, FILE_NAME, readCarryFile, writeCarryFile } from './fileLayout.js';
 import { fromRecord, ownerFields, type PnlRecord, realizedOf, toRecord, tradeLine } from './fileRecords.js';
 import type { TableCounts } from './HistoryReader.js';
-import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { KIND_TABLE, TABLE_OF } from './MemoryBackend.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import { firstAtOrAfter, RangedAnalytics } from './RangedAnalytics.js';
 import { DAY_MS } from './retention.js';
 import type { StoreBackend } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
@@ -53,13 +46,6 @@ export interface FileBackendOptions {
   onNotice?: (message: string) => void;
 }
 
-const FILE_NAME = /^([a-z_]+)-(\d{4}-\d{2}-\d{2})\.jsonl$/;
-
-/** `YYYY-MM-DD` of the UTC day of `t`. */
-function dayOf(t: number): string {
-  return new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-}
-
 /** A trade of the batch being written, with the P&L it is stored with. */
 class BatchTrade {
   constructor(
@@ -76,81 +62,6 @@ function batchPnlTarget(batch: readonly BatchTrade[], id: string, symbol: string
     if (b.e.executionId === id && b.e.symbol === symbol && b.e.timestamp === ts && b.source === null) return b;
   }
   return null;
-}
-
-/** Index of the first row stamped at or after `t` in rows in time order. */
-function firstAtOrAfter(rows: readonly MonitorEvent[], t: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.timestamp < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * The memory backend's aggregate queries (SQLite's semantics) over only the rows of each query's
- * range, and the newest trades from the end: a month of history costs what its last day holds.
- */
-class RangedAnalytics implements AnalyticsQueries {
-  constructor(
-    private readonly rowsIn: (table: TableName, range: TimeRange | null) => readonly MonitorEvent[],
-    private readonly realizedPnlOf: (t: TradeMetric) => number | null,
-    /** At least the newest `limit` trades (all of them when out of time order). */
-    private readonly newestTrades: (limit: number) => readonly TradeMetric[],
-  ) {}
-
-  private over(range: TimeRange | null): MemoryAnalytics {
-    return new MemoryAnalytics({
-      trades: () => this.rowsIn('trades', range) as TradeMetric[],
-      loops: () => this.rowsIn('loop_executions', range) as LoopExecutionMetric[],
-      errors: () => this.rowsIn('errors', range) as ErrorEvent[],
-      growth: () => this.rowsIn('growth_metrics', null) as GrowthMetric[],
-      realizedPnlOf: this.realizedPnlOf,
-    });
-  }
-
-  tradeAggregate(range: TimeRange) {
-    return this.over(range).tradeAggregate(range);
-  }
-  tradeAggregateBySymbol(range: TimeRange) {
-    return this.over(range).tradeAggregateBySymbol(range);
-  }
-  executionTimePercentiles(range: TimeRange, percentiles: readonly number[]) {
-    return this.over(range).executionTimePercentiles(range, percentiles);
-  }
-  recentTrades(limit: number) {
-    const tail = this.newestTrades(limit);
-    return new MemoryAnalytics({
-      trades: () => tail,
-      loops: () => [],
-      errors: () => [],
-      growth: () => [],
-      realizedPnlOf: this.realizedPnlOf,
-    }).recentTrades(limit);
-  }
-  growthRows(range: TimeRange) {
-    return this.over(null).growthRows(range);
-  }
-  loopAggregates(range: TimeRange) {
-    return this.over(range).loopAggregates(range);
-  }
-  loopDurationPercentile(range: TimeRange, loopName: string, percentile: number) {
-    return this.over(range).loopDurationPercentile(range, loopName, percentile);
-  }
-  errorCounts(range: TimeRange) {
-    return this.over(range).errorCounts(range);
-  }
-  minuteTotals(range: TimeRange) {
-    return this.over(range).minuteTotals(range);
-  }
-}
-
-/** The folder of one bot's files: `bot=<name>`, the name percent-encoded so it can never leave the directory. */
-export function botFolder(bot: string): string {
-  return `bot=${encodeURIComponent(bot)}`;
 }
 
 /** An open day file: its descriptor and whether it has writes not yet fsynced. */
@@ -232,7 +143,7 @@ export class FileBackend implements StoreBackend {
     this.tables = new Map(TABLES.map((t) => [t, []]));
     for (const t of TABLES) this.ordered.set(t, true);
     this.realized.clear();
-    this.carry = this.readCarry();
+    this.carry = readCarryFile(this.dir);
     this.bytes = 0;
     this.skippedLines = 0;
     const names = readdirSync(this.dir)
@@ -463,7 +374,7 @@ export class FileBackend implements StoreBackend {
     if (gone.length === 0 && !this.hasFilesBefore(table, keepFrom)) return 0;
     if (table === 'trades' && gone.length > 0) {
       // Folded first: positions must not lose the deleted trades if the process dies between the two steps.
-      this.writeCarry(carryPositions(this.carry, gone as TradeMetric[]));
+      this.carry = writeCarryFile(this.dir, carryPositions(this.carry, gone as TradeMetric[]));
     }
     for (const name of readdirSync(this.dir)) {
       const m = FILE_NAME.exec(name);
@@ -494,28 +405,6 @@ export class FileBackend implements StoreBackend {
       const m = FILE_NAME.exec(name);
       return m !== null && m[1] === table && Date.parse(`${m[2]}T00:00:00Z`) < keepFrom;
     });
-  }
-
-  private readCarry(): Position[] {
-    const path = join(this.dir, 'position_carry.json');
-    const text = readFileSync(path, { encoding: 'utf8', flag: 'a+' });
-    if (text.trim() === '') return [];
-    return JSON.parse(text) as Position[];
-  }
-
-  /** Replaces `position_carry.json` whole (written aside, synced, renamed over), then keeps it. */
-  private writeCarry(positions: Position[]): void {
-    const path = join(this.dir, 'position_carry.json');
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(positions));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    this.carry = positions;
   }
 
   sizeBytes(): number {
