@@ -173,6 +173,14 @@ export const SETTINGS = [
   bool('enableErrorTracking', 'POSEIDON_ERROR_TRACKING', 'Record errors'),
   bool('enableCriticalAlerts', 'POSEIDON_CRITICAL_ALERTS', 'Critical errors log at CRITICAL and fire the critical-alert path'),
   typed<boolean>()({
+    key: 'writerLease',
+    env: 'POSEIDON_WRITER_LEASE',
+    kind: 'boolean',
+    def: true,
+    description:
+      "Refuse to start while another live process writes this bot name to the same SQLite file; `false` for a process that only reads a running bot's history (the CLI's `report`, `export` and `serve` set it)",
+  }),
+  typed<boolean>()({
     key: 'enableSystemMetrics',
     env: 'POSEIDON_SYSTEM_METRICS',
     kind: 'boolean',

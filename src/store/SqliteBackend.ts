@@ -54,6 +54,11 @@ export interface SqliteBackendOptions {
    * batches instead of a lease of its own. @internal
    */
   leaseToken?: string;
+  /**
+   * Take the one-writer-per-bot lease. Off for a process that only looks at a live bot's history
+   * (the CLI's report, export and serve), which must not be refused while the bot runs. @default true
+   */
+  writerLease?: boolean;
 }
 
 /** What is open: the connection and the parts built on it. */
@@ -148,7 +153,7 @@ export class SqliteBackend implements StoreBackend {
     migrate(db);
     const leaseKey = this.path ?? ':memory:';
     const lease =
-      this.path === null
+      this.path === null || o.writerLease === false
         ? null
         : o.leaseToken !== undefined
           ? WriterLease.adopt(db, this.bot, leaseKey, o.leaseToken)

@@ -23,6 +23,7 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
         strategy: config.strategy,
         exchange: config.exchange,
         synchronous: config.dbSynchronous,
+        writerLease: config.writerLease,
       });
       persistent = config.databaseLocation.kind === 'file';
       break;

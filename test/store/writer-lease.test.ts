@@ -65,6 +65,12 @@ describe('one writer per bot name', () => {
     );
     // Another bot name shares the file.
     await (await startedAs(path, 'beta')).stop();
+    // A process that only looks at alpha's history (the CLI's report, export, serve) is let in beside it.
+    const viewer = monitorAt(path, undefined, { botName: 'alpha', installSignalHandlers: false, writerLease: false });
+    open.push(viewer);
+    await viewer.start();
+    expect(viewer.getPositions()).toEqual([{ symbol: 'BTCUSDT', quantity: 1, averageCost: 100, realizedPnl: 0 }]);
+    await viewer.stop();
 
     // A third process is refused the same way.
     const third = child(path, 'alpha');

@@ -76,6 +76,8 @@ export async function openHistory(flags: ConnectionFlags, options: OpenHistoryOp
   const config = configFrom(flags, {
     enableMetricsServer: options.server ?? false,
     metricsRetentionDays: 36_500,
+    // Looking at a running bot's history must not be refused for holding its bot name.
+    writerLease: false,
     installSignalHandlers: false,
     clock: options.clock ?? new ManualClock(Date.now()),
     // stdout carries the command's own output (tables, JSON); `serve` logs there only when asked to.
