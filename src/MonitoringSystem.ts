@@ -234,19 +234,15 @@ export class MonitoringSystem {
   logLiquidityAnalysis(snapshot: LiquidityInput): LiquidityEvent {
     const event = buildLiquidity(snapshot, this.now());
     // The mid price marks open positions to market; checked by the ledger before anything is recorded.
-    const mid =
-      event.bidPrice !== null && event.askPrice !== null
-        ? this.state.ledger.mark(event.symbol, (event.bidPrice + event.askPrice) / 2)
-        : null;
+    if (event.bidPrice !== null && event.askPrice !== null) this.state.ledger.mark(event.symbol, (event.bidPrice + event.askPrice) / 2);
     if (this.config.enableLiquidityTracking) this.parts.pipeline.publish(event);
-    if (mid !== null) this.state.marks.set(event.symbol, mid);
     return event;
   }
 
   /** Marks a symbol's open position to market at `price` (for unrealized P&L and equity). */
   updateMarketPrice(symbol: string, price: number): void {
     const name = requireName('symbol', symbol);
-    this.state.marks.set(name, this.state.ledger.mark(name, requirePositive('price', price)));
+    this.state.ledger.mark(name, requirePositive('price', price));
   }
 
   /**

@@ -135,6 +135,11 @@ export class PnlLedger {
     return this.total;
   }
 
+  /** The last price {@link mark} recorded for `symbol`, or null. */
+  markOf(symbol: string): number | null {
+    return this.marks.get(symbol) ?? null;
+  }
+
   /**
    * Records `price` as the market price of `symbol` and returns it. Throws {@link ValidationError}
    * (recording nothing) when the open position's value at that price would pass the bound every

@@ -1,4 +1,4 @@
-// MonitorState: what the facade keeps between calls (running, balance, marks, loop runs, positions), read elsewhere through MonitorStateView.
+// MonitorState: what the facade keeps between calls (running, balance, loop runs, positions and their marks), read elsewhere through MonitorStateView.
 
 import { PnlLedger } from '../analytics/PnlLedger.js';
 import type { Clock } from '../clock.js';
@@ -50,7 +50,6 @@ export class MonitorState implements MonitorStateView {
   startedAt: number | null = null;
   balance: number | null = null;
   readonly ledger = new PnlLedger();
-  readonly marks = new Map<string, number>();
   readonly loops = new LoopRuns();
 
   constructor(private readonly clock: Clock) {}
@@ -80,7 +79,7 @@ export class MonitorState implements MonitorStateView {
     const bySymbol: MarkedPosition[] = [];
     for (const p of this.ledger.positionsList()) {
       if (p.quantity === 0) continue;
-      const mark = this.marks.get(p.symbol) ?? null;
+      const mark = this.ledger.markOf(p.symbol);
       const unrealizedPnl = mark === null ? 0 : this.ledger.unrealizedPnl(p.symbol, mark);
       total += unrealizedPnl;
       bySymbol.push({ symbol: p.symbol, quantity: p.quantity, averageCost: p.averageCost, markPrice: mark, unrealizedPnl });
