@@ -1,6 +1,7 @@
 // SqliteWriterThread: the main thread's handle on the history writer thread — post a batch, take its result, or wait for it.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { threadEntry } from '../internal/threadEntry.js';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
 import type { SqliteBackendOptions } from './SqliteBackend.js';
 import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
@@ -51,13 +52,7 @@ export class SqliteWriterThread {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data: WriterThreadData = { path, options: threadOptions(options), port: port2, signal: this.signal };
-    // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
-    // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './writerThread.ts' : './writerThread.js', import.meta.url);
-    const load = fromSource
-      ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`
-      : `import(${JSON.stringify(entry.href)})`;
+    const load = threadEntry(import.meta.url, 'writerThread');
     // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
     const bootstrap = `const { workerData: d } = require('node:worker_threads');
 ${load}.catch((e) => {

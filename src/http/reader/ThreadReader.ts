@@ -2,6 +2,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../errors.js';
+import { threadEntry } from '../../internal/threadEntry.js';
 import type { DashboardReader } from './DashboardReader.js';
 import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
 import { type LiveSources, SnapshotTaker } from './snapshot.js';
@@ -98,16 +99,7 @@ export class ThreadReader implements DashboardReader {
   private started(): Worker {
     if (this.worker !== null) return this.worker;
     const data: ReaderThreadData = { path: this.options.path, bot: this.options.bot, busyTimeoutMs: this.options.busyTimeoutMs ?? 1000 };
-    // Run from TypeScript sources (tests, tsx), the thread registers tsx's loader first (Node 20
-    // ignores `--import` hooks in a worker's execArgv); the published package is JavaScript.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './readerThread.ts' : './readerThread.js', import.meta.url).href;
-    // tsx is resolved here when Node can: an evaluated worker resolves bare names from the working directory.
-    const tsxApi = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
-    const load = fromSource
-      ? `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`
-      : `import(${JSON.stringify(entry)})`;
-    const worker = new Worker(`${load}.catch((e) => { throw e; });`, {
+    const worker = new Worker(`${threadEntry(import.meta.url, 'readerThread')}.catch((e) => { throw e; });`, {
       eval: true,
       workerData: data,
       execArgv: [],
