@@ -6,6 +6,7 @@ import { threadEntry } from '../../internal/threadEntry.js';
 import type { DashboardReader } from './DashboardReader.js';
 import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
 import { type LiveSources, SnapshotTaker } from './snapshot.js';
+import { TurnPacer } from './TurnPacer.js';
 import type { ExportFormat, ViewRequest } from './views.js';
 import { withCleanup } from './withCleanup.js';
 
@@ -24,6 +25,9 @@ export interface ThreadReaderOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** Answers handed to their requests per turn of the bot's event loop. */
+const REPLIES_PER_TURN = 4;
+
 /** Longest `stop()` waits for the thread to end. */
 const STOP_WAIT_MS = 2000;
 
@@ -41,6 +45,7 @@ export class ThreadReader implements DashboardReader {
   private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
 
   private readonly snapshots: SnapshotTaker;
+  private readonly pacer = new TurnPacer(REPLIES_PER_TURN);
 
   constructor(private readonly options: ThreadReaderOptions) {
     this.snapshots = new SnapshotTaker(options.live);
@@ -52,10 +57,12 @@ export class ThreadReader implements DashboardReader {
     return bytesOf(await this.call({ kind: 'view', id, request, symbolLimit, snapshot }));
   }
 
-  async export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>> {
+  async export(format: ExportFormat, symbolLimit: number): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
     const id = this.nextId++;
     const snapshot = this.snapshots.take(true);
     const first = await this.call({ kind: 'export', id, format, symbolLimit, snapshot });
+    // A document of one page is sent whole (no stream to set up on the bot's thread).
+    if (first.kind === 'bytes' && first.done) return first.bytes;
     // Given up before the end (the client went away): the thread drops the rest of the document.
     return withCleanup(this.pages(id, first), (completed) => {
       if (!completed) this.worker?.postMessage({ kind: 'cancel', id } satisfies ReaderRequest);
@@ -106,11 +113,14 @@ export class ThreadReader implements DashboardReader {
       stdout: false,
       stderr: false,
     });
-    worker.on('message', (reply: ReaderReply) => {
-      const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      waiter?.resolve(reply);
-    });
+    // Answers that arrive together are handed on a few per turn: sending each costs the bot's thread a little.
+    worker.on('message', (reply: ReaderReply) =>
+      this.pacer.run(() => {
+        const waiter = this.waiting.get(reply.id);
+        this.waiting.delete(reply.id);
+        waiter?.resolve(reply);
+      }),
+    );
     worker.on('error', (error) => this.options.onError(error));
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
