@@ -3,7 +3,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  type PerformanceEntry,
+  PerformanceObserver,
+  constants as perfConstants,
+  performance,
+} from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { HttpServer } from '../../src/http/HttpServer.js';
 import { generateHistory } from './history.js';
@@ -131,10 +137,12 @@ try {
   await clientsFetch(clients, [`${base}/api/export`]);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   // Garbage collections on the bot's thread over the burst: each one pauses it.
-  const gcPauses: number[] = [];
-  const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
-  });
+  const gcPauses: { ms: number; major: boolean }[] = [];
+  const gcEntry = (entry: PerformanceEntry): void => {
+    const kind = (entry.detail as { kind?: number } | null)?.kind;
+    gcPauses.push({ ms: entry.duration, major: kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR });
+  };
+  const gc = new PerformanceObserver((list) => list.getEntries().forEach(gcEntry));
   gc.observe({ entryTypes: ['gc'] });
   const inspector = profile === '' ? null : new Session();
   if (inspector !== null) {
@@ -161,7 +169,7 @@ try {
     writeFileSync(profile, JSON.stringify(taken));
     inspector.disconnect();
   }
-  for (const entry of gc.takeRecords()) gcPauses.push(entry.duration);
+  gc.takeRecords().forEach(gcEntry);
   gc.disconnect();
   clearInterval(bot);
   const burstTicks = ticks - ticksBefore;
@@ -183,8 +191,9 @@ try {
     // A 10 ms timer over the burst should tick about burstMs / 10 times.
     tickRatio: burstTicks / Math.max(1, burstMs / 10),
     gcCount: gcPauses.length,
-    gcMaxMs: Math.max(0, ...gcPauses),
-    gcTotalMs: gcPauses.reduce((a, b) => a + b, 0),
+    gcMajor: gcPauses.filter((p) => p.major).length,
+    gcMaxMs: Math.max(0, ...gcPauses.map((p) => p.ms)),
+    gcTotalMs: gcPauses.reduce((a, p) => a + p.ms, 0),
     tradingBytes: answers[0]?.bytes ?? null,
     exportBytes: answers.at(-1)?.bytes ?? null,
     trades: n,
