@@ -257,6 +257,15 @@ describe('JSON API on a SQLite file', () => {
     await vi.waitFor(() => expect(monitor.api.requestsInFlight).toBe(0));
   });
 
+  it('refuses a request still waiting for its turn when the reader is stopped, without starting a thread', async () => {
+    await startedWith(1, 2);
+    const reader = (monitor.api as unknown as { sources: { reader: { worker: unknown; stop(): Promise<void> } } }).sources.reader;
+    const pending = monitor.api.handle('/api/trading', new URLSearchParams());
+    await reader.stop();
+    await expect(pending).rejects.toThrow(/reader was stopped/);
+    expect(reader.worker).toBeNull();
+  });
+
   it('starts a new reader thread after one dies, counting the failure, and stop() ends it', async () => {
     const base = await startedWith(1, 2);
     expect((await get(base, '/api/summary')).status).toBe(200);

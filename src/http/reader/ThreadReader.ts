@@ -25,8 +25,8 @@ export interface ThreadReaderOptions {
   readonly busyTimeoutMs?: number;
 }
 
-/** Answers handed to their requests per turn of the bot's event loop. */
-const REPLIES_PER_TURN = 4;
+/** Requests posted, and answers handed to their requests, per turn of the bot's event loop. */
+const PER_TURN = 4;
 
 /** Longest `stop()` waits for the thread to end. */
 const STOP_WAIT_MS = 2000;
@@ -45,19 +45,23 @@ export class ThreadReader implements DashboardReader {
   private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
 
   private readonly snapshots: SnapshotTaker;
-  private readonly pacer = new TurnPacer(REPLIES_PER_TURN);
+  private readonly pacer = new TurnPacer(PER_TURN);
+  /** Counts `stop()` calls: a request paced past one is refused rather than starting a new thread. */
+  private stops = 0;
 
   constructor(private readonly options: ThreadReaderOptions) {
     this.snapshots = new SnapshotTaker(options.live);
   }
 
   async view(request: ViewRequest, symbolLimit: number): Promise<Uint8Array> {
+    await this.turn();
     const id = this.nextId++;
     const snapshot = this.snapshots.take(request.view === 'performance');
     return bytesOf(await this.call({ kind: 'view', id, request, symbolLimit, snapshot }));
   }
 
   async export(format: ExportFormat, symbolLimit: number): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
+    await this.turn();
     const id = this.nextId++;
     const snapshot = this.snapshots.take(true);
     const first = await this.call({ kind: 'export', id, format, symbolLimit, snapshot });
@@ -79,6 +83,7 @@ export class ThreadReader implements DashboardReader {
 
   /** Terminates the thread; what it was answering is rejected. Never waits longer than a short deadline. */
   async stop(): Promise<void> {
+    this.stops++;
     const worker = this.worker;
     if (worker === null) return;
     this.worker = null;
@@ -92,6 +97,16 @@ export class ThreadReader implements DashboardReader {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Resolves in this turn's share of the pacer, or a later one: the requests of a burst are posted,
+   * like their answers are handed on, a few per turn. Rejects when the reader was stopped meanwhile.
+   */
+  private async turn(): Promise<void> {
+    const stops = this.stops;
+    await new Promise<void>((resolve) => this.pacer.run(resolve));
+    if (this.stops !== stops) throw new Error('the HTTP API reader was stopped');
   }
 
   private call(request: ReaderRequest): Promise<ReaderReply> {
