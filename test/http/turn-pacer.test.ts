@@ -1,7 +1,7 @@
 // TurnPacer: queued work runs in order, a few items per turn of the event loop, with other work of the loop between the shares.
 
 import { describe, expect, it } from 'vitest';
-import { TurnPacer } from '../../src/http/reader/TurnPacer.js';
+import { TurnPacer } from '../../src/http/TurnPacer.js';
 
 describe('TurnPacer', () => {
   it('runs at most its share per turn, in order, and lets the loop run between shares', async () => {

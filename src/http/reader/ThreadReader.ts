@@ -3,10 +3,10 @@
 import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../errors.js';
 import { threadEntry } from '../../internal/threadEntry.js';
+import { TurnPacer } from '../TurnPacer.js';
 import type { DashboardReader } from './DashboardReader.js';
 import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
 import { type LiveSources, SnapshotTaker } from './snapshot.js';
-import { TurnPacer } from './TurnPacer.js';
 import type { ExportFormat, ViewRequest } from './views.js';
 import { withCleanup } from './withCleanup.js';
 
