@@ -76,6 +76,8 @@ export class Telemetry implements EventSink {
   private storeSource: { stats(): StoreStats } | null = null;
   private stopping: Promise<void> | null = null;
   private readonly clock: MonitoringConfig['clock'];
+  /** Real time when the clock simulates time (the demo's), else null and the events' own times are used. */
+  private readonly wallNow: (() => number) | null;
 
   private readonly trades: TradeSeries;
   private readonly loops: LabelCap<LoopSeries>;
@@ -103,6 +105,9 @@ export class Telemetry implements EventSink {
     options: TelemetryOptions = {},
   ) {
     this.clock = config.clock;
+    // Timestamps Prometheus compares with time() must be real ones, even on a clock that runs 60x.
+    const clock = config.clock;
+    this.wallNow = typeof clock.wallNow === 'function' ? () => clock.wallNow!() : null;
     const maxLoops = options.maxLoops ?? DEFAULT_MAX_LOOPS;
     const maxMetricNames = options.maxMetricNames ?? DEFAULT_MAX_METRIC_NAMES;
     // Above the caps so OpenTelemetry's own overflow series (otel_metric_overflow) never appears:
@@ -246,7 +251,7 @@ export class Telemetry implements EventSink {
     if (counted !== undefined) counted.count++;
     switch (event.eventType) {
       case EventType.TRADE_EXECUTION:
-        this.trades.trade(event);
+        this.trades.trade(event, this.wallNow === null ? event.timestamp : this.wallNow());
         break;
       case EventType.PROFIT_LOSS:
         this.trades.pnl(event);
@@ -255,7 +260,7 @@ export class Telemetry implements EventSink {
         const l = this.loops.get(event.loopName);
         this.loopExecutions.add(1, event.success ? l.success : l.failure);
         this.loopDuration.record(event.durationMs / 1000, l.plain);
-        if (event.success) this.loopLastSuccess.record(event.endTime / 1000, l.plain);
+        if (event.success) this.loopLastSuccess.record((this.wallNow === null ? event.endTime : this.wallNow()) / 1000, l.plain);
         break;
       }
       case EventType.LIQUIDITY_ANALYSIS: {

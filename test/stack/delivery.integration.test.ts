@@ -2,14 +2,12 @@
 // Alertmanager running the project's routing, into a local webhook receiver: a critical error, a stalled loop and a
 // killed bot each page, and each resolves.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { STACK_CONFIG } from '../../grafana/src/config.js';
-import { recordingRules, type StackSettings } from '../../grafana/src/queries.js';
-import { alertRules, alertRulesYaml, recordingRulesYaml } from '../../grafana/src/rules.js';
+import type { StackSettings } from '../../grafana/src/queries.js';
 import {
   type AlertmanagerServer,
   findAlertmanager,
@@ -20,7 +18,7 @@ import {
 } from '../helpers/alertmanager.js';
 import { findPrometheus, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
 import { type BotProcess, startBot } from './bots.js';
-import { BOT_JOB, dashboardExprs, REPO, substitute, testPrometheusConfig } from './stackFiles.js';
+import { BOT_JOB, dashboardExprs, generatedRuleFiles, REPO, substitute, testPrometheusConfig } from './stackFiles.js';
 
 const prometheusBinary = findPrometheus();
 const alertmanagerBinary = findAlertmanager();
@@ -52,7 +50,7 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
   let receiver: WebhookReceiver;
   let alertmanager: AlertmanagerServer;
   let prometheus: PrometheusServer;
-  let rulesDir: string;
+  let rules: ReturnType<typeof generatedRuleFiles> | undefined;
   const bots: BotProcess[] = [];
   let alpha: BotProcess;
   let bravo: BotProcess;
@@ -98,14 +96,12 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     ]);
     bots.push(alpha, bravo, charlie, delta);
     await bravo.send({ do: 'loop', loop: 'main', success: true });
-    rulesDir = mkdtempSync(join(tmpdir(), 'poseidon-rules-'));
-    writeFileSync(join(rulesDir, 'recording.yml'), recordingRulesYaml(recordingRules(SHORT)));
-    writeFileSync(join(rulesDir, 'alerts.yml'), alertRulesYaml(alertRules(SHORT)));
+    rules = generatedRuleFiles(SHORT);
     prometheus = await startPrometheus(
       prometheusBinary!,
       testPrometheusConfig(
         bots.map((b) => b.instance),
-        { rules: [join(rulesDir, 'recording.yml'), join(rulesDir, 'alerts.yml')], alertmanager: alertmanager.address },
+        { rules: rules.files, alertmanager: alertmanager.address },
       ),
       20_000,
       ['--rules.alert.resend-delay=1s'],
@@ -118,7 +114,7 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     await prometheus?.stop();
     await alertmanager?.stop();
     await receiver?.stop();
-    if (rulesDir !== undefined) rmSync(rulesDir, { recursive: true, force: true });
+    rules?.remove();
   });
 
   it('pages a critical error once, and resolves it when the window has passed', async () => {
