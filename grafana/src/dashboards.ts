@@ -433,7 +433,7 @@ export function performanceDashboard(): dashboard.Dashboard {
     .withPanel(
       new heatmap.PanelBuilder()
         .title('Loop duration heatmap')
-        .description('Distribution of loop run durations (all loops).')
+        .description("Distribution of loop run durations (all loops): the runs of each cell's own interval.")
         .datasource(DS)
         .span(12)
         .height(8)
@@ -479,7 +479,7 @@ export function performanceDashboard(): dashboard.Dashboard {
     .withRow(row('Errors'))
     .withPanel(
       graph('Errors per minute by type', [target(Q.errorsPerMinuteByType(m), '{{error_type}}')], {
-        description: `Error rate by type over ${C.rateWindow}.`,
+        description: 'Error rate by type.',
       }),
     )
     .withPanel(

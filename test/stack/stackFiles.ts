@@ -94,6 +94,15 @@ export function ruleExprs(): ShippedExpr[] {
   return out;
 }
 
+/** Grafana's interval variables as a dashboard over the last five minutes sets them, for {@link substitute}. */
+export const PANEL_INTERVALS = Object.freeze({
+  __rate_interval: '30s',
+  __rate_interval_ms: '30000',
+  __interval: '5s',
+  __interval_ms: '5000',
+  __range: '5m',
+});
+
 /** Grafana's variables replaced by concrete values; throws if any `$` is left. */
 export function substitute(expr: string, values: Readonly<Record<string, string>>): string {
   const out = expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
