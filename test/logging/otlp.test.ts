@@ -76,6 +76,17 @@ function records(): { record: OtlpLogRecord; attributes: Record<string, unknown>
   );
 }
 
+/** A started monitor that exports its log records to the receiver's /v1/logs, and nothing else. */
+async function startLogsMonitor(): Promise<MonitoringSystem> {
+  const config = MonitoringConfig.fromEnv(
+    { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${base}/v1/logs` },
+    { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
+  );
+  const monitor = new MonitoringSystem(config);
+  await monitor.start();
+  return monitor;
+}
+
 describe('OTLP log export', () => {
   it('sends a trade record with its fields, level and time to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, secrets redacted', async () => {
     const config = MonitoringConfig.fromEnv(
@@ -132,12 +143,7 @@ describe('OTLP log export', () => {
   });
 
   it('omits the fields without a value instead of sending them as empty values', async () => {
-    const config = MonitoringConfig.fromEnv(
-      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${base}/v1/logs` },
-      { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
-    );
-    const monitor = new MonitoringSystem(config);
-    await monitor.start();
+    const monitor = await startLogsMonitor();
     // No order id, P&L, symbol, loop, context or tags: every one of them is null on the event.
     monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 10 });
     monitor.logError('plain failure', { severity: 'low' });
@@ -186,12 +192,7 @@ describe('OTLP log export', () => {
   it('counts a failed export in the monitor diagnostics instead of throwing', async () => {
     server.removeAllListeners('request');
     server.on('request', (_req, res) => res.writeHead(400).end('{}'));
-    const config = MonitoringConfig.fromEnv(
-      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${base}/v1/logs` },
-      { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
-    );
-    const monitor = new MonitoringSystem(config);
-    await monitor.start();
+    const monitor = await startLogsMonitor();
     monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 1 });
     await monitor.flush();
     expect(monitor.diagnostics.sinkFailures.get('logs')).toBeGreaterThan(0);
