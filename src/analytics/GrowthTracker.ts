@@ -38,7 +38,8 @@ export interface OpenHour {
  * Derives from the event stream, at every UTC hour boundary, a {@link GrowthEvent}:
  * opening and closing balance, growth ratio, trades, realized P&L, fees and volume of that hour.
  * An hour without a balance update carries the last balance forward; no rows are written before
- * the first balance is known. Missed boundaries (a suspended process) are filled one row each.
+ * the first balance is known. Missed boundaries (a suspended process) are filled one row each; a
+ * clock set back moves the open hour back to the hour it reads.
  */
 export class GrowthTracker {
   private hourStart: number;

@@ -111,6 +111,26 @@ describe('growth across a restart', () => {
     ]);
   });
 
+  it('a restart on a clock set back by hours carries the last balance, and rows go on from the hour it reads', async () => {
+    const path = join(dirs.make(), 'growth.db');
+    const ahead = new ManualClock(at(12, 10));
+    const first = await started(path, ahead);
+    first.updateAccountBalance(1000);
+    ahead.advanceTo(at(13, 5)); // closes 12:00 under the wrong time
+    await stopped(first);
+
+    const corrected = new ManualClock(at(9, 30));
+    const second = await started(path, corrected);
+    expect(second.accountBalance).toBe(1000);
+    corrected.advanceTo(at(11, 0));
+    // In time order: the row written under the wrong time stays where it was stamped.
+    expect(growthRows(second)).toEqual([
+      '09:00 1000->1000 ratio=0 trades=0 pnl=0',
+      '10:00 1000->1000 ratio=0 trades=0 pnl=0',
+      '12:00 1000->1000 ratio=0 trades=0 pnl=0',
+    ]);
+  });
+
   it('a balance given before start() is not replaced by the stored one', async () => {
     const path = join(dirs.make(), 'growth.db');
     const clock = new ManualClock(at(9, 10));
