@@ -123,6 +123,7 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
           databaseSizeBytes: () => (config.storage === 'sqlite' ? store.stats().dbSizeBytes : null),
         })
       : null;
+  if (systemMetrics !== null) telemetry.observeSystem(systemMetrics);
   return {
     ring,
     recentEvents,
