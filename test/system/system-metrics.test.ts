@@ -120,14 +120,26 @@ describe('system metrics', () => {
     expect(rows('database_size_bytes')).toContain(4_096);
   });
 
-  it('are gauges on /metrics read from the last sample: absent before it, its figures after, network as the kernel counters', async () => {
+  it('are gauges on /metrics and figures of the performance dashboard, read from the last sample: absent before it, its figures after', async () => {
     monitor = createTestMonitor({ enableSystemMetrics: true, enableMetricsServer: true, metricsHost: '127.0.0.1' });
     await monitor.start();
     const scrape = async () => (await fetch(monitor.metricsUrl!)).text();
     const system = (text: string) => parseSamples(text).filter((x) => x.name.startsWith('poseidon_system_'));
     expect(system(await scrape())).toEqual([]);
+    expect(monitor.getPerformanceDashboard().resourceUtilization).toMatchObject({ systemSampledAt: null, systemCpuPercent: null });
 
     const sample = await monitor.systemMetrics!.collect();
+    // The performance dashboard's resource utilization shows the same sample, under the history's names.
+    expect(monitor.getPerformanceDashboard().resourceUtilization).toMatchObject({
+      systemSampledAt: new Date(sample.timestamp).toISOString(),
+      systemCpuPercent: sample.cpuPercent,
+      systemMemoryUsedBytes: sample.memoryUsedBytes,
+      systemMemoryPercent: sample.memoryPercent,
+      networkReceivedBytes: sample.networkReceivedBytes,
+      networkSentBytes: sample.networkSentBytes,
+      activeProcesses: sample.activeProcesses,
+      activeHandles: sample.activeHandles,
+    });
     const text = await scrape();
     expect(value(text, METRICS.systemCpu.name)).toBeCloseTo(sample.cpuPercent! / 100, 12);
     expect(value(text, METRICS.systemMemoryUsed.name)).toBe(sample.memoryUsedBytes);
