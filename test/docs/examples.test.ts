@@ -11,8 +11,8 @@ import { CliProcess, type CliResult, cleanEnv, ROOT } from '../cli/cliProcess.js
 import { QUIET_OPTIONS } from '../helpers/monitor.js';
 
 const EXAMPLES_DIR = join(ROOT, 'docs', 'examples');
-/** Maps 'poseidon-monitor' to the sources, as an installed package maps it to its build. */
-const TSCONFIG = join(EXAMPLES_DIR, 'tsconfig.json');
+/** Maps 'poseidon-monitor' to the sources, as an installed package maps it to its build (kept out of docs/: it would ship). */
+const TSCONFIG = join(ROOT, 'test', 'docs', 'tsconfig.examples.json');
 const EXAMPLES = ['quick-start', 'loop-monitoring', 'error-handling', 'database-operations', 'growth-tracking'] as const;
 type Example = (typeof EXAMPLES)[number];
 const BOT = 'docs-example';
