@@ -157,6 +157,17 @@ describe('rules', () => {
       expect(usedBy.length, `${name} is recorded but never used`).toBeGreaterThan(0);
     }
   });
+
+  it("count events exactly everywhere: no rate() or increase() over an event counter, which miss a new series' first sample", () => {
+    // countIn's own increase(), in its reset branch, is exact: the series existed before its reset.
+    const resetBranch = /increase\(([^[]+)\[[^\]]+\]\) and resets\(\1\[/g;
+    const counted = new Set<string>();
+    for (const e of [...ruleExprs(), ...dashboardExprs()])
+      for (const m of e.expr.replace(resetBranch, '').matchAll(/\b(?:i?rate|increase|delta)\(\s*([a-z_:]+)/g))
+        if (m[1]!.endsWith('_total') || m[1]!.endsWith('_bucket')) counted.add(`${m[1]} in ${e.where}`);
+    // CPU seconds are not events: the counter is exposed from the process start, above 0 from its first scrape.
+    expect([...counted].filter((x) => !x.startsWith(`${RUNTIME_METRICS.cpuSeconds} `))).toEqual([]);
+  });
 });
 
 describe('panel units and colours', () => {
