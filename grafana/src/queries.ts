@@ -287,6 +287,13 @@ export const Q = Object.freeze({
   cpuRatio: (m: Matchers) => `sum by (bot, instance) (rate(${vec(R.cpuSeconds, m)}[$__rate_interval]))`,
   residentMemory: (m: Matchers) => `sum by (bot, instance) (${vec(R.residentMemory, m)})`,
   heapUsed: (m: Matchers) => `sum by (bot, instance) (${vec(R.heapUsed, m)})`,
+  hostCpuRatio: (m: Matchers) => `max by (bot, instance) (${vec(M.systemCpu.name, m)})`,
+  hostMemoryUsed: (m: Matchers) => `max by (bot, instance) (${vec(M.systemMemoryUsed.name, m)})`,
+  networkReceiveBytesPerSecond: (m: Matchers) => `sum by (bot, instance) (rate(${vec(M.systemNetworkReceive.name, m)}[$__rate_interval]))`,
+  networkTransmitBytesPerSecond: (m: Matchers) =>
+    `sum by (bot, instance) (rate(${vec(M.systemNetworkTransmit.name, m)}[$__rate_interval]))`,
+  hostProcesses: (m: Matchers) => `max by (bot, instance) (${vec(M.systemProcesses.name, m)})`,
+  activeHandles: (m: Matchers) => `sum by (bot, instance) (${vec(R.activeHandles, m)})`,
   eventLoopLagP99: (m: Matchers) => `max by (bot, instance) (${vec(R.eventLoopLagP99, m)})`,
   dbSize: (m: Matchers) => `max by (bot, instance) (${vec(M.dbSize.name, m)})`,
   rowsWrittenPerMinute: (m: Matchers) => perMinute('bot, instance', M.storeRowsWritten.name, m),

@@ -10,6 +10,7 @@ import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
 import type { NotifierStats } from '../notify/WebhookNotifier.js';
+import type { SystemSample } from '../system/SystemMetrics.js';
 import { Exposition } from './Exposition.js';
 import { LabelCap } from './LabelCap.js';
 import { Label, LOOP_SECONDS_BUCKETS, LoopStatus, METRICS, type MetricInfo } from './names.js';
@@ -74,6 +75,7 @@ export class Telemetry implements EventSink {
   private readonly exposition: Exposition;
   private readonly otlp: OtlpMetricReader | null;
   private storeSource: { stats(): StoreStats } | null = null;
+  private systemSource: { readonly latest: SystemSample | null } | null = null;
   private stopping: Promise<void> | null = null;
   private readonly clock: MonitoringConfig['clock'];
   /** Real time when the clock simulates time (the demo's), else null and the events' own times are used. */
@@ -222,6 +224,7 @@ export class Telemetry implements EventSink {
       eventCounts: this.eventCounts,
       seededSinks: this.otlp ? [...BUILT_IN_SINKS, OTLP_SINK] : BUILT_IN_SINKS,
       store: () => this.storeSource,
+      system: () => this.systemSource,
       fail: (error) => this.fail(this.name, error),
     });
   }
@@ -229,6 +232,11 @@ export class Telemetry implements EventSink {
   /** Exports the store's figures (`poseidon_db_size_bytes`, `poseidon_store_*`) from `source`, read at collection time. */
   observeStore(store: { stats(): StoreStats }): void {
     this.storeSource = store;
+  }
+
+  /** Exports the host figures of `source`'s last sample (`poseidon_system_*`), read at collection time. */
+  observeSystem(source: { readonly latest: SystemSample | null }): void {
+    this.systemSource = source;
   }
 
   /** The current metrics in the Prometheus text exposition format (version 0.0.4). */

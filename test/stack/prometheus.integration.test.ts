@@ -30,7 +30,15 @@ const BOTS = ['alpha', 'bravo'] as const;
 /** A monitor serving /metrics on a free loopback port, named the way a deployment names it: by environment variables. */
 function botMonitor(env: Record<string, string>, clock: ManualClock): MonitoringSystem {
   return new MonitoringSystem(
-    MonitoringConfig.fromEnv(env, { ...QUIET_OPTIONS, enableMetricsServer: true, metricsHost: '127.0.0.1', clock }),
+    // System metrics on, at an interval no test reaches: each bot takes its one sample when the suite asks (host figures on /metrics).
+    MonitoringConfig.fromEnv(env, {
+      ...QUIET_OPTIONS,
+      enableMetricsServer: true,
+      metricsHost: '127.0.0.1',
+      clock,
+      enableSystemMetrics: true,
+      metricsIntervalSeconds: 86_400,
+    }),
   );
 }
 
@@ -123,6 +131,8 @@ describe.skipIf(binary === null)('the shipped stack against a real Prometheus', 
     bravo = botMonitor({ POSEIDON_BOT_NAME: 'bravo' }, bravoClock);
     await alpha.start();
     await bravo.start();
+    await alpha.systemMetrics?.collect();
+    await bravo.systemMetrics?.collect();
     alpha.updateAccountBalance(10_000);
     alphaClock.advance(3_600_000);
     alphaInstance = new URL(alpha.baseUrl!).host;
