@@ -1,8 +1,8 @@
 // SqliteRowWriter: the history writer's statements — one batch of events into the tables, trade_hours and position_carry, in the caller's transaction.
 
 import type Database from 'better-sqlite3';
-import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
-import { EventType, type TradeEvent } from '../events/types.js';
+import { CarryFold } from '../analytics/positionCarry.js';
+import { EventType } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import { type CarryRow, carriedPosition } from './SqliteReader.js';
 import { TRADE_HOUR_FIGURES, UPSERT_CARRY } from './schema.js';
@@ -26,7 +26,7 @@ export interface RowOwner {
 /**
  * Prepared once per connection. Besides the rows, each batch keeps two summaries current in its
  * own transaction: `trade_hours` (the dashboards' hour sums) and `position_carry` (each symbol's
- * position after every trade written, folded by the domain's {@link carryPositions}), so a restart
+ * position after every trade written, folded by the domain's {@link CarryFold}), so a restart
  * reads one row per symbol instead of replaying every trade.
  */
 export class SqliteRowWriter {
@@ -45,8 +45,8 @@ export class SqliteRowWriter {
   private readonly exchange: string;
   /** The current batch's changes to trade_hours. */
   private readonly hourSums = new HourSums();
-  /** The current batch's trades, in the order written, for position_carry. */
-  private readonly trades: TradeEvent[] = [];
+  /** The current batch's trades folded per symbol for position_carry (not kept: a batch's decoded rows die young). */
+  private readonly carry: CarryFold;
 
   constructor(db: Database.Database, owner: RowOwner) {
     this.bot = owner.bot;
@@ -92,12 +92,16 @@ export class SqliteRowWriter {
     );
     this.carryOne = db.prepare('SELECT symbol, quantity, average_cost, realized_pnl FROM position_carry WHERE bot = ? AND symbol = ?');
     this.upsertCarry = db.prepare(UPSERT_CARRY);
+    this.carry = new CarryFold((symbol) => {
+      const row = this.carryOne.get(this.bot, symbol) as CarryRow | undefined;
+      return row === undefined ? undefined : carriedPosition(row);
+    });
   }
 
   /** Writes rows `start..end` (call inside a transaction); returns the rows inserted (a P&L update is not a row). */
   write(rows: RowBatch, start: number, end: number): number {
     this.hourSums.clear();
-    this.trades.length = 0;
+    this.carry.clear();
     let inserted = 0;
     const bot = this.bot;
     const strategy = this.strategy;
@@ -121,7 +125,6 @@ export class SqliteRowWriter {
               }
             }
           }
-          this.trades.push(e);
           inserted++;
           this.hourSums.addTrade(bot, e.timestamp, e.symbol, e.side, e.notionalValue, e.fee, realized, e.executionTimeMs, e.slippageBps, 1);
           this.insertTrade.run(
@@ -143,6 +146,8 @@ export class SqliteRowWriter {
             strategy,
             exchange,
           );
+          // After the insert: the transaction then holds the write lock, so the carry read is current.
+          this.carry.add(e);
           break;
         }
         case EventType.PROFIT_LOSS: {
@@ -232,7 +237,7 @@ export class SqliteRowWriter {
       }
     }
     this.writeHourSums();
-    if (this.trades.length > 0) this.carryTrades();
+    if (this.carry.size > 0) this.writeCarry();
     return inserted;
   }
 
@@ -246,20 +251,9 @@ export class SqliteRowWriter {
     return this.hourSums;
   }
 
-  /** Folds the batch's trades into position_carry, symbol by symbol (one read and one write each). */
-  private carryTrades(): void {
-    const bySymbol = new Map<string, CarriedTrade[]>();
-    for (const t of this.trades) {
-      const list = bySymbol.get(t.symbol);
-      if (list === undefined) bySymbol.set(t.symbol, [t]);
-      else list.push(t);
-    }
-    this.trades.length = 0;
-    for (const [symbol, trades] of bySymbol) {
-      const row = this.carryOne.get(this.bot, symbol) as CarryRow | undefined;
-      for (const p of carryPositions(row === undefined ? [] : [carriedPosition(row)], trades)) {
-        this.upsertCarry.run(this.bot, p.symbol, p.quantity, p.averageCost, p.realizedPnl);
-      }
-    }
+  /** Writes the batch's folded positions to position_carry, one row per symbol traded. */
+  private writeCarry(): void {
+    for (const p of this.carry.positions()) this.upsertCarry.run(this.bot, p.symbol, p.quantity, p.averageCost, p.realizedPnl);
+    this.carry.clear();
   }
 }
