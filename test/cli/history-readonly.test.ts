@@ -46,7 +46,11 @@ function serve(args: string[]): CliProcess {
 function digests(folder: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(folder).sort()) {
-    out[name] = name.endsWith('-shm') ? 'index' : createHash('sha256').update(readFileSync(join(folder, name))).digest('hex');
+    out[name] = name.endsWith('-shm')
+      ? 'index'
+      : createHash('sha256')
+          .update(readFileSync(join(folder, name)))
+          .digest('hex');
   }
   return out;
 }
@@ -58,85 +62,93 @@ function lastFlushed(lines: readonly string[]): number {
 type Summary = { totalTrades24h: number; uptimeSeconds: number | null };
 
 describe('beside a bot that is writing', () => {
-  it('report, export, db stats and serve read while the bot writes on, and take no writer lease', async () => {
-    const folder = join(dir, 'live');
-    mkdirSync(folder);
-    const db = join(folder, 'live.db');
-    const bot = writer(db);
-    await bot.waitFor(/^flushed \d+$/, 2);
-    const before = lastFlushed(bot.lines);
-    const args = ['--db', db];
-    const [report, exported, stats] = await Promise.all([
-      runCli(['report', '--format', 'json', ...args], { cwd: dir, env: env() }),
-      runCli(['export', '--out', '-', ...args], { cwd: dir, env: env() }),
-      runCli(['db', 'stats', '--format', 'json', ...args], { cwd: dir, env: env() }),
-    ]);
-    for (const r of [report, exported, stats]) expect([r.code, r.stderr]).toEqual([0, '']);
-    expect((JSON.parse(report.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(before);
-    expect((JSON.parse(exported.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(before);
-    expect((JSON.parse(stats.stdout) as { trades: number }).trades).toBeGreaterThanOrEqual(before);
+  it(
+    'report, export, db stats and serve read while the bot writes on, and take no writer lease',
+    async () => {
+      const folder = join(dir, 'live');
+      mkdirSync(folder);
+      const db = join(folder, 'live.db');
+      const bot = writer(db);
+      await bot.waitFor(/^flushed \d+$/, 2);
+      const before = lastFlushed(bot.lines);
+      const args = ['--db', db];
+      const [report, exported, stats] = await Promise.all([
+        runCli(['report', '--format', 'json', ...args], { cwd: dir, env: env() }),
+        runCli(['export', '--out', '-', ...args], { cwd: dir, env: env() }),
+        runCli(['db', 'stats', '--format', 'json', ...args], { cwd: dir, env: env() }),
+      ]);
+      for (const r of [report, exported, stats]) expect([r.code, r.stderr]).toEqual([0, '']);
+      expect((JSON.parse(report.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(before);
+      expect((JSON.parse(exported.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(before);
+      expect((JSON.parse(stats.stdout) as { trades: number }).trades).toBeGreaterThanOrEqual(before);
 
-    // serve reads the file afresh at every request: it sees the bot's later flushes.
-    const p = serve(args);
-    const [, base] = await p.waitFor(/^api: (http:\/\/127\.0\.0\.1:\d+)\/api\/summary$/m);
-    const first = (await (await fetch(`${base}/api/summary`)).json()) as Summary;
-    const seen = lastFlushed(bot.lines);
-    await bot.waitFor(new RegExp(`^flushed ${seen + 2000}$`));
-    const later = (await (await fetch(`${base}/api/summary`)).json()) as Summary;
-    expect(later.totalTrades24h).toBeGreaterThanOrEqual(seen + 2000);
-    expect(later.totalTrades24h).toBeGreaterThan(first.totalTrades24h);
-    expect(later.uptimeSeconds).toBeNull();
-    // Nothing recorded, so nothing to scrape; the console and the health check stay.
-    expect((await fetch(`${base}/metrics`)).status).toBe(404);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect((await fetch(`${base}/`)).headers.get('content-security-policy')).toContain("default-src 'self'");
-    p.child.kill('SIGTERM');
-    expect(await p.exited).toMatchObject({ code: 0, stderr: '' });
+      // serve reads the file afresh at every request: it sees the bot's later flushes.
+      const p = serve(args);
+      const [, base] = await p.waitFor(/^api: (http:\/\/127\.0\.0\.1:\d+)\/api\/summary$/m);
+      const first = (await (await fetch(`${base}/api/summary`)).json()) as Summary;
+      const seen = lastFlushed(bot.lines);
+      await bot.waitFor(new RegExp(`^flushed ${seen + 2000}$`));
+      const later = (await (await fetch(`${base}/api/summary`)).json()) as Summary;
+      expect(later.totalTrades24h).toBeGreaterThanOrEqual(seen + 2000);
+      expect(later.totalTrades24h).toBeGreaterThan(first.totalTrades24h);
+      expect(later.uptimeSeconds).toBeNull();
+      // Nothing recorded, so nothing to scrape; the console and the health check stay.
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/`)).headers.get('content-security-policy')).toContain("default-src 'self'");
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toMatchObject({ code: 0, stderr: '' });
 
-    // The bot wrote on all along: it is still flushing, and it holds the only writer lease.
-    await bot.waitFor(new RegExp(`^flushed ${lastFlushed(bot.lines) + 1000}$`));
-    const sqlite = new Database(db, { readonly: true });
-    try {
-      expect(sqlite.prepare('SELECT pid FROM writer_lease').all()).toEqual([{ pid: bot.child.pid }]);
-    } finally {
-      sqlite.close();
-    }
-  }, SLOW);
+      // The bot wrote on all along: it is still flushing, and it holds the only writer lease.
+      await bot.waitFor(new RegExp(`^flushed ${lastFlushed(bot.lines) + 1000}$`));
+      const sqlite = new Database(db, { readonly: true });
+      try {
+        expect(sqlite.prepare('SELECT pid FROM writer_lease').all()).toEqual([{ pid: bot.child.pid }]);
+      } finally {
+        sqlite.close();
+      }
+    },
+    SLOW,
+  );
 });
 
 describe("over a killed bot's database", () => {
-  it('leaves the database and its WAL byte for byte as they were, read-only files included', async () => {
-    const folder = join(dir, 'killed');
-    mkdirSync(folder);
-    const db = join(folder, 'killed.db');
-    const bot = writer(db);
-    await bot.waitFor(/^flushed 3000$/);
-    bot.child.kill('SIGKILL');
-    await bot.exited;
-    // The rows are in the WAL (no checkpoint yet): a process that opened the file for writing
-    // would copy them into the database when it closed.
-    chmodSync(db, 0o400);
-    const before = digests(folder);
-    expect(Object.keys(before)).toEqual(['killed.db', 'killed.db-shm', 'killed.db-wal']);
+  it(
+    'leaves the database and its WAL byte for byte as they were, read-only files included',
+    async () => {
+      const folder = join(dir, 'killed');
+      mkdirSync(folder);
+      const db = join(folder, 'killed.db');
+      const bot = writer(db);
+      await bot.waitFor(/^flushed 3000$/);
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+      // The rows are in the WAL (no checkpoint yet): a process that opened the file for writing
+      // would copy them into the database when it closed.
+      chmodSync(db, 0o400);
+      const before = digests(folder);
+      expect(Object.keys(before)).toEqual(['killed.db', 'killed.db-shm', 'killed.db-wal']);
 
-    const args = ['--db', db];
-    const runs = await Promise.all([
-      runCli(['report', '--format', 'json', ...args], { cwd: dir, env: env() }),
-      runCli(['report', ...args], { cwd: dir, env: env() }),
-      runCli(['export', '--format', 'csv', '--out', '-', ...args], { cwd: dir, env: env() }),
-      runCli(['db', 'stats', ...args], { cwd: dir, env: env() }),
-    ]);
-    for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
-    expect((JSON.parse(runs[0]!.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(3000);
-    const p = serve(args);
-    const [, base] = await p.waitFor(/^api: (http:\/\/127\.0\.0\.1:\d+)\/api\/summary$/m);
-    for (const path of ['/api/summary', '/api/trading', '/api/performance', '/api/realtime', '/api/export?format=csv']) {
-      expect((await fetch(`${base}${path}`)).status).toBe(200);
-    }
-    p.child.kill('SIGTERM');
-    expect((await p.exited).code).toBe(0);
-    expect(digests(folder)).toEqual(before);
-  }, SLOW);
+      const args = ['--db', db];
+      const runs = await Promise.all([
+        runCli(['report', '--format', 'json', ...args], { cwd: dir, env: env() }),
+        runCli(['report', ...args], { cwd: dir, env: env() }),
+        runCli(['export', '--format', 'csv', '--out', '-', ...args], { cwd: dir, env: env() }),
+        runCli(['db', 'stats', ...args], { cwd: dir, env: env() }),
+      ]);
+      for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
+      expect((JSON.parse(runs[0]!.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(3000);
+      const p = serve(args);
+      const [, base] = await p.waitFor(/^api: (http:\/\/127\.0\.0\.1:\d+)\/api\/summary$/m);
+      for (const path of ['/api/summary', '/api/trading', '/api/performance', '/api/realtime', '/api/export?format=csv']) {
+        expect((await fetch(`${base}${path}`)).status).toBe(200);
+      }
+      p.child.kill('SIGTERM');
+      expect((await p.exited).code).toBe(0);
+      expect(digests(folder)).toEqual(before);
+    },
+    SLOW,
+  );
 });
 
 describe('a file that is not this package’s current history', () => {
@@ -151,7 +163,12 @@ describe('a file that is not this package’s current history', () => {
   }
 
   it.each([
-    ['foreign-wal', (db: Database.Database) => db.exec('CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (1)'), true, /schema version 0 /],
+    [
+      'foreign-wal',
+      (db: Database.Database) => db.exec('CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (1)'),
+      true,
+      /schema version 0 /,
+    ],
     [
       'foreign',
       (db: Database.Database) => db.exec('CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES (1)'),
@@ -167,24 +184,28 @@ describe('a file that is not this package’s current history', () => {
       true,
       /schema version 99 is newer than this package's/,
     ],
-  ])('%s: refused by every command (exit 2, saying what was found), left byte for byte as it was', async (name, setup, wal, message) => {
-    const db = foreign(name, setup, wal);
-    const folder = join(dir, name);
-    const before = digests(folder);
-    expect(Object.keys(before)).toEqual([`${name}.db`]);
-    const args = ['--db', db];
-    const runs = await Promise.all([
-      runCli(['report', ...args], { cwd: dir, env: env() }),
-      runCli(['export', '--out', '-', ...args], { cwd: dir, env: env() }),
-      runCli(['db', 'stats', ...args], { cwd: dir, env: env() }),
-      runCli(['serve', '--port', '0', ...args], { cwd: dir, env: env() }),
-    ]);
-    for (const r of runs) {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stdout).toBe('');
-    }
-    // No -wal or -shm either: a WAL-mode file nobody has open is refused from its header.
-    expect(digests(folder)).toEqual(before);
-  }, SLOW);
+  ])(
+    '%s: refused by every command (exit 2, saying what was found), left byte for byte as it was',
+    async (name, setup, wal, message) => {
+      const db = foreign(name, setup, wal);
+      const folder = join(dir, name);
+      const before = digests(folder);
+      expect(Object.keys(before)).toEqual([`${name}.db`]);
+      const args = ['--db', db];
+      const runs = await Promise.all([
+        runCli(['report', ...args], { cwd: dir, env: env() }),
+        runCli(['export', '--out', '-', ...args], { cwd: dir, env: env() }),
+        runCli(['db', 'stats', ...args], { cwd: dir, env: env() }),
+        runCli(['serve', '--port', '0', ...args], { cwd: dir, env: env() }),
+      ]);
+      for (const r of runs) {
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stdout).toBe('');
+      }
+      // No -wal or -shm either: a WAL-mode file nobody has open is refused from its header.
+      expect(digests(folder)).toEqual(before);
+    },
+    SLOW,
+  );
 });
