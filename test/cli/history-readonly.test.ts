@@ -1,12 +1,14 @@
 // report, export, serve and db stats read history read-only: beside a bot that writes, over a killed bot's WAL, and refusing foreign files untouched.
 
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
 import { CliProcess, cleanEnv, ROOT, runCli } from './cliProcess.js';
 
@@ -146,6 +148,39 @@ describe("over a killed bot's database", () => {
       p.child.kill('SIGTERM');
       expect((await p.exited).code).toBe(0);
       expect(digests(folder)).toEqual(before);
+    },
+    SLOW,
+  );
+});
+
+describe('over a file store (JSON Lines) whose last line is being written', () => {
+  it(
+    'reads the whole lines and leaves every file as it was, the torn line included',
+    async () => {
+      const store = join(dir, 'files');
+      const m = new MonitoringSystem({
+        storage: 'file',
+        storagePath: store,
+        botName: 'alpha',
+        enableMetricsServer: false,
+        logFile: null,
+        logConsole: false,
+        clock: new ManualClock(Date.now() - 60_000),
+      });
+      await m.start();
+      for (let i = 0; i < 3; i++) m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100 });
+      await m.stop();
+      const folder = join(store, 'bot=alpha');
+      const day = readdirSync(folder).find((f) => f.startsWith('trades-'))!;
+      // An append in progress: a bot's next line, not yet ended.
+      appendFileSync(join(folder, day), '{"event_type":"trade_execution","timest');
+      const before = digests(folder);
+      const fileEnv = { ...env(), POSEIDON_STORAGE: 'file', POSEIDON_STORAGE_PATH: store, POSEIDON_BOT_NAME: 'alpha' };
+      const r = await runCli(['report', '--format', 'json'], { cwd: dir, env: fileEnv });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect((JSON.parse(r.stdout) as { summary: Summary }).summary.totalTrades24h).toBe(3);
+      expect(digests(folder)).toEqual(before);
+      expect(readdirSync(store)).toEqual(['bot=alpha']);
     },
     SLOW,
   );
