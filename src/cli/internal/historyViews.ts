@@ -3,13 +3,15 @@
 import type { AnalyticsQueries, TimeRange } from '../../analytics/AnalyticsQueries.js';
 import { DashboardData } from '../../analytics/DashboardData.js';
 import { DayWindow, MINUTE_MS } from '../../analytics/DayWindow.js';
+import type { ResourceUtilization } from '../../analytics/dashboardTypes.js';
 import type { RateWindow } from '../../analytics/RateCounter.js';
 import type { Clock } from '../../clock.js';
 import type { MonitoringConfig } from '../../config/MonitoringConfig.js';
 import type { GrowthEvent } from '../../events/types.js';
 import { type LiveSources, snapshotSources, takeSnapshot } from '../../http/reader/snapshot.js';
 import { HistoryUnavailableError, openHistoryReader, type ReadOnlyHistory } from '../../store/openHistoryReader.js';
-import { normalizeQuery, type StoredKind } from '../../store/queries.js';
+import { normalizeQuery, PERFORMANCE_FILTERS, type StoredKind } from '../../store/queries.js';
+import { SYSTEM_METRICS, type SystemMetricKey } from '../../system/SystemMetrics.js';
 import { type ConnectionFlags, configFrom } from './openMonitor.js';
 import { UsageError } from './UsageError.js';
 
@@ -75,13 +77,19 @@ export function viewInstant(reader: ReadOnlyHistory, at: number | undefined): nu
 
 /**
  * The dashboards' sources over a stored history, read on `clock`: every figure from the rows, none
- * from a process. No monitor runs, so there is no uptime, no running state and no process figures;
- * the balance and equity are the newest growth row's closing ones; the last-hour counts are the
- * trades, loop runs and errors stored (performance and liquidity rows are not counted as events).
+ * from this process. No monitor runs, so there is no uptime and no running state; the balance is
+ * the last one the bot gave (or, viewed as of an earlier time, the newest growth row's closing
+ * one), the unrealized P&L the newest growth row's closing equity less its balance; the last-hour
+ * counts are the trades, loop runs and errors stored (performance and liquidity rows are not
+ * counted as events); the resource figures are the bot's last system metrics sample.
  */
 export function historySources(reader: ReadOnlyHistory, clock: Clock): LiveSources {
   const analytics = (): AnalyticsQueries => reader.analytics();
   const lastClose = (): GrowthEvent | null => reader.query('growth', normalizeQuery({ until: clock.now() + 1, limit: 1 }, []))[0] ?? null;
+  const balance = (): number | null => {
+    const last = reader.lastBalance();
+    return last !== null && last.at <= clock.now() ? last.balance : (lastClose()?.closingBalance ?? null);
+  };
   return {
     dashboard: {
       clock,
@@ -111,7 +119,7 @@ export function historySources(reader: ReadOnlyHistory, clock: Clock): LiveSourc
         running: null,
         uptimeSeconds: () => null,
         activeExecutionCount: 0,
-        accountBalance: () => lastClose()?.closingBalance ?? null,
+        accountBalance: balance,
         unrealizedPnl: () => {
           const g = lastClose();
           return { total: g === null || g.closingEquity === null ? 0 : g.closingEquity - g.closingBalance, bySymbol: [] };
@@ -123,8 +131,37 @@ export function historySources(reader: ReadOnlyHistory, clock: Clock): LiveSourc
         },
       },
     },
-    resources: () => ({ cpuRatio: null, rssBytes: null, heapUsedBytes: null, eventLoopLagP99Ms: null, dbSizeBytes: reader.sizeBytes() }),
+    resources: () => storedResources(reader, clock.now()),
     daySeedUntil: (now) => now + 1,
+  };
+}
+
+/**
+ * The resource figures of the bot's last system metrics sample at or before `now` (null where none
+ * was recorded); this process's CPU share and event-loop lag are not the bot's, so they are null.
+ */
+function storedResources(reader: ReadOnlyHistory, now: number): ResourceUtilization {
+  const last = (key: SystemMetricKey) =>
+    reader.query(
+      'performance',
+      normalizeQuery({ metricName: SYSTEM_METRICS[key].name, until: now + 1, limit: 1 }, PERFORMANCE_FILTERS),
+    )[0] ?? null;
+  const value = (key: SystemMetricKey) => last(key)?.value ?? null;
+  const cpu = last('cpuPercent');
+  return {
+    cpuRatio: null,
+    rssBytes: value('rssBytes'),
+    heapUsedBytes: value('heapUsedBytes'),
+    eventLoopLagP99Ms: null,
+    dbSizeBytes: reader.sizeBytes(),
+    systemSampledAt: cpu === null ? null : new Date(cpu.timestamp).toISOString(),
+    systemCpuPercent: cpu?.value ?? null,
+    systemMemoryUsedBytes: value('memoryUsedBytes'),
+    systemMemoryPercent: value('memoryPercent'),
+    networkReceivedBytes: value('networkReceivedBytes'),
+    networkSentBytes: value('networkSentBytes'),
+    activeProcesses: value('activeProcesses'),
+    activeHandles: value('activeHandles'),
   };
 }
 
