@@ -55,10 +55,10 @@ export function requireBotHistory(opened: OpenedHistory): void {
 
 const KINDS: readonly StoredKind[] = ['trades', 'loops', 'errors', 'growth', 'performance', 'liquidity'];
 
-/** The newest timestamp of the bot's rows in any table, or null when it has none. */
+/** The newest timestamp of the bot's rows in any table and of its last balance, or null when it has none. */
 export function latestActivity(reader: ReadOnlyHistory): number | null {
   const newest = normalizeQuery({ limit: 1 }, []);
-  let latest: number | null = null;
+  let latest = reader.lastBalance()?.at ?? null;
   for (const kind of KINDS) {
     const t = reader.query(kind, newest)[0]?.timestamp;
     if (t !== undefined && (latest === null || t > latest)) latest = t;
