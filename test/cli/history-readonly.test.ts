@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
-import { CliProcess, cleanEnv, ROOT, runCli } from './cliProcess.js';
+import { CliProcess, type CliResult, cleanEnv, ROOT, runCli } from './cliProcess.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/store/writer-child.ts', import.meta.url));
 
@@ -57,6 +57,11 @@ function digests(folder: string): Record<string, string> {
   return out;
 }
 
+/** Each command with `args` after its own, all at once, to completion. */
+function runAll(args: readonly string[], ...commands: readonly string[][]): Promise<CliResult[]> {
+  return Promise.all(commands.map((command) => runCli([...command, ...args], { cwd: dir, env: env() })));
+}
+
 function lastFlushed(lines: readonly string[]): number {
   return Math.max(0, ...lines.map((l) => Number(/^flushed (\d+)$/.exec(l)?.[1] ?? 0)));
 }
@@ -74,11 +79,12 @@ describe('beside a bot that is writing', () => {
       await bot.waitFor(/^flushed \d+$/, 2);
       const before = lastFlushed(bot.lines);
       const args = ['--db', db];
-      const [report, exported, stats] = await Promise.all([
-        runCli(['report', '--format', 'json', ...args], { cwd: dir, env: env() }),
-        runCli(['export', '--out', '-', ...args], { cwd: dir, env: env() }),
-        runCli(['db', 'stats', '--format', 'json', ...args], { cwd: dir, env: env() }),
-      ]);
+      const [report, exported, stats] = (await runAll(
+        args,
+        ['report', '--format', 'json'],
+        ['export', '--out', '-'],
+        ['db', 'stats', '--format', 'json'],
+      )) as [CliResult, CliResult, CliResult];
       for (const r of [report, exported, stats]) expect([r.code, r.stderr]).toEqual([0, '']);
       expect((JSON.parse(report.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(before);
       expect((JSON.parse(exported.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(before);
@@ -132,12 +138,13 @@ describe("over a killed bot's database", () => {
       expect(Object.keys(before)).toEqual(['killed.db', 'killed.db-shm', 'killed.db-wal']);
 
       const args = ['--db', db];
-      const runs = await Promise.all([
-        runCli(['report', '--format', 'json', ...args], { cwd: dir, env: env() }),
-        runCli(['report', ...args], { cwd: dir, env: env() }),
-        runCli(['export', '--format', 'csv', '--out', '-', ...args], { cwd: dir, env: env() }),
-        runCli(['db', 'stats', ...args], { cwd: dir, env: env() }),
-      ]);
+      const runs = await runAll(
+        args,
+        ['report', '--format', 'json'],
+        ['report'],
+        ['export', '--format', 'csv', '--out', '-'],
+        ['db', 'stats'],
+      );
       for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
       expect((JSON.parse(runs[0]!.stdout) as { summary: Summary }).summary.totalTrades24h).toBeGreaterThanOrEqual(3000);
       const p = serve(args);
@@ -227,12 +234,7 @@ describe('a file that is not this package’s current history', () => {
       const before = digests(folder);
       expect(Object.keys(before)).toEqual([`${name}.db`]);
       const args = ['--db', db];
-      const runs = await Promise.all([
-        runCli(['report', ...args], { cwd: dir, env: env() }),
-        runCli(['export', '--out', '-', ...args], { cwd: dir, env: env() }),
-        runCli(['db', 'stats', ...args], { cwd: dir, env: env() }),
-        runCli(['serve', '--port', '0', ...args], { cwd: dir, env: env() }),
-      ]);
+      const runs = await runAll(args, ['report'], ['export', '--out', '-'], ['db', 'stats'], ['serve', '--port', '0']);
       for (const r of runs) {
         expect(r.code).toBe(2);
         expect(r.stderr).toMatch(message);
