@@ -54,6 +54,7 @@ export interface SyncPolicy {
  */
 export class FileAppender {
   private readonly files = new Map<string, DayFile>();
+  private readonly buffers = new Map<string, Buffer>();
   private summaries = new Map<string, DaySummary>();
   private carry: Carry | null = null;
   /** Summaries and the carry file written since the last sync, or not written at all (retried). */
@@ -166,30 +167,46 @@ export class FileAppender {
 
   /** Appends the lines, one write per file; returns each line's byte offset. Undoes every file on a failure. */
   private append(pending: readonly Pending[]): number[] {
-    const texts = new Map<string, string[]>();
-    const lineOf = (p: Pending) =>
-      p.record instanceof BatchTrade ? tradeLine(p.record.e, this.ownerJson, p.record.realized, p.record.source) : p.record;
-    const lines = pending.map(lineOf);
-    pending.forEach((p, i) => {
-      const name = dataFile(p.table, p.day);
-      let list = texts.get(name);
-      if (list === undefined) {
-        list = [];
-        texts.set(name, list);
+    // Each file's lines encoded straight into one buffer, each line's offset in it noted on the way.
+    const chunks = new Map<string, { buf: Buffer; len: number }>();
+    const offsets = new Array<number>(pending.length);
+    const names = new Array<string>(pending.length);
+    let lastKey = '';
+    let lastName = '';
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i]!;
+      const key = p.table + p.day;
+      if (key !== lastKey) {
+        lastKey = key;
+        lastName = dataFile(p.table, p.day);
       }
-      list.push(lines[i]!);
-    });
+      const line = p.record instanceof BatchTrade ? tradeLine(p.record.e, this.ownerJson, p.record.realized, p.record.source) : p.record;
+      let chunk = chunks.get(lastName);
+      if (chunk === undefined) {
+        chunk = { buf: this.scratch(lastName, line.length * 3 + 1), len: 0 };
+        chunks.set(lastName, chunk);
+      }
+      if (chunk.buf.length - chunk.len < line.length * 3 + 1) {
+        const bigger = Buffer.allocUnsafe(Math.max(chunk.buf.length * 2, chunk.len + line.length * 3 + 1));
+        chunk.buf.copy(bigger, 0, 0, chunk.len);
+        chunk.buf = bigger;
+      }
+      names[i] = lastName;
+      offsets[i] = chunk.len;
+      chunk.len += chunk.buf.write(line, chunk.len, 'utf8');
+      chunk.buf[chunk.len++] = 0x0a;
+    }
     const done: [DayFile, number][] = [];
+    const base = new Map<string, number>();
     try {
-      for (const [name, list] of texts) {
+      for (const [name, chunk] of chunks) {
         const f = this.file(name);
         const size = f.size;
-        const text = `${list.join('\n')}\n`;
+        base.set(name, size);
         done.push([f, size]);
-        const bytes = Buffer.from(text);
         let at = 0;
-        while (at < bytes.length) at += writeSync(f.fd, bytes, at, bytes.length - at);
-        f.size = size + bytes.length;
+        while (at < chunk.len) at += writeSync(f.fd, chunk.buf, at, chunk.len - at);
+        f.size = size + chunk.len;
         f.dirty = true;
         if (this.policy.full) {
           fsyncSync(f.fd);
@@ -206,18 +223,21 @@ export class FileAppender {
         }
       }
       // Opened again at the retry: the file may have been replaced (space freed, a link removed).
-      for (const name of texts.keys()) this.forgetFile(name);
+      for (const name of chunks.keys()) this.forgetFile(name);
       throw error;
+    } finally {
+      this.buffers.clear();
+      for (const [name, chunk] of chunks) this.buffers.set(name, chunk.buf);
     }
-    // Each line's offset in its file, walking the files as written.
-    const at = new Map<string, number>();
-    for (const [name, list] of texts) at.set(name, this.files.get(name)!.size - Buffer.byteLength(`${list.join('\n')}\n`));
-    return pending.map((p, i) => {
-      const name = dataFile(p.table, p.day);
-      const offset = at.get(name)!;
-      at.set(name, offset + Buffer.byteLength(lines[i]!) + 1);
-      return offset;
-    });
+    for (let i = 0; i < offsets.length; i++) offsets[i]! += base.get(names[i]!)!;
+    return offsets;
+  }
+
+  /** A buffer kept from the last batch to the same file: a busy bot does not allocate one per batch. */
+  private scratch(name: string, atLeast: number): Buffer {
+    const kept = this.buffers.get(name);
+    this.buffers.delete(name);
+    return kept !== undefined && kept.length >= atLeast ? kept : Buffer.allocUnsafe(Math.max(atLeast, 1 << 20));
   }
 
   private file(name: string): DayFile {
@@ -315,6 +335,7 @@ export class FileAppender {
     if (f === undefined) return;
     closeSync(f.fd);
     this.files.delete(name);
+    this.buffers.delete(name);
   }
 
   close(): void {
