@@ -266,6 +266,7 @@ export class FileAppender {
       if (!(p.record instanceof BatchTrade)) return;
       const e = p.record.e;
       s.hours.addTrade('', e.timestamp, e.symbol, e.side, e.notionalValue, e.fee, p.record.realized, e.executionTimeMs, e.slippageBps, 1);
+      s.addExecution(e.timestamp, e.executionTimeMs);
       trades.push(e);
     });
     for (const day of touched) {

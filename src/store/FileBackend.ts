@@ -191,6 +191,7 @@ export class FileBackend implements StoreBackend {
         rest.offsets.clear();
         rest.fills.length = 0;
         rest.hours.clear();
+        rest.executionMs.clear();
       }
       const name = dataFile(table, day);
       open.appender.forgetFile(name);
