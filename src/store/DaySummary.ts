@@ -24,7 +24,6 @@ interface StoredSummary {
   readonly offsets: [unknown, unknown][];
   readonly hours: [unknown, unknown, ...unknown[]][];
   readonly fills: [unknown, unknown, unknown, unknown][];
-  readonly execution_ms: [unknown, [unknown, unknown][]][];
 }
 
 function perTable<T>(value: T): Record<TableName, T> {
@@ -48,20 +47,6 @@ export class DaySummary {
   readonly offsets = new Map<number, number>();
   readonly hours = new HourSums();
   readonly fills: Fill[] = [];
-  /** UTC hour start → execution time → trades: exact percentiles of whole hours without reading a line. */
-  readonly executionMs = new Map<number, Map<number, number>>();
-
-  /** A trade's execution time, counted in its hour. */
-  addExecution(timestamp: number, ms: number, count = 1): void {
-    const hour = hourStartOf(timestamp);
-    let values = this.executionMs.get(hour);
-    if (values === undefined) {
-      values = new Map();
-      this.executionMs.set(hour, values);
-    }
-    values.set(ms, (values.get(ms) ?? 0) + count);
-  }
-
   /** A row of `table` stamped `timestamp`, its line starting at byte `offset`. */
   row(table: TableName, timestamp: number, offset: number): void {
     this.counts[table]++;
@@ -102,7 +87,6 @@ export class DaySummary {
       offsets: [...this.offsets],
       hours,
       fills: this.fills.map((f) => [f.timestamp, f.symbol, f.executionId, f.realized]),
-      execution_ms: [...this.executionMs].map(([hour, values]) => [hour, [...values]]),
     };
   }
 
@@ -123,7 +107,6 @@ export class DaySummary {
       for (const [timestamp, symbol, executionId, realized] of v.fills) {
         s.fills.push({ timestamp: num(timestamp), symbol: String(symbol), executionId: String(executionId), realized: num(realized) });
       }
-      for (const [hour, values] of v.execution_ms) for (const [ms, count] of values) s.addExecution(num(hour), num(ms), num(count));
       return s;
     } catch {
       return null;

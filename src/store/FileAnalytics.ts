@@ -79,46 +79,23 @@ export class FileAnalytics implements AnalyticsQueries {
     return [...bySymbol.values()].sort(bySymbolBytes);
   }
 
-  /** Whole hours from the summaries' counts per execution time, the partial hours at the edges from their lines. */
+  /** From each day's `.times` file (two numbers a trade), or its lines where that file is missing or behind. */
   executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {
-    const counts = new Map<number, number>();
-    const add = (ms: number, n: number) => counts.set(ms, (counts.get(ms) ?? 0) + n);
-    const hours = wholeHours(range);
-    const edges =
-      hours === null
-        ? [range]
-        : [
-            { since: range.since, until: hours.since },
-            { since: hours.until, until: range.until },
-          ];
-    if (hours !== null) {
-      for (const [, s] of this.reader.daysOf('trades', hours.since, hours.until)) {
-        for (const [hour, values] of s.executionMs) if (hour >= hours.since && hour < hours.until) for (const [ms, n] of values) add(ms, n);
+    const values: number[] = [];
+    for (const [day, s] of this.reader.daysOf('trades', range.since, range.until)) {
+      const times = this.reader.times(day, s.counts.trades);
+      if (times !== null) {
+        for (let i = 0; i < times.length; i += 2) if (times[i]! >= range.since && times[i]! < range.until) values.push(times[i + 1]!);
+        continue;
       }
+      const [from, to] = s.tradeBytes(range.since, range.until);
+      forEachLine(this.reader.path('trades', day), from, to, (line) => {
+        const t = tradeTimes(line);
+        if (t !== null && t[0] >= range.since && t[0] < range.until) values.push(t[1]);
+      });
     }
-    for (const edge of edges) {
-      if (edge.until <= edge.since) continue;
-      for (const [day, s] of this.reader.daysOf('trades', edge.since, edge.until)) {
-        const [from, to] = s.tradeBytes(edge.since, edge.until);
-        forEachLine(this.reader.path('trades', day), from, to, (line) => {
-          const t = tradeTimes(line);
-          if (t !== null && t[0] >= edge.since && t[0] < edge.until) add(t[1], 1);
-        });
-      }
-    }
-    const values = Float64Array.from(counts.keys()).sort();
-    let total = 0;
-    for (const n of counts.values()) total += n;
-    return percentiles.map((p) => {
-      if (total === 0) return null;
-      const rank = nearestRank(p, total);
-      let seen = 0;
-      for (const v of values) {
-        seen += counts.get(v)!;
-        if (seen >= rank) return v;
-      }
-      return null;
-    });
+    const sorted = Float64Array.from(values).sort();
+    return percentiles.map((p) => (sorted.length === 0 ? null : sorted[nearestRank(p, sorted.length) - 1]!));
   }
 
   recentTrades(limit: number): RecentTrade[] {

@@ -1,13 +1,13 @@
 // FileAppender: the file backend's write side: a batch appended to its day files, then the day summaries and carried positions brought up to date.
 
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type TradeEvent } from '../events/types.js';
 import type { RowBatch } from './batchCodec.js';
 import { DaySummary } from './DaySummary.js';
 import type { Carry, FileDays } from './FileDays.js';
-import { CARRY_FILE, dataFile, dayOf, summaryFile, syncPath, writeJson } from './fileLayout.js';
+import { CARRY_FILE, dataFile, dayOf, summaryFile, syncPath, timesFile, writeJson } from './fileLayout.js';
 import { type RecordOwner, toRecord, tradeLine } from './fileRecords.js';
 import { TABLE_OF } from './MemoryBackend.js';
 import type { TableName } from './schema.js';
@@ -150,6 +150,7 @@ export class FileAppender {
     for (const p of pending) this.summary(p.day);
     if (pending.some((p) => p.record instanceof BatchTrade)) this.carry ??= this.days.carry();
     const offsets = this.append(pending);
+    this.appendTimes(pending);
     this.previous = this.current;
     this.current = next;
     this.account(pending, offsets);
@@ -233,6 +234,40 @@ export class FileAppender {
     return offsets;
   }
 
+  /**
+   * Appends the batch's trade times to each day's `.times` file. One that cannot be written, or does
+   * not match its day's trades, is deleted: readers then read the times from the lines, and the
+   * next open rebuilds it.
+   */
+  private appendTimes(pending: readonly Pending[]): void {
+    const byDay = new Map<string, number[]>();
+    for (const p of pending) {
+      if (!(p.record instanceof BatchTrade)) continue;
+      let list = byDay.get(p.day);
+      if (list === undefined) {
+        list = [];
+        byDay.set(p.day, list);
+      }
+      list.push(p.timestamp, p.record.e.executionTimeMs);
+    }
+    for (const [day, list] of byDay) {
+      const name = timesFile(day);
+      const s = this.summaries.get(day)!;
+      try {
+        const f = this.file(name);
+        if (f.size !== s.counts.trades * 16) throw new Error(`${name} does not match the day's trades`);
+        const bytes = new Uint8Array(Float64Array.from(list).buffer);
+        let at = 0;
+        while (at < bytes.length) at += writeSync(f.fd, bytes, at, bytes.length - at);
+        f.size += bytes.length;
+        f.dirty = true;
+      } catch {
+        this.forgetFile(name);
+        rmSync(join(this.dir, name), { force: true });
+      }
+    }
+  }
+
   /** A buffer kept from the last batch to the same file: a busy bot does not allocate one per batch. */
   private scratch(name: string, atLeast: number): Buffer {
     const kept = this.buffers.get(name);
@@ -266,7 +301,6 @@ export class FileAppender {
       if (!(p.record instanceof BatchTrade)) return;
       const e = p.record.e;
       s.hours.addTrade('', e.timestamp, e.symbol, e.side, e.notionalValue, e.fee, p.record.realized, e.executionTimeMs, e.slippageBps, 1);
-      s.addExecution(e.timestamp, e.executionTimeMs);
       trades.push(e);
     });
     for (const day of touched) {
@@ -280,7 +314,7 @@ export class FileAppender {
     if (trades.length > 0) {
       this.carry ??= { positions: [], covered: {} };
       this.carry.positions = carryPositions(this.carry.positions, trades);
-      for (const [name, f] of this.files) if (name.startsWith('trades-')) this.carry.covered[name] = f.size;
+      for (const [name, f] of this.files) if (name.startsWith('trades-') && name.endsWith('.jsonl')) this.carry.covered[name] = f.size;
       this.unwritten.add(CARRY_FILE);
     }
     this.writeSmallFiles();

@@ -1,6 +1,18 @@
 // FileBackend: history as JSON Lines (POSEIDON_STORAGE=file): one append-only file per table per UTC day, with a summary per day and the carried positions beside them.
 
-import { accessSync, constants, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
@@ -13,8 +25,9 @@ import { FileAppender } from './FileAppender.js';
 import { FileDays, orphanSummaries } from './FileDays.js';
 import { FileLease } from './FileLease.js';
 import { FileReader } from './FileReader.js';
-import { botFolder, CARRY_FILE, dataFile, dayStart, summaryFile, writeJson } from './fileLayout.js';
+import { botFolder, CARRY_FILE, dataFile, dayStart, summaryFile, timesFile, writeJson } from './fileLayout.js';
 import { ownerFields } from './fileRecords.js';
+import { forEachLine, tradeTimes } from './fileScan.js';
 import type { TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { RowQueue } from './RowQueue.js';
@@ -126,10 +139,33 @@ export class FileBackend implements StoreBackend {
   /** Writes back what the summaries and the carry file did not account for (a crash between an append and their replacement). */
   private reconcile(days: FileDays): void {
     for (const [day, s] of days.reconcile(true)) writeJson(join(this.dir, summaryFile(day)), s, true);
+    for (const [day, tables] of days.days()) if (tables.has('trades')) this.rebuildTimes(day, days.summary(day, tables));
     const carry = days.carry();
     writeJson(join(this.dir, CARRY_FILE), carry, true);
     const all = days.days();
     for (const name of orphanSummaries(readdirSync(this.dir), all)) unlinkSync(join(this.dir, name));
+  }
+
+  /** Writes the day's `.times` file anew from its trade lines when it does not hold exactly the day's trades (a crash, or a failed append). */
+  private rebuildTimes(day: string, s: DaySummary): void {
+    const path = join(this.dir, timesFile(day));
+    if ((statSync(path, { throwIfNoEntry: false })?.size ?? -1) === s.counts.trades * 16) return;
+    const values: number[] = [];
+    forEachLine(join(this.dir, dataFile('trades', day)), 0, s.bytes.trades, (line) => {
+      const t = tradeTimes(line);
+      if (t !== null) values.push(t[0], t[1]);
+    });
+    if (values.length !== s.counts.trades * 2) {
+      rmSync(path, { force: true });
+      return;
+    }
+    const fd = openSync(path, 'w', 0o600);
+    try {
+      writeSync(fd, new Uint8Array(Float64Array.from(values).buffer));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private open_(): Open {
@@ -191,11 +227,14 @@ export class FileBackend implements StoreBackend {
         rest.offsets.clear();
         rest.fills.length = 0;
         rest.hours.clear();
-        rest.executionMs.clear();
       }
       const name = dataFile(table, day);
       open.appender.forgetFile(name);
       unlinkSync(join(this.dir, name));
+      if (table === 'trades') {
+        open.appender.forgetFile(timesFile(day));
+        rmSync(join(this.dir, timesFile(day)), { force: true });
+      }
       if (tables.size > 1) writeJson(join(this.dir, summaryFile(day)), rest, true);
       else unlinkSync(join(this.dir, summaryFile(day)));
     }

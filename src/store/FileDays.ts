@@ -47,7 +47,6 @@ export function addLine(s: DaySummary, table: TableName, r: Row, offset: number)
   }
   s.row(table, r.timestamp as number, offset);
   if (table !== 'trades') return;
-  s.addExecution(r.timestamp as number, r.execution_time_ms as number);
   s.hours.addTrade(
     '',
     r.timestamp as number,

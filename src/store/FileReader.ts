@@ -1,6 +1,6 @@
 // FileReader: the history queries (HistoryReader) over a bot's folder of JSON Lines, reading only the day files (and bytes) of each range.
 
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalyticsQueries, RecentTrade, TimeRange } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
@@ -8,7 +8,7 @@ import type { GrowthEvent, MonitorEvent, TradeEvent } from '../events/types.js';
 import type { DaySummary, Fill } from './DaySummary.js';
 import { FileAnalytics } from './FileAnalytics.js';
 import type { FileDays } from './FileDays.js';
-import { dataFile, dayStart } from './fileLayout.js';
+import { dataFile, dayStart, timesFile } from './fileLayout.js';
 import { fromRecord } from './fileRecords.js';
 import { forEachLine, linesBackward } from './fileScan.js';
 import type { TableCounts } from './HistoryReader.js';
@@ -110,6 +110,21 @@ export class FileReader {
       }
     }
     return out;
+  }
+
+  /** The day's trade times (timestamp, execution ms, …) when its `.times` file holds exactly `trades` of them; else null. */
+  times(day: string, trades: number): Float64Array | null {
+    const path = join(this.dir, timesFile(day));
+    const size = statSync(path, { throwIfNoEntry: false })?.size;
+    if (size === undefined || size < trades * 16) return null;
+    const times = new Float64Array(trades * 2);
+    const fd = openSync(path, 'r');
+    try {
+      if (readSync(fd, new Uint8Array(times.buffer), 0, trades * 16, 0) !== trades * 16) return null;
+    } finally {
+      closeSync(fd);
+    }
+    return times;
   }
 
   /** Trades stamped in `range`, oldest first (file order), each with its stored P&L. */

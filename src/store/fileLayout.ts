@@ -26,6 +26,14 @@ export function dataFile(table: TableName, day: string): string {
   return `${table}-${day}.jsonl`;
 }
 
+/**
+ * `trades-<YYYY-MM-DD>.times`: each trade line's timestamp and execution time as two float64s, in
+ * the order of the lines: the trading dashboard's percentiles without reading the lines.
+ */
+export function timesFile(day: string): string {
+  return `trades-${day}.times`;
+}
+
 export function summaryFile(day: string): string {
   return `summary-${day}.json`;
 }
