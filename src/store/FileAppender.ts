@@ -4,11 +4,12 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, rmSync, write
 import { join } from 'node:path';
 import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type TradeEvent } from '../events/types.js';
+import { balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import { DaySummary } from './DaySummary.js';
 import type { Carry, FileDays } from './FileDays.js';
 import { CARRY_FILE, dataFile, dayOf, summaryFile, syncPath, timesFile, writeJson } from './fileLayout.js';
-import { type RecordOwner, toRecord, tradeLine } from './fileRecords.js';
+import { balanceRecord, type RecordOwner, toRecord, tradeLine } from './fileRecords.js';
 import { TABLE_OF } from './MemoryBackend.js';
 import type { TableName } from './schema.js';
 
@@ -29,6 +30,8 @@ interface Pending {
   readonly record: BatchTrade | string;
   /** A late P&L: the trade it fills. */
   readonly fill?: { symbol: string; executionId: string; realized: number };
+  /** A balance update (a line of the growth file, not a row). */
+  readonly balance?: number;
 }
 
 /** An open day file. */
@@ -102,6 +105,12 @@ export class FileAppender {
     let written = 0;
     for (let i = start; i < end; i++) {
       const e = rows.at(i);
+      const given = balanceOf(e);
+      if (given !== null) {
+        const line = JSON.stringify(balanceRecord(given, e.timestamp, this.owner.bot));
+        pending.push({ table: 'growth_metrics', day: dayOf(e.timestamp), timestamp: e.timestamp, record: line, balance: given });
+        continue;
+      }
       if (e.eventType === EventType.PROFIT_LOSS) {
         const own = this.batchTarget(batchTrades, e.executionId, e.symbol, e.timestamp);
         if (own !== null) {
@@ -148,12 +157,13 @@ export class FileAppender {
     }
     // Read before the append: afterwards the files hold lines the stored summaries would count again.
     for (const p of pending) this.summary(p.day);
-    if (pending.some((p) => p.record instanceof BatchTrade)) this.carry ??= this.days.carry();
+    const carried = pending.some((p) => p.record instanceof BatchTrade || p.balance !== undefined);
+    if (carried) this.carry ??= this.days.carry();
     const offsets = this.append(pending);
     this.appendTimes(pending);
     this.previous = this.current;
     this.current = next;
-    this.account(pending, offsets);
+    this.account(pending, offsets, carried);
     return written;
   }
 
@@ -286,12 +296,16 @@ export class FileAppender {
   }
 
   /** Brings the summaries and the carried positions up to the lines just written, and writes them. */
-  private account(pending: readonly Pending[], offsets: readonly number[]): void {
+  private account(pending: readonly Pending[], offsets: readonly number[], carried: boolean): void {
     const touched = new Set<string>();
     const trades: CarriedTrade[] = [];
     pending.forEach((p, i) => {
       const s = this.summary(p.day);
       touched.add(p.day);
+      if (p.balance !== undefined) {
+        this.carry!.balance = nextBalanceState(this.carry!.balance, p.balance, p.timestamp);
+        return;
+      }
       if (p.fill !== undefined) {
         s.fills.push({ timestamp: p.timestamp, ...p.fill });
         s.hours.addRealized('', p.timestamp, p.fill.symbol, p.fill.realized);
@@ -311,10 +325,10 @@ export class FileAppender {
       }
       this.unwritten.add(summaryFile(day));
     }
-    if (trades.length > 0) {
-      this.carry ??= { positions: [], covered: {} };
-      this.carry.positions = carryPositions(this.carry.positions, trades);
-      for (const [name, f] of this.files) if (name.startsWith('trades-') && name.endsWith('.jsonl')) this.carry.covered[name] = f.size;
+    if (carried) {
+      const carry = this.carry!;
+      if (trades.length > 0) carry.positions = carryPositions(carry.positions, trades);
+      for (const [name, f] of this.files) if (/^(trades|growth_metrics)-.*\.jsonl$/.test(name)) carry.covered[name] = f.size;
       this.unwritten.add(CARRY_FILE);
     }
     this.writeSmallFiles();

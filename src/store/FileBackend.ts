@@ -19,6 +19,7 @@ import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent } from '../events/types.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
+import type { BalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import { DaySummary } from './DaySummary.js';
 import { FileAppender } from './FileAppender.js';
@@ -195,6 +196,10 @@ export class FileBackend implements StoreBackend {
     return this.open_().reader.positions();
   }
 
+  lastBalance(): BalanceState | null {
+    return this.open_().reader.lastBalance();
+  }
+
   counts(): TableCounts {
     return this.open_().reader.counts();
   }
@@ -211,10 +216,10 @@ export class FileBackend implements StoreBackend {
     if (old.length === 0) return 0;
     open.appender.invalidate();
     let deleted = 0;
-    if (table === 'trades') {
+    if (table === 'trades' || table === 'growth_metrics') {
       // Carried first: positions must not lose the deleted trades if the process dies between the two steps.
       const carry = open.days.carry();
-      for (const [day] of old) delete carry.covered[dataFile('trades', day)];
+      for (const [day] of old) delete carry.covered[dataFile(table, day)];
       writeJson(join(this.dir, CARRY_FILE), carry, true);
     }
     for (const [day, tables] of old) {

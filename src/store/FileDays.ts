@@ -4,6 +4,7 @@ import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Position } from '../analytics/PnlLedger.js';
 import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
+import { type BalanceState, nextBalanceState } from './balanceState.js';
 import { DaySummary } from './DaySummary.js';
 import { CARRY_FILE, dataFile, listDays, readJson, SUMMARY_NAME, summaryFile } from './fileLayout.js';
 import { completeBytes, forEachLine } from './fileScan.js';
@@ -13,6 +14,8 @@ import type { Row } from './sqliteRows.js';
 /** `position_carry.json`: every symbol's position after the trade lines it accounts for, and how many bytes of each trades file those are. */
 export interface Carry {
   positions: Position[];
+  /** The last balance given and its hour's opening balance (balance updates are lines of the growth files). */
+  balance: BalanceState | null;
   covered: Record<string, number>;
 }
 
@@ -39,6 +42,7 @@ function parseLine(line: Buffer): Row | null {
 
 /** Adds one stored line of `table` to `s`: a row, or a P&L filled into an earlier trade. False for a line that is not a record. */
 export function addLine(s: DaySummary, table: TableName, r: Row, offset: number): void {
+  if (r.event_type === 'balance_updated') return;
   if (table === 'trades' && r.event_type === 'profit_loss') {
     const realized = r.realized_pnl as number;
     s.fills.push({ timestamp: r.timestamp as number, symbol: r.symbol as string, executionId: r.execution_id as string, realized });
@@ -153,27 +157,32 @@ export class FileDays {
   carry(): Carry {
     const stored = readJson(join(this.dir, CARRY_FILE));
     let carry: Carry;
-    if (Array.isArray(stored)) carry = { positions: stored as Position[], covered: {} };
+    if (Array.isArray(stored)) carry = { positions: stored as Position[], balance: null, covered: {} };
     else if (stored !== null && typeof stored === 'object' && Array.isArray((stored as Carry).positions)) carry = stored as Carry;
-    else carry = { positions: [], covered: {} };
+    else carry = { positions: [], balance: null, covered: {} };
     const covered: Record<string, number> = {};
     let positions = carry.positions;
+    let balance = carry.balance ?? null;
     for (const [day, tables] of this.days()) {
-      if (!tables.has('trades')) continue;
-      const name = dataFile('trades', day);
-      const end = this.summary(day, tables).bytes.trades;
-      const from = Math.min(carry.covered[name] ?? 0, end);
-      if (from < end) {
-        const trades: CarriedTrade[] = [];
-        forEachLine(join(this.dir, name), from, end, (line) => {
-          const r = parseLine(line);
-          if (r !== null && r.event_type !== 'profit_loss') trades.push(carriedTrade(r));
-        });
-        positions = carryPositions(positions, trades);
+      for (const table of ['trades', 'growth_metrics'] as const) {
+        if (!tables.has(table)) continue;
+        const name = dataFile(table, day);
+        const end = this.summary(day, tables).bytes[table];
+        const from = Math.min(carry.covered[name] ?? 0, end);
+        if (from < end) {
+          const trades: CarriedTrade[] = [];
+          forEachLine(join(this.dir, name), from, end, (line) => {
+            const r = parseLine(line);
+            if (r === null) return;
+            if (r.event_type === 'balance_updated') balance = nextBalanceState(balance, r.balance as number, r.timestamp as number);
+            else if (table === 'trades' && r.event_type !== 'profit_loss') trades.push(carriedTrade(r));
+          });
+          if (trades.length > 0) positions = carryPositions(positions, trades);
+        }
+        covered[name] = end;
       }
-      covered[name] = end;
     }
-    return { positions, covered };
+    return { positions, balance, covered };
   }
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AnalyticsQueries, RecentTrade, TimeRange } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent, MonitorEvent, TradeEvent } from '../events/types.js';
+import type { BalanceState } from './balanceState.js';
 import type { DaySummary, Fill } from './DaySummary.js';
 import { FileAnalytics } from './FileAnalytics.js';
 import type { FileDays } from './FileDays.js';
@@ -29,6 +30,11 @@ function parse(line: Buffer): Row | null {
   } catch {
     return null;
   }
+}
+
+/** A record of a row, not a P&L filled in late or a balance update. */
+export function isRow(r: Row): boolean {
+  return r.event_type !== 'profit_loss' && r.event_type !== 'balance_updated';
 }
 
 /** Late P&L of a day by trade key, oldest first: the first goes to the newest trade without one, as SQLite's update picks it. */
@@ -95,7 +101,7 @@ export class FileReader {
       const found: MonitorEvent[] = [];
       for (const line of linesBackward(this.path(table, day), s.bytes[table])) {
         const r = parse(line);
-        if (r === null || r.event_type === 'profit_loss') continue;
+        if (r === null || !isRow(r)) continue;
         const e = fromRecord(table, r);
         if (e.eventType !== type || !matches(q, e)) continue;
         found.push(e);
@@ -174,7 +180,7 @@ export class FileReader {
     for (const [day, s] of this.daysOf(table, range.since, range.until).reverse()) {
       forEachLine(this.path(table, day), 0, s.bytes[table], (line) => {
         const r = parse(line);
-        if (r === null || (r.timestamp as number) < range.since || (r.timestamp as number) >= range.until) return;
+        if (r === null || !isRow(r) || (r.timestamp as number) < range.since || (r.timestamp as number) >= range.until) return;
         out.push(fromRecord(table, r));
       });
     }
@@ -194,7 +200,7 @@ export class FileReader {
         const rows: GrowthEvent[] = [];
         forEachLine(path, 0, size, (line) => {
           const r = parse(line);
-          if (r !== null) rows.push(fromRecord('growth_metrics', r) as GrowthEvent);
+          if (r !== null && isRow(r)) rows.push(fromRecord('growth_metrics', r) as GrowthEvent);
         });
         hit = { size, rows };
         this.growthCache.set(path, hit);
@@ -217,6 +223,10 @@ export class FileReader {
 
   positions(): Position[] {
     return this.days.carry().positions;
+  }
+
+  lastBalance(): BalanceState | null {
+    return this.days.carry().balance;
   }
 
   counts(): TableCounts {
