@@ -26,7 +26,7 @@ import { FileAppender } from './FileAppender.js';
 import { FileDays, orphanSummaries } from './FileDays.js';
 import { FileLease } from './FileLease.js';
 import { FileReader } from './FileReader.js';
-import { botFolder, CARRY_FILE, dataFile, dayStart, summaryFile, timesFile, writeJson } from './fileLayout.js';
+import { botFolder, CARRY_FILE, dataFile, dayStart, readJson, summaryFile, timesFile, writeJson } from './fileLayout.js';
 import { ownerFields } from './fileRecords.js';
 import { forEachLine, tradeTimes } from './fileScan.js';
 import type { TableCounts } from './HistoryReader.js';
@@ -142,7 +142,8 @@ export class FileBackend implements StoreBackend {
     for (const [day, s] of days.reconcile(true)) writeJson(join(this.dir, summaryFile(day)), s, true);
     for (const [day, tables] of days.days()) if (tables.has('trades')) this.rebuildTimes(day, days.summary(day, tables));
     const carry = days.carry();
-    writeJson(join(this.dir, CARRY_FILE), carry, true);
+    // Written back only when the lines held more than it accounted for (a crash before it was replaced).
+    if (JSON.stringify(carry) !== JSON.stringify(readJson(join(this.dir, CARRY_FILE)))) writeJson(join(this.dir, CARRY_FILE), carry, true);
     const all = days.days();
     for (const name of orphanSummaries(readdirSync(this.dir), all)) unlinkSync(join(this.dir, name));
   }

@@ -14,7 +14,7 @@ import { fromRecord } from './fileRecords.js';
 import { forEachLine, linesBackward } from './fileScan.js';
 import type { TableCounts } from './HistoryReader.js';
 import { KIND_TABLE } from './MemoryBackend.js';
-import { EVENT_TYPE_OF, matches, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
+import { EVENT_TYPE_OF, matches, type NormalizedQuery, newestGrowthBefore, type StoredEventByKind, type StoredKind } from './queries.js';
 import { DAY_MS } from './retention.js';
 import { TABLES, type TableName } from './schema.js';
 import type { Row } from './sqliteRows.js';
@@ -216,9 +216,7 @@ export class FileReader {
   }
 
   lastGrowthBefore(hourStart: number): GrowthEvent | null {
-    let best: GrowthEvent | null = null;
-    for (const e of this.growth()) if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
-    return best;
+    return newestGrowthBefore(this.growth(), hourStart);
   }
 
   positions(): Position[] {
