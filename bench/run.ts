@@ -6,6 +6,7 @@ import { apiReadsSuite } from './apireads.js';
 import { consoleSuite } from './console.js';
 import { dashboardsSuite } from './dashboards.js';
 import { eventLoopSuite } from './eventloop.js';
+import { fileSuite } from './file.js';
 import { isQuick, machineFacts, runMode, runSuite, type Suite, type SuiteResult } from './harness.js';
 import { logTradeSuite } from './logtrade.js';
 import { memorySuite } from './memory.js';
@@ -26,6 +27,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   console: consoleSuite,
   startup: startupSuite,
   system: systemSuite,
+  file: fileSuite,
 };
 
 // `--only=logtrade,scrape` runs a subset; `--out=file.md` also writes the markdown report there.

@@ -11,7 +11,15 @@ import type { StoreStats } from '../internal/StoreStats.js';
 import { type BatchWriter, InThreadWriter, type WriteReport } from './BatchWriter.js';
 import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { HistoryReader, TableCounts } from './HistoryReader.js';
-import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import {
+  EVENT_TYPE_OF,
+  mergeNewest,
+  type NormalizedQuery,
+  newestGrowthBefore,
+  newestMatches,
+  type StoredEventByKind,
+  type StoredKind,
+} from './queries.js';
 import { RowQueue } from './RowQueue.js';
 import { type CleanupResult, DAY_MS, deleteOlderThan } from './retention.js';
 import type { StoreBackend } from './StoreBackend.js';
@@ -383,12 +391,7 @@ export class HistoryStore implements EventSink, HistoryReader {
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */
   lastGrowthBefore(hourStart: number): GrowthEvent | null {
     this.flushSync();
-    let best = this.backend.lastGrowthBefore(hourStart);
-    for (const e of this.pending()) {
-      if (e.eventType === EventType.GROWTH_TRACKING && e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart))
-        best = e;
-    }
-    return best;
+    return newestGrowthBefore(this.pending(), hourStart, this.backend.lastGrowthBefore(hourStart));
   }
 
   /** Rows per table, buffered rows included. */

@@ -14,7 +14,14 @@ import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.j
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
-import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
+import {
+  EVENT_TYPE_OF,
+  type NormalizedQuery,
+  newestGrowthBefore,
+  newestMatches,
+  type StoredEventByKind,
+  type StoredKind,
+} from './queries.js';
 import type { StoreBackend } from './StoreBackend.js';
 import { TABLES, type TableName } from './schema.js';
 
@@ -122,11 +129,7 @@ export class MemoryBackend implements StoreBackend {
   }
 
   lastGrowthBefore(hourStart: number): GrowthEvent | null {
-    let best: GrowthEvent | null = null;
-    for (const e of this.tables.get('growth_metrics')! as GrowthEvent[]) {
-      if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
-    }
-    return best;
+    return newestGrowthBefore(this.tables.get('growth_metrics')!, hourStart);
   }
 
   deleteOlderThan(table: TableName, cutoff: number, limit: number): number {

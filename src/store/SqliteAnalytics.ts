@@ -23,12 +23,12 @@ const TRADE_SUMS = AGGREGATE_KEYS.map((key, i) => `${TRADE_FIGURES[i]![1]} AS ${
 type MutableAggregate = { symbol: string } & { -readonly [K in (typeof AGGREGATE_KEYS)[number]]: number };
 
 /** SQLite's BINARY collation (UTF-8 bytes), which `ORDER BY symbol` sorts by. */
-function bySymbolBytes(a: { symbol: string }, b: { symbol: string }): number {
+export function bySymbolBytes(a: { symbol: string }, b: { symbol: string }): number {
   return Buffer.compare(Buffer.from(a.symbol), Buffer.from(b.symbol));
 }
 
 /** The whole UTC hours inside `range`, or null when it holds none. */
-function wholeHours(range: TimeRange): TimeRange | null {
+export function wholeHours(range: TimeRange): TimeRange | null {
   const since = Math.ceil(range.since / HOUR_MS) * HOUR_MS;
   const until = Math.floor(range.until / HOUR_MS) * HOUR_MS;
   return until > since ? { since, until } : null;

@@ -233,7 +233,8 @@ export class SqliteBackend implements StoreBackend {
   startThreadWriter(queue: RowQueue, report: WriteReport): BatchWriter | null {
     if (this.path === null) return null;
     const token = this.current?.lease?.token;
-    return ThreadWriter.start(this.path, token === undefined ? this.options : { ...this.options, leaseToken: token }, queue, report);
+    const options = token === undefined ? this.options : { ...this.options, leaseToken: token };
+    return ThreadWriter.start({ kind: 'sqlite', path: this.path, options }, queue, report);
   }
 
   afterFlush(): void {

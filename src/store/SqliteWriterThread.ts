@@ -1,10 +1,10 @@
-// SqliteWriterThread: the main thread's handle on the history writer thread — post a batch, take its result, or wait for it.
+// SqliteWriterThread: the main thread's handle on the history writer thread (SQLite's, or the file backend's) — post a batch, take its result, or wait for it.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { threadEntry } from '../internal/threadEntry.js';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
 import type { SqliteBackendOptions } from './SqliteBackend.js';
-import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
+import type { BackendSpec, WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
 
 /** Rows between WAL checkpoints on the thread's connection, unless the backend names its own figure. */
 const THREAD_CHECKPOINT_ROWS = 50_000;
@@ -43,15 +43,11 @@ export class SqliteWriterThread {
   /** Arrays the thread handed back with its last answer, for the next batch to be copied into. */
   private spare: BatchBuffers | null = null;
 
-  private constructor(
-    path: string,
-    options: Readonly<SqliteBackendOptions>,
-    onResult: (result: WriterResult) => void,
-    onExit: (thread: SqliteWriterThread) => void,
-  ) {
+  private constructor(spec: BackendSpec, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const data: WriterThreadData = { path, options: threadOptions(options), port: port2, signal: this.signal };
+    const backend: BackendSpec = spec.kind === 'sqlite' ? { ...spec, options: threadOptions(spec.options) } : spec;
+    const data: WriterThreadData = { backend, port: port2, signal: this.signal };
     const load = threadEntry(import.meta.url, 'writerThread');
     // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
     const bootstrap = `const { workerData: d } = require('node:worker_threads');
@@ -84,19 +80,18 @@ ${load}.catch((e) => {
   }
 
   /**
-   * Starts a writer thread on the file at `path` (opened with the owner's `options`) without
+   * Starts a writer thread on the backend `spec` names (opened with the owner's options) without
    * waiting for it: batches posted before it has opened the database wait in its port, and its
    * `open` answer (an error, when it could not open) comes first, through `onResult` or
    * {@link wait}. Returns null when no thread can be started.
    */
   static start(
-    path: string,
-    options: Readonly<SqliteBackendOptions>,
+    spec: BackendSpec,
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
   ): SqliteWriterThread | null {
     try {
-      return new SqliteWriterThread(path, options, onResult, onExit);
+      return new SqliteWriterThread(spec, onResult, onExit);
     } catch {
       return null;
     }

@@ -1,12 +1,11 @@
-// ThreadWriter: the BatchWriter that hands batches to the SQLite writer thread, one in flight at a time.
+// ThreadWriter: the BatchWriter that hands batches to the history writer thread, one in flight at a time.
 
 import type { MonitorEvent } from '../events/types.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
 import type { RowBatch } from './batchCodec.js';
 import type { RowQueue } from './RowQueue.js';
-import type { SqliteBackendOptions } from './SqliteBackend.js';
 import { SqliteWriterThread } from './SqliteWriterThread.js';
-import type { WriterResult } from './writerThread.js';
+import type { BackendSpec, WriterResult } from './writerThread.js';
 
 /** Longest a synchronous drain waits for the writer thread's answer before reporting a failure. */
 const THREAD_WAIT_MS = 30_000;
@@ -33,10 +32,10 @@ export class ThreadWriter implements BatchWriter {
     this.thread = started;
   }
 
-  /** A writer on a thread of its own writing to `path`; null when the thread cannot start. */
-  static start(path: string, options: SqliteBackendOptions, queue: RowQueue, report: WriteReport): ThreadWriter | null {
+  /** A writer on a thread of its own writing to the backend `spec` names; null when the thread cannot start. */
+  static start(spec: BackendSpec, queue: RowQueue, report: WriteReport): ThreadWriter | null {
     try {
-      return new ThreadWriter((onResult, onExit) => SqliteWriterThread.start(path, options, onResult, onExit), queue, report);
+      return new ThreadWriter((onResult, onExit) => SqliteWriterThread.start(spec, onResult, onExit), queue, report);
     } catch {
       return null;
     }

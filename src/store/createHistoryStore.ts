@@ -33,6 +33,8 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
         strategy: config.strategy,
         exchange: config.exchange,
         synchronous: config.dbSynchronous,
+        syncIntervalMs: config.flushIntervalMs,
+        writerLease: config.writerLease,
         onNotice: (message) => onFailure(new Error(message)),
       });
       persistent = true;

@@ -188,6 +188,17 @@ export function newestMatches<T extends MonitorEvent>(events: readonly MonitorEv
   return found.slice(0, q.limit).map((f) => f.e);
 }
 
+/**
+ * The growth row of the latest hour before `hourStart` among `events` (the later one on a tie, as
+ * `ORDER BY hour_start DESC, id DESC` picks it), or `best` when none is later than it.
+ */
+export function newestGrowthBefore(events: Iterable<MonitorEvent>, hourStart: number, best: GrowthEvent | null = null): GrowthEvent | null {
+  for (const e of events) {
+    if (e.eventType === EventType.GROWTH_TRACKING && e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
+  }
+  return best;
+}
+
 /** Merges two newest-first lists where `newer` rows were inserted after `older` ones; keeps `limit`. */
 export function mergeNewest<T extends MonitorEvent>(older: readonly T[], newer: readonly T[], limit: number): T[] {
   if (newer.length === 0) return older.slice(0, limit);

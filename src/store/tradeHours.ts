@@ -63,6 +63,19 @@ export class HourSums {
     this.addRealizedTo(this.row(bot, timestamp, symbol), realized, 1);
   }
 
+  /** Adds a whole row's figures (columns of {@link TRADE_HOUR_FIGURES}), as read back from a stored summary. */
+  addFigures(bot: string, hourStart: number, symbol: string, figures: ArrayLike<number>): void {
+    const f = this.row(bot, hourStart, symbol);
+    for (let i = 0; i < f.length; i++) f[i]! += figures[i] ?? 0;
+  }
+
+  /** Calls `visit` with each row's key and figures, keeping them. */
+  each(visit: (bot: string, hourStart: number, symbol: string, figures: Float64Array) => void): void {
+    for (const symbols of this.rows.values()) {
+      for (const hours of symbols.values()) for (const r of hours.values()) visit(r.bot, r.hourStart, r.symbol, r.figures);
+    }
+  }
+
   /** Forgets what was gathered (a transaction that failed part-way rolled it back). */
   clear(): void {
     this.rows.clear();

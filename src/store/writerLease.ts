@@ -11,9 +11,10 @@ import type Database from 'better-sqlite3';
 export const LEASE_STALE_MS = 5 * 60_000;
 
 /** How often, at most, a batch renews the lease. */
-const RENEW_EVERY_MS = 30_000;
+export const RENEW_EVERY_MS = 30_000;
 
-interface LeaseRow {
+/** Who holds a lease, and when they last renewed it. */
+export interface LeaseRow {
   readonly pid: number;
   readonly host: string;
   readonly token: string;
@@ -22,7 +23,8 @@ interface LeaseRow {
 
 // Leases held by this process, by database path and bot: the pid alone cannot tell a live monitor
 // in this process from an earlier process that had the same pid (a restarted container's pid 1).
-const HELD = new Set<string>();
+// Shared with the file backend's lease (writer.lock), whose keys are its folders.
+export const HELD = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -35,7 +37,7 @@ function alive(pid: number): boolean {
 }
 
 /** The process that holds the lease when it is not stale, described for an error message; null when it can be taken. */
-function holder(row: LeaseRow, key: string, now: number): string | null {
+export function holder(row: LeaseRow, key: string, now: number): string | null {
   const who = `process ${row.pid} on ${row.host}`;
   if (row.host !== hostname()) return now - row.renewed_at < LEASE_STALE_MS ? who : null;
   if (row.pid === process.pid) return HELD.has(key) ? 'another monitor in this process' : null;

@@ -1,15 +1,27 @@
-// Entry of the history writer thread: its own SQLite connection, one transaction per batch posted by SqliteWriterThread.
+// Entry of the history writer thread: its own backend (a SQLite connection, or a bot's folder of files), one batch at a time as SqliteWriterThread posts them.
 
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { type BatchBuffers, type EncodedBatch, RowBatch } from './batchCodec.js';
+import { FileBackend, type FileBackendOptions } from './FileBackend.js';
 import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
+import type { StoreBackend } from './StoreBackend.js';
 import { isPermanent } from './writeFaults.js';
+
+/** The backend the thread opens: the owner's twin (same file or folder, same options, the owner's lease). */
+export type BackendSpec =
+  | { readonly kind: 'sqlite'; readonly path: string; readonly options: SqliteBackendOptions }
+  | { readonly kind: 'file'; readonly directory: string; readonly options: FileBackendOptions };
+
+function openable(spec: BackendSpec): StoreBackend {
+  return spec.kind === 'sqlite'
+    ? new SqliteBackend({ kind: 'file', path: spec.path }, spec.options)
+    : new FileBackend(spec.directory, spec.options);
+}
 
 /** What the main thread hands the thread at start. */
 export interface WriterThreadData {
-  readonly path: string;
-  readonly options: SqliteBackendOptions;
+  readonly backend: BackendSpec;
   /** Results go back on this port, read with `receiveMessageOnPort` when the main thread waits. */
   readonly port: MessagePort;
   /** [0]: results posted so far (bumped after each post), [1]: 1 once open, 2 when opening failed. */
@@ -63,7 +75,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   };
-  const backend = new SqliteBackend({ kind: 'file', path: data.path }, data.options);
+  const backend = openable(data.backend);
   try {
     backend.open();
     reply({ kind: 'open', error: null });

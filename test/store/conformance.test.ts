@@ -407,6 +407,57 @@ describe('file backend: what only files can get wrong', () => {
     expect(second.diagnostics.sinkFailures.get('store')).toBe(1);
   });
 
+  it('start() reads the day summaries and carried positions, not the trade lines', async () => {
+    const clock = new ManualClock(START);
+    const dir = dirs.make();
+    const first = monitor(file, dir, clock);
+    await first.start();
+    recordHistory(first, clock);
+    const before = { counts: first.getDatabaseStats(), positions: first.getPositions() };
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    // Every trade line blanked (same size): a start that read them would report them and lose the positions.
+    const botDir = join(dir, 'history', 'bot=alpha');
+    for (const name of readdirSync(botDir).filter((n) => n.startsWith('trades-') && n.endsWith('.jsonl'))) {
+      const text = readFileSync(join(botDir, name), 'utf8');
+      writeFileSync(join(botDir, name), text.replace(/[^\n]/g, ' '));
+    }
+    const failures: string[] = [];
+    const second = monitor(file, dir, clock);
+    second.diagnostics.onFailure((where, error) => failures.push(`${where}: ${String(error)}`));
+    await second.start();
+    expect(failures).toEqual([]);
+    expect(strip(second.getDatabaseStats())).toEqual(strip(before.counts));
+    expect(second.getPositions()).toEqual(before.positions);
+  });
+
+  it('summaries, trade times and carried positions lost (a crash before they were replaced) are rebuilt from the lines', async () => {
+    const clock = new ManualClock(START);
+    const dir = dirs.make();
+    const first = monitor(file, dir, clock);
+    await first.start();
+    recordHistory(first, clock);
+    await first.flush();
+    const expected = answers(first, START);
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    const botDir = join(dir, 'history', 'bot=alpha');
+    const derived = readdirSync(botDir).filter((n) => /^summary-|\.times$|^position_carry/.test(n));
+    expect(derived.length).toBeGreaterThan(3);
+    for (const name of derived) unlinkSync(join(botDir, name));
+    const second = monitor(file, dir, clock);
+    await second.start();
+    const got = answers(second, START);
+    for (const key of ['trades', 'counts', 'positions', 'growth', 'errors'] as const) expect(got[key], key).toEqual(expected[key]);
+    expect(got.trading.tradingStats.executionTimeMs).toEqual(expected.trading.tradingStats.executionTimeMs);
+    expect(got.trading.tradingStats.bySymbol).toEqual(expected.trading.tradingStats.bySymbol);
+    expect(
+      readdirSync(botDir)
+        .filter((n) => /^summary-|\.times$|^position_carry/.test(n))
+        .sort(),
+    ).toEqual(derived.sort());
+  });
+
   it('a storage path that is a file is refused by start(), naming it, and left untouched', async () => {
     const dir = dirs.make();
     const path = join(dir, 'history');

@@ -1,0 +1,87 @@
+// Trial: a month of trades in file storage (logged on a manual clock), reopened by a new monitor: start(), the dashboards, RSS.
+
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ManualClock } from '../../src/clock.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { fail, numArg, report, tempDir, tradePool } from './shared.js';
+
+const n = numArg('n', 1_000_000);
+const days = numArg('days', 30);
+const calls = numArg('calls', 20);
+const DAY_MS = 86_400_000;
+
+function monitor(dir: string, clock: ManualClock): MonitoringSystem {
+  return new MonitoringSystem({
+    storage: 'file',
+    storagePath: join(dir, 'history'),
+    botName: 'bench',
+    enableMetricsServer: false,
+    logFile: null,
+    logConsole: false,
+    logLevel: 'ERROR',
+    enableHourlyGrowth: false,
+    metricsRetentionDays: 3650,
+    storeMaxBufferRows: 1_000_000,
+    flushIntervalMs: 3_600_000,
+    clock,
+  });
+}
+
+function time(fn: () => unknown): { median: number; max: number } {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const s = performance.now();
+    fn();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1]!, max: times[times.length - 1]! };
+}
+
+const tmp = tempDir('file-dashboard');
+try {
+  const pool = tradePool(20);
+  const end = Date.now();
+  const clock = new ManualClock(end - days * DAY_MS);
+  const step = (days * DAY_MS) / n;
+  const g0 = performance.now();
+  const writer = monitor(tmp.dir, clock);
+  await writer.start();
+  let at = end - days * DAY_MS;
+  for (let i = 0; i < n; i++) {
+    writer.logTrade(pool[i % pool.length]!);
+    at += step;
+    if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
+  }
+  await writer.stop();
+  const generateMs = performance.now() - g0;
+
+  // A new process's view: start() reads the summaries and the carried positions, not the trades.
+  const rss0 = process.memoryUsage().rss;
+  const reader = monitor(tmp.dir, new ManualClock(end));
+  const o0 = performance.now();
+  await reader.start();
+  const openMs = performance.now() - o0;
+  const stored = reader.getDatabaseStats().trades;
+  if (stored !== n) fail(`read back ${stored} trades of ${n}`);
+  const trading = time(() => reader.getTradingDashboard({ hours: 24 }));
+  const summary = time(() => reader.getDashboardSummary());
+  const trades24h = reader.getTradingDashboard({ hours: 24 }).tradingStats.tradeCount;
+  const rssMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
+  await reader.stop();
+  report({
+    tradingMs: trading.median,
+    tradingMaxMs: trading.max,
+    summaryMs: summary.median,
+    summaryMaxMs: summary.max,
+    openMs,
+    rssGrowthMb: rssMb,
+    generateMs,
+    trades: n,
+    trades24h,
+  });
+} finally {
+  tmp.remove();
+}
