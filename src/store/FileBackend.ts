@@ -26,7 +26,7 @@ import { FileAppender } from './FileAppender.js';
 import { FileDays, orphanSummaries } from './FileDays.js';
 import { FileLease } from './FileLease.js';
 import { FileReader } from './FileReader.js';
-import { botFolder, CARRY_FILE, FILE_NAME, dataFile, dayStart, readJson, summaryFile, timesFile, writeJson } from './fileLayout.js';
+import { botFolder, CARRY_FILE, dataFile, dayStart, FILE_NAME, readJson, summaryFile, timesFile, writeJson } from './fileLayout.js';
 import { ownerFields } from './fileRecords.js';
 import { forEachLine, tradeTimes } from './fileScan.js';
 import type { TableCounts } from './HistoryReader.js';
