@@ -28,7 +28,7 @@ function bySymbolBytes(a: { symbol: string }, b: { symbol: string }): number {
 }
 
 /** The whole UTC hours inside `range`, or null when it holds none. */
-function wholeHours(range: TimeRange): TimeRange | null {
+export function wholeHours(range: TimeRange): TimeRange | null {
   const since = Math.ceil(range.since / HOUR_MS) * HOUR_MS;
   const until = Math.floor(range.until / HOUR_MS) * HOUR_MS;
   return until > since ? { since, until } : null;

@@ -1,4 +1,4 @@
-// SqliteWriterThread: the main thread's handle on the history writer thread — post a batch, take its result, or wait for it.
+// SqliteWriterThread: the main thread's handle on a history writer thread (SQLite's, or another backend's speaking its protocol) — post a batch, take its result, or wait for it.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { threadEntry } from '../internal/threadEntry.js';
@@ -43,16 +43,11 @@ export class SqliteWriterThread {
   /** Arrays the thread handed back with its last answer, for the next batch to be copied into. */
   private spare: BatchBuffers | null = null;
 
-  private constructor(
-    path: string,
-    options: Readonly<SqliteBackendOptions>,
-    onResult: (result: WriterResult) => void,
-    onExit: (thread: SqliteWriterThread) => void,
-  ) {
+  private constructor(entry: string, spec: object, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const data: WriterThreadData = { path, options: threadOptions(options), port: port2, signal: this.signal };
-    const load = threadEntry(import.meta.url, 'writerThread');
+    const data = { ...spec, port: port2, signal: this.signal };
+    const load = threadEntry(import.meta.url, entry);
     // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
     const bootstrap = `const { workerData: d } = require('node:worker_threads');
 ${load}.catch((e) => {
@@ -95,8 +90,23 @@ ${load}.catch((e) => {
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
   ): SqliteWriterThread | null {
+    const spec: Omit<WriterThreadData, 'port' | 'signal'> = { path, options: threadOptions(options) };
+    return SqliteWriterThread.startEntry('writerThread', spec, onResult, onExit);
+  }
+
+  /**
+   * Starts the writer thread module `entry` (beside this file, speaking the same requests and
+   * results) with `spec` as its data, plus the port and signal this handle adds. Null when no
+   * thread can be started.
+   */
+  static startEntry(
+    entry: string,
+    spec: object,
+    onResult: (result: WriterResult) => void,
+    onExit: (thread: SqliteWriterThread) => void,
+  ): SqliteWriterThread | null {
     try {
-      return new SqliteWriterThread(path, options, onResult, onExit);
+      return new SqliteWriterThread(entry, spec, onResult, onExit);
     } catch {
       return null;
     }

@@ -1,0 +1,198 @@
+// RedisBackend: history in Redis (POSEIDON_STORAGE=redis): writes from a thread of its own, synchronous reads through a bridge thread.
+
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
+import type { Position } from '../analytics/PnlLedger.js';
+import type { GrowthEvent } from '../events/types.js';
+import { threadEntry } from '../internal/threadEntry.js';
+import type { BatchWriter, WriteReport } from './BatchWriter.js';
+import type { RowBatch } from './batchCodec.js';
+import type { TableCounts } from './HistoryReader.js';
+import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
+import type { RedisHistoryOptions } from './RedisHistory.js';
+import type { RowQueue } from './RowQueue.js';
+import type { BridgeOp, BridgeReply, BridgeRequest, RedisThreadData } from './redisThread.js';
+import type { StoreBackend } from './StoreBackend.js';
+import type { TableName } from './schema.js';
+import { ThreadWriter } from './ThreadWriter.js';
+
+/**
+ * Longest a synchronous call waits for the bridge's answer. Each Redis command has its own,
+ * shorter deadline (`commandTimeoutMs`); this bounds a call of several, and a bridge that hangs.
+ */
+const CALL_DEADLINE_MS = 10_000;
+
+const ANALYTICS_METHODS = [
+  'tradeAggregate',
+  'tradeAggregateBySymbol',
+  'executionTimePercentiles',
+  'recentTrades',
+  'growthRows',
+  'loopAggregates',
+  'loopDurationPercentile',
+  'errorCounts',
+  'minuteTotals',
+] as const satisfies readonly (keyof AnalyticsQueries)[];
+
+/**
+ * A thread owning an asynchronous Redis client, called synchronously: the caller posts a request
+ * and blocks on `Atomics.wait` until the answer is on the port (`receiveMessageOnPort`), or the
+ * deadline passes. For the reads the history interface makes synchronous.
+ */
+class RedisBridge {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: RedisHistoryOptions) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const data: RedisThreadData = { role: 'bridge', options, port: port2, signal: this.signal };
+    const bootstrap = `const { workerData: d } = require('node:worker_threads');
+${threadEntry(import.meta.url, 'redisThread')}.catch((e) => {
+  d.port.postMessage({ id: 0, ok: false, message: String((e && e.message) || e) });
+  Atomics.add(d.signal, 0, 1);
+  Atomics.notify(d.signal, 0);
+});`;
+    this.worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: data,
+      transferList: [port2],
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    this.port.unref();
+    this.worker.on('error', () => undefined);
+    this.worker.on('exit', () => {
+      this.closed = true;
+    });
+  }
+
+  /** The answer to `op`; throws the bridge's error, or when no answer came within `timeoutMs`. */
+  call(op: BridgeOp, args: readonly unknown[] = [], timeoutMs = CALL_DEADLINE_MS): unknown {
+    if (this.closed) throw new Error('redis history is closed');
+    const id = this.nextId++;
+    this.worker.postMessage({ id, op, args } satisfies BridgeRequest);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+        const reply = m.message as BridgeReply;
+        // An answer to an earlier call that gave up waiting is dropped.
+        if (reply.id !== id && reply.id !== 0) continue;
+        if (reply.ok) return reply.value;
+        throw new Error(reply.message);
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`redis history: no answer to ${op} within ${timeoutMs} ms`);
+      if (this.closed) throw new Error('redis history thread ended');
+      Atomics.wait(this.signal, 0, seen, Math.min(left, 100));
+    }
+  }
+
+  terminate(): void {
+    this.closed = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * One bot's history in Redis (key layout in RedisHistory). The store's batches are written by a
+ * writer thread of the backend's own; every method here is synchronous, answered by a bridge
+ * thread within a deadline, so the backend fits the same contract as SQLite's.
+ */
+export class RedisBackend implements StoreBackend {
+  readonly kind = 'redis';
+  private bridge: RedisBridge | null = null;
+  private readonly analytics_: AnalyticsQueries;
+
+  constructor(readonly options: RedisHistoryOptions) {
+    this.analytics_ = Object.fromEntries(
+      ANALYTICS_METHODS.map((method) => [method, (...args: unknown[]) => this.call('analytics', [method, args])]),
+    ) as unknown as AnalyticsQueries;
+  }
+
+  get isOpen(): boolean {
+    return this.bridge !== null;
+  }
+
+  open(): void {
+    if (this.bridge !== null) return;
+    const bridge = new RedisBridge(this.options);
+    try {
+      bridge.call('open');
+    } catch (error) {
+      bridge.terminate();
+      throw error;
+    }
+    this.bridge = bridge;
+  }
+
+  private call(op: BridgeOp, args: readonly unknown[] = []): never {
+    if (this.bridge === null) throw new Error('history store is not open');
+    return this.bridge.call(op, args) as never;
+  }
+
+  writeBatch(rows: RowBatch, start: number, end: number): number {
+    return this.call('write', [rows.encode(), start, end]);
+  }
+
+  query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {
+    return this.call('query', [kind, q]);
+  }
+
+  analytics(): AnalyticsQueries {
+    return this.analytics_;
+  }
+
+  lastGrowthBefore(hourStart: number): GrowthEvent | null {
+    return this.call('lastGrowthBefore', [hourStart]);
+  }
+
+  positions(): Position[] {
+    return this.call('positions');
+  }
+
+  counts(): TableCounts {
+    return this.call('counts');
+  }
+
+  deleteOlderThan(table: TableName, cutoff: number, limit: number): number {
+    return this.call('deleteOlderThan', [table, cutoff, limit]);
+  }
+
+  sizeBytes(): number {
+    try {
+      return this.call('sizeBytes');
+    } catch {
+      // A figure for the dashboards, not worth a failure while Redis is away.
+      return 0;
+    }
+  }
+
+  startThreadWriter(queue: RowQueue, report: WriteReport): BatchWriter | null {
+    const spec: Omit<RedisThreadData, 'port' | 'signal'> = { role: 'writer', options: this.options };
+    return ThreadWriter.startEntry('redisThread', spec, queue, report);
+  }
+
+  afterFlush(): void {}
+
+  optimize(): void {}
+
+  close(): void {
+    const bridge = this.bridge;
+    if (bridge === null) return;
+    this.bridge = null;
+    try {
+      bridge.call('close', [], 3000);
+    } catch {
+      // Closed below either way.
+    }
+    bridge.terminate();
+  }
+}
