@@ -31,7 +31,7 @@ export interface RedisHistoryOptions {
   readonly exchange?: string;
   /** Longest a connection attempt waits. @default 3000 */
   readonly connectTimeoutMs?: number;
-  /** Longest one command waits for its answer; past it the connection is dropped and made anew. @default 5000 */
+  /** Longest one command waits for its answer; past it the connection is dropped and made anew. @default 2000 */
   readonly commandTimeoutMs?: number;
 }
 
@@ -189,7 +189,7 @@ export class RedisHistory {
     this.owner = { bot, strategy: options.strategy ?? '', exchange: options.exchange ?? '' };
     this.ownerJson = ownerFields(this.owner);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 2000;
   }
 
   /** Where it writes, without the password. */
@@ -210,7 +210,7 @@ export class RedisHistory {
       }
       await this.cmd(['SADD', this.keys.bots, this.owner.bot]);
     } catch (error) {
-      await this.close();
+      this.drop();
       throw clean(error, `redis ${this.where} refused`);
     }
     this.opened = true;
@@ -284,6 +284,14 @@ export class RedisHistory {
   /** Writes rows `start..end` in one script; returns the rows stored. Throws {@link RedisUnavailableError}, the rows then not written. */
   async write(rows: RowBatch, start: number, end: number): Promise<number> {
     if (!this.opened) throw new Error('history store is not open');
+    try {
+      return await this.writeOnce(rows, start, end);
+    } catch (error) {
+      throw error instanceof RedisUnavailableError ? error : clean(error, `redis ${this.where}: batch of ${end - start} rows not written`);
+    }
+  }
+
+  private async writeOnce(rows: RowBatch, start: number, end: number): Promise<number> {
     const perTable = new Map<TableName, ([number, string] | BatchTrade)[]>(TABLES.map((t) => [t, []]));
     const batchTrades: BatchTrade[] = [];
     const fills: { score: string; old: string; now: string }[] = [];

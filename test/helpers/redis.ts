@@ -80,7 +80,8 @@ export async function startRedis(binary: string, extra: readonly string[] = []):
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
-        if ((await rawCommand(port, ['PING'])).startsWith('+PONG')) return;
+        // A server with a password answers NOAUTH: listening all the same.
+        if (/^(\+PONG|-NOAUTH)/.test(await rawCommand(port, ['PING']))) return;
       } catch {
         // not listening yet
       }
