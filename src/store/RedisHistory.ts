@@ -15,7 +15,7 @@ import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { KIND_TABLE, TABLE_OF } from './MemoryBackend.js';
 import { EVENT_TYPE_OF, matches, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
-import { wholeHours } from './SqliteAnalytics.js';
+import { nearestRank, wholeHours } from './SqliteAnalytics.js';
 import { TABLES, type TableName } from './schema.js';
 import type { Row } from './sqliteRows.js';
 import { HourSums } from './tradeHours.js';
@@ -45,6 +45,8 @@ export function redisKeys(prefix: string, bot: string) {
     seq: `${base}:seq`,
     /** Hash `<hourStart>|<symbol>` → the hour's trade figures (TRADE_HOUR_FIGURES, comma-separated). */
     hours: `${base}:trade_hours`,
+    /** Sorted set of the hash's fields scored by hour, so a range reads only its hours. */
+    hourIndex: `${base}:trade_hours_index`,
     /** Hash symbol → the position every trade written (deleted ones included) left, as JSON. */
     carry: `${base}:position_carry`,
     /** Token of the last batch applied, so a batch retried after a lost answer is not applied twice. */
@@ -57,7 +59,10 @@ export function redisKeys(prefix: string, bot: string) {
 /** Characters before a member's JSON record: its sequence number in hex. */
 const SEQ_WIDTH = 16;
 
-/** Adds hour deltas (ARGV from `i`: count, then field and comma-separated figures) to the hour sums in KEYS[3]; returns the next index. */
+/**
+ * Adds hour deltas (ARGV from `i`: count, then field and comma-separated figures) to the hour sums
+ * in KEYS[3], keeping the hour index (the last key) in step; returns the next index.
+ */
 const ADD_HOURS = `
 local function addHours(i)
   local h = tonumber(ARGV[i]); i = i + 1
@@ -71,7 +76,13 @@ local function addHours(i)
     for x in string.gmatch(delta, '[^,]+') do
       out[j] = string.format('%.17g', (f[j] or 0) + tonumber(x)); j = j + 1
     end
-    if tonumber(out[1]) <= 0 then redis.call('HDEL', KEYS[3], field) else redis.call('HSET', KEYS[3], field, table.concat(out, ',')) end
+    if tonumber(out[1]) <= 0 then
+      redis.call('HDEL', KEYS[3], field)
+      redis.call('ZREM', KEYS[#KEYS], field)
+    else
+      if not old then redis.call('ZADD', KEYS[#KEYS], tonumber(string.match(field, '^[^|]+')), field) end
+      redis.call('HSET', KEYS[3], field, table.concat(out, ','))
+    end
   end
   return i
 end
@@ -79,7 +90,7 @@ end
 
 /**
  * Applies one batch atomically (a script runs whole), unless its token is the last one applied.
- * KEYS: seq, lastBatch, hours, carry, then the six tables in TABLES order. ARGV: token, then per
+ * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, the hour index. ARGV: token, then per
  * table a count and (score, record) pairs, then hour deltas, then P&L fills (count, score, old
  * member, new member), then carried positions (count, symbol, JSON).
  */
@@ -114,7 +125,7 @@ redis.call('SET', KEYS[2], ARGV[1])
 return written
 `;
 
-/** Retention: removes members (ARGV after the hour deltas) of the table KEYS[4], and takes deleted trades out of the hour sums. KEYS: -, -, hours, table. */
+/** Retention: removes members (ARGV after the hour deltas) of the table KEYS[4], and takes deleted trades out of the hour sums. KEYS: -, -, hours, table, hour index. */
 const DELETE_SCRIPT = `${ADD_HOURS}
 local i = addHours(1)
 local n = 0
@@ -365,12 +376,13 @@ export class RedisHistory {
       await this.cmd([
         'EVAL',
         WRITE_SCRIPT,
-        String(4 + TABLES.length),
+        String(5 + TABLES.length),
         k.seq,
         k.lastBatch,
         k.hours,
         k.carry,
         ...TABLES.map(k.table),
+        k.hourIndex,
         token,
         ...args,
       ]);
@@ -477,7 +489,7 @@ export class RedisHistory {
       case 'tradeAggregateBySymbol':
         return this.tradeAggregateBySymbol(range);
       case 'executionTimePercentiles':
-        return (await this.over({ trades: range })).executionTimePercentiles(range, args[1] as number[]);
+        return this.executionTimePercentiles(range, args[1] as number[]);
       case 'recentTrades': {
         const limit = args[0] as number;
         const members = (await this.cmd([
@@ -525,17 +537,15 @@ export class RedisHistory {
       }
       return a;
     };
-    const all = (await this.cmd(['HGETALL', this.keys.hours])) as string[] | Record<string, string>;
-    const entries: [string, string][] = Array.isArray(all)
-      ? Array.from({ length: all.length / 2 }, (_, i) => [all[2 * i]!, all[2 * i + 1]!])
-      : Object.entries(all);
+    const fields = (await this.cmd(['ZRANGE', this.keys.hourIndex, String(hours.since), `(${hours.until}`, 'BYSCORE'])) as string[];
+    const values = fields.length === 0 ? [] : ((await this.cmd(['HMGET', this.keys.hours, ...fields])) as (string | null)[]);
     const rows: { hour: number; symbol: string; f: number[] }[] = [];
-    for (const [field, value] of entries) {
+    fields.forEach((field, i) => {
+      const value = values[i];
+      if (value === null || value === undefined) return;
       const bar = field.indexOf('|');
-      const hour = Number(field.slice(0, bar));
-      if (hour < hours.since || hour >= hours.until) continue;
-      rows.push({ hour, symbol: field.slice(bar + 1), f: value.split(',').map(Number) });
-    }
+      rows.push({ hour: Number(field.slice(0, bar)), symbol: field.slice(bar + 1), f: value.split(',').map(Number) });
+    });
     rows.sort((a, b) => a.hour - b.hour);
     for (const r of rows) {
       const a = acc(r.symbol);
@@ -560,6 +570,19 @@ export class RedisHistory {
       else for (const k of AGGREGATE_KEYS) s[k] += p[k];
     }
     return [...merged.values()].sort((a, b) => Buffer.compare(Buffer.from(a.symbol), Buffer.from(b.symbol)));
+  }
+
+  /** Nearest-rank percentiles of the range's execution times, read from the records' text (no whole record parsed). */
+  private async executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): Promise<(number | null)[]> {
+    const members = (await this.cmd(['ZRANGE', this.keys.table('trades'), String(range.since), `(${range.until}`, 'BYSCORE'])) as string[];
+    const values = new Float64Array(members.length);
+    members.forEach((m, i) => {
+      // The record's own field comes before any nested data, so the first match is it.
+      const at = m.indexOf(EXECUTION_FIELD) + EXECUTION_FIELD.length;
+      values[i] = Number(m.slice(at, m.indexOf(',', at)));
+    });
+    values.sort();
+    return percentiles.map((p) => (values.length === 0 ? null : values[nearestRank(p, values.length) - 1]!));
   }
 
   private async over(ranges: { trades?: TimeRange; loops?: TimeRange; errors?: TimeRange; growth?: null }): Promise<MemoryAnalytics> {
@@ -623,11 +646,12 @@ export class RedisHistory {
     const removed = await this.cmd([
       'EVAL',
       DELETE_SCRIPT,
-      '4',
+      '5',
       k.seq,
       k.lastBatch,
       k.hours,
       key,
+      k.hourIndex,
       String(hours.length / 2),
       ...hours,
       ...members,
@@ -639,7 +663,7 @@ export class RedisHistory {
   async sizeBytes(): Promise<number> {
     let total = 0;
     const k = this.keys;
-    for (const key of [...TABLES.map(k.table), k.hours, k.carry]) total += Number((await this.cmd(['MEMORY', 'USAGE', key])) ?? 0);
+    for (const key of [...TABLES.map(k.table), k.hours, k.hourIndex, k.carry]) total += Number((await this.cmd(['MEMORY', 'USAGE', key])) ?? 0);
     return total;
   }
 }
@@ -652,6 +676,8 @@ function newestOpen(batch: readonly BatchTrade[], id: string, symbol: string, ts
   }
   return null;
 }
+
+const EXECUTION_FIELD = '"execution_time_ms":';
 
 const NO_PNL = '"realized_pnl":null,"pnl_source":null';
 
