@@ -64,6 +64,7 @@ try {
 
   // Ours: `n` trades on the real clock (the writer thread), every one read back.
   const live = monitor('live', undefined, 1000);
+  live.diagnostics.onFailure((where, error) => process.stderr.write(`${where}: ${String(error)}\n`));
   await live.start();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {

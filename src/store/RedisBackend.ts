@@ -22,6 +22,9 @@ import { ThreadWriter } from './ThreadWriter.js';
  */
 const CALL_DEADLINE_MS = 10_000;
 
+/** A batch's script may take longer than a read (see RedisHistory's batch deadline). */
+const WRITE_DEADLINE_MS = 20_000;
+
 const ANALYTICS_METHODS = [
   'tradeAggregate',
   'tradeAggregateBySymbol',
@@ -133,13 +136,14 @@ export class RedisBackend implements StoreBackend {
     this.bridge = bridge;
   }
 
-  private call(op: BridgeOp, args: readonly unknown[] = []): never {
+  private call(op: BridgeOp, args: readonly unknown[] = [], timeoutMs = CALL_DEADLINE_MS): never {
     if (this.bridge === null) throw new Error('history store is not open');
-    return this.bridge.call(op, args) as never;
+    return this.bridge.call(op, args, timeoutMs) as never;
   }
 
+  /** On the caller's thread only with an injected clock (tests, simulations): on the real clock the writer thread writes. */
   writeBatch(rows: RowBatch, start: number, end: number): number {
-    return this.call('write', [rows.encode(), start, end]);
+    return this.call('write', [rows.encode(), start, end], WRITE_DEADLINE_MS);
   }
 
   query<K extends StoredKind>(kind: K, q: NormalizedQuery): StoredEventByKind[K][] {

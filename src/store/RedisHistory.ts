@@ -56,6 +56,9 @@ export function redisKeys(prefix: string, bot: string) {
   };
 }
 
+/** Longest a batch's script may take before the connection is given up on (its rows are then retried). */
+const BATCH_TIMEOUT_MS = 15_000;
+
 /** Characters before a member's JSON record: its sequence number in hex. */
 const SEQ_WIDTH = 16;
 
@@ -262,18 +265,18 @@ export class RedisHistory {
     }
   }
 
-  private timed<T>(p: Promise<T>, what: string): Promise<T> {
+  private timed<T>(p: Promise<T>, what: string, ms = this.commandTimeoutMs): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.commandTimeoutMs} ms`)), this.commandTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
     });
     return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
   }
 
-  private async cmd(args: string[]): Promise<unknown> {
+  private async cmd(args: string[], ms = this.commandTimeoutMs): Promise<unknown> {
     const client = this.client ?? (await this.connect());
     try {
-      return await this.timed(client.sendCommand(args), args[0]!);
+      return await this.timed(client.sendCommand(args), args[0]!, ms);
     } catch (error) {
       if (/no answer within/.test((error as Error).message)) this.drop();
       throw error;
@@ -373,19 +376,23 @@ export class RedisHistory {
     const token = this.tokenFor(rows, start, end);
     const k = this.keys;
     try {
-      await this.cmd([
-        'EVAL',
-        WRITE_SCRIPT,
-        String(5 + TABLES.length),
-        k.seq,
-        k.lastBatch,
-        k.hours,
-        k.carry,
-        ...TABLES.map(k.table),
-        k.hourIndex,
-        token,
-        ...args,
-      ]);
+      await this.cmd(
+        [
+          'EVAL',
+          WRITE_SCRIPT,
+          String(5 + TABLES.length),
+          k.seq,
+          k.lastBatch,
+          k.hours,
+          k.carry,
+          ...TABLES.map(k.table),
+          k.hourIndex,
+          token,
+          ...args,
+        ],
+        // A batch of thousands of rows is one script: it gets longer than a single command.
+        Math.max(this.commandTimeoutMs, BATCH_TIMEOUT_MS),
+      );
     } catch (error) {
       // A reply from Redis (OOM, READONLY, …) means the script did not run; anything else may have applied it.
       if (!isReply(error)) this.unsure = { token, print: fingerprint(rows, start, end) };
@@ -663,7 +670,8 @@ export class RedisHistory {
   async sizeBytes(): Promise<number> {
     let total = 0;
     const k = this.keys;
-    for (const key of [...TABLES.map(k.table), k.hours, k.hourIndex, k.carry]) total += Number((await this.cmd(['MEMORY', 'USAGE', key])) ?? 0);
+    for (const key of [...TABLES.map(k.table), k.hours, k.hourIndex, k.carry])
+      total += Number((await this.cmd(['MEMORY', 'USAGE', key])) ?? 0);
     return total;
   }
 }
