@@ -153,7 +153,7 @@ export class MonitoringSystem {
   async start(): Promise<void> {
     if (this.state.running) return;
     await this.parts.lifecycle.start();
-    resumeFromHistory(this.store, this.state.ledger, this.parts.growth, this.diagnostics, this.config.clock);
+    resumeFromHistory(this.store, this.state, this.parts.growth, this.diagnostics, this.config.clock);
     this.state.running = true;
     this.stopping = null;
     this.state.startedAt = this.now();

@@ -10,6 +10,11 @@ export type TimerHandle = { readonly id: number } | NodeJS.Timeout;
 export interface Clock {
   /** Milliseconds since the Unix epoch (UTC). */
   now(): number;
+  /**
+   * Real milliseconds since the Unix epoch, for a clock whose `now()` simulates time: the monitor dates
+   * what Prometheus compares with its own time (last trade, last loop success) with it. Absent: `now()`.
+   */
+  wallNow?(): number;
   /** Calls `callback` once after `delayMillis`. System timers are `unref()`'d. */
   setTimeout(callback: () => void, delayMillis: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;

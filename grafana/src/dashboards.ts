@@ -428,12 +428,17 @@ export function tradingDashboard(): dashboard.Dashboard {
 
 export function performanceDashboard(): dashboard.Dashboard {
   const m = TARGET;
-  const b = base(C.dashboardUids.performance, 'Poseidon / Performance', 'Trading loops, errors, runtime and storage health.', false)
+  const b = base(
+    C.dashboardUids.performance,
+    'Poseidon / Performance',
+    'Trading loops, errors, resource utilization and storage health.',
+    false,
+  )
     .withRow(row('Loops'))
     .withPanel(
       new heatmap.PanelBuilder()
         .title('Loop duration heatmap')
-        .description('Distribution of loop run durations (all loops).')
+        .description("Distribution of loop run durations (all loops): the runs of each cell's own interval.")
         .datasource(DS)
         .span(12)
         .height(8)
@@ -479,7 +484,7 @@ export function performanceDashboard(): dashboard.Dashboard {
     .withRow(row('Errors'))
     .withPanel(
       graph('Errors per minute by type', [target(Q.errorsPerMinuteByType(m), '{{error_type}}')], {
-        description: `Error rate by type over ${C.rateWindow}.`,
+        description: 'Error rate by type.',
       }),
     )
     .withPanel(
@@ -489,20 +494,59 @@ export function performanceDashboard(): dashboard.Dashboard {
         description: 'Errors as a share of all events (PoseidonHighErrorRate above the red line).',
       }),
     )
-    .withRow(row('Runtime'))
+    .withRow(row('Resource utilization'))
     .withPanel(
-      graph('CPU', [target(Q.cpuRatio(m), '{{bot}}')], {
+      graph('CPU', [target(Q.hostCpuRatio(m), '{{bot}} host'), target(Q.cpuRatio(m), '{{bot}} process')], {
         unit: 'percentunit',
         width: 8,
-        description: 'CPU time per second of the bot process.',
+        description:
+          "Host CPU busy over the last system sample (system_cpu_percent in history) and the bot process's CPU time per second (process_cpu_percent).",
       }),
     )
     .withPanel(
-      graph('Memory', [target(Q.residentMemory(m), '{{bot}} resident'), target(Q.heapUsed(m), '{{bot}} heap used')], {
+      graph(
+        'Memory',
+        [
+          target(Q.hostMemoryUsed(m), '{{bot}} host used'),
+          target(Q.residentMemory(m), '{{bot}} resident'),
+          target(Q.heapUsed(m), '{{bot}} heap used'),
+        ],
+        {
+          unit: 'bytes',
+          width: 8,
+          description:
+            'Host memory in use (system_memory_used_bytes), the resident set size of the bot (process_rss_bytes) and its V8 heap in use (process_heap_used_bytes).',
+        },
+      ),
+    )
+    .withPanel(
+      graph(
+        'Network',
+        [target(Q.networkReceiveBytesPerSecond(m), '{{bot}} received'), target(Q.networkTransmitBytesPerSecond(m), '{{bot}} sent')],
+        {
+          unit: 'Bps',
+          width: 8,
+          description:
+            'Bytes per second received and sent over the host interfaces but loopback (network_received_bytes and network_sent_bytes per interval in history).',
+        },
+      ),
+    )
+    .withPanel(
+      graph('Database size', [target(Q.dbSize(m), '{{bot}}')], {
         unit: 'bytes',
         width: 8,
-        description: 'Resident set size and V8 heap in use.',
+        description: 'History database size, WAL included (database_size_bytes).',
       }),
+    )
+    .withPanel(
+      graph(
+        'Processes and handles',
+        [target(Q.hostProcesses(m), '{{bot}} host processes'), target(Q.activeHandles(m), '{{bot}} handles')],
+        {
+          width: 8,
+          description: 'Processes running on the host (active_processes) and handles the bot process holds open (active_handles).',
+        },
+      ),
     )
     .withPanel(
       graph('Event-loop lag p99', [target(Q.eventLoopLagP99(m), '{{bot}}')], {
@@ -513,15 +557,8 @@ export function performanceDashboard(): dashboard.Dashboard {
     )
     .withRow(row('Storage and internals'))
     .withPanel(
-      graph('Database size', [target(Q.dbSize(m), '{{bot}}')], {
-        unit: 'bytes',
-        width: 8,
-        description: 'History database size, WAL included.',
-      }),
-    )
-    .withPanel(
       graph('History rows', [target(Q.rowsWrittenPerMinute(m), '{{bot}} written/min'), target(Q.bufferedRows(m), '{{bot}} buffered')], {
-        width: 8,
+        width: 12,
         description: 'Rows written per minute and rows waiting in the write buffer.',
       }),
     )
@@ -529,7 +566,7 @@ export function performanceDashboard(): dashboard.Dashboard {
       graph(
         'Store failures per interval',
         [target(Q.storeFailuresPerInterval(m), '{{bot}} failed flushes'), target(Q.droppedRowsPerInterval(m), '{{bot}} dropped rows')],
-        { bars: true, width: 8, description: "Failed flushes (retried) and dropped rows (lost) in each bar's interval." },
+        { bars: true, width: 12, description: "Failed flushes (retried) and dropped rows (lost) in each bar's interval." },
       ),
     )
     .withPanel(

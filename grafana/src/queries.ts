@@ -192,7 +192,6 @@ export const ALERT_EXPR = alertExprs(STACK_CONFIG);
 // ---- dashboard queries: `m` is the dashboard's matcher list (job, instance, bot and maybe symbol) ----
 
 type Matchers = readonly string[];
-const perMinute = (expr: string): string => `${expr} * 60`;
 /** The matchers without the one on `bot`, for series Prometheus makes itself (`up`), which have no bot label. */
 const withoutBot = (m: Matchers): Matchers => m.filter((x) => !x.startsWith(`${Label.BOT}=`));
 /** Events of the last 24 h, exactly (see {@link countIn}). */
@@ -200,8 +199,16 @@ const day = (metric: string, m: Matchers): string => `sum(${countIn(metric, m, '
 /** Events in each bar's own interval (Grafana's `$__interval`), exactly: a bar is what happened in it, not a rolling total. */
 const perInterval = (by: string, metric: string, m: Matchers): string =>
   `sum by (${by}) (${countIn(metric, m, '$__interval', '($__interval_ms / 1000)', '$__rate_interval')})`;
+/** Seconds in Grafana's rate window (`$__rate_interval`). */
+const RATE_WINDOW_SECONDS = '($__rate_interval_ms / 1000)';
+/**
+ * Events per minute over Grafana's rate window, exactly: the window's count (see {@link countIn}) over its
+ * length. `rate()` cannot see a series' first sample, so a symbol's first trades read 0 per minute.
+ */
+const perMinute = (by: string, metric: string, m: Matchers): string =>
+  `sum by (${by}) (${countIn(metric, m, '$__rate_interval', RATE_WINDOW_SECONDS)}) * 60 / ${RATE_WINDOW_SECONDS}`;
 
-/** Dashboard queries, by panel. `$__rate_interval` and `$__range` are Grafana's; the rest are the dashboards' variables. */
+/** Dashboard queries, by panel. `$__rate_interval`, `$__interval`, `$__range` and their `_ms` forms are Grafana's; the rest are the dashboards' variables. */
 export const Q = Object.freeze({
   // `up` has no bot label: it gets its bot from the recorded target names. A target never named
   // (never scraped) matches only when every bot is selected, since an absent label matches `.*`.
@@ -229,11 +236,11 @@ export const Q = Object.freeze({
   growthLastHour: (m: Matchers) => `max by (bot, instance) (${vec(M.growthRatio.name, m)})`,
   errors24h: (m: Matchers) => day(M.errors.name, m),
   criticalErrors24h: (m: Matchers) => day(M.errors.name, [...m, 'severity="critical"']),
-  tradesPerMinuteBySymbol: (m: Matchers) => perMinute(`sum by (symbol) (rate(${vec(M.trades.name, m)}[$__rate_interval]))`),
-  errorsPerMinuteBySeverity: (m: Matchers) => perMinute(`sum by (severity) (rate(${vec(M.errors.name, m)}[$__rate_interval]))`),
+  tradesPerMinuteBySymbol: (m: Matchers) => perMinute('symbol', M.trades.name, m),
+  errorsPerMinuteBySeverity: (m: Matchers) => perMinute('severity', M.errors.name, m),
 
-  tradesPerMinuteBySymbolSide: (m: Matchers) => perMinute(`sum by (symbol, side) (rate(${vec(M.trades.name, m)}[$__rate_interval]))`),
-  volumePerMinuteBySymbol: (m: Matchers) => perMinute(`sum by (symbol) (rate(${vec(M.tradeVolume.name, m)}[$__rate_interval]))`),
+  tradesPerMinuteBySymbolSide: (m: Matchers) => perMinute('symbol, side', M.trades.name, m),
+  volumePerMinuteBySymbol: (m: Matchers) => perMinute('symbol', M.tradeVolume.name, m),
   tradesPerIntervalBySymbol: (m: Matchers) => perInterval('symbol', M.trades.name, m),
   feesPerIntervalBySymbol: (m: Matchers) => perInterval('symbol', M.tradeFees.name, m),
   executionQuantile: (q: number, m: Matchers) => quantile(q, M.tradeExecution.name, 'symbol', m, '$__rate_interval'),
@@ -251,20 +258,27 @@ export const Q = Object.freeze({
   volatilityBySymbol: (m: Matchers) => `max by (symbol) (${vec(M.liquidityVolatility.name, m)})`,
   volume24hBySymbol: (m: Matchers) => `max by (symbol) (${vec(M.liquidityVolume.name, m)})`,
 
-  loopDurationHeatmap: (m: Matchers) => `sum by (le) (increase(${vec(`${M.loopDuration.name}_bucket`, m)}[$__rate_interval]))`,
+  loopDurationHeatmap: (m: Matchers) => perInterval('le', `${M.loopDuration.name}_bucket`, m),
   loopDurationQuantile: (q: number, m: Matchers) => quantile(q, M.loopDuration.name, 'loop', m, '$__rate_interval'),
-  loopRunsPerMinute: (m: Matchers) => perMinute(`sum by (loop, status) (${vec(RECORDED.loopExecutionsRate, m)})`),
+  loopRunsPerMinute: (m: Matchers) => perMinute('loop, status', M.loopExecutions.name, m),
   loopSuccessRatio: (m: Matchers) => `1 - max by (loop) (${vec(RECORDED.loopFailureRatio, m)})`,
   loopSecondsSinceSuccess: (m: Matchers) => `max by (loop) (${vec(RECORDED.loopSecondsSinceSuccess, m)})`,
   loopsActive: (m: Matchers) => `sum by (loop) (${vec(M.loopsActive.name, m)})`,
-  errorsPerMinuteByType: (m: Matchers) => perMinute(`sum by (error_type) (${vec(RECORDED.errorsRate, m)})`),
+  errorsPerMinuteByType: (m: Matchers) => perMinute('error_type', M.errors.name, m),
   errorRatio: (m: Matchers) => `max by (bot, instance) (${vec(RECORDED.errorRatio, m)})`,
   cpuRatio: (m: Matchers) => `sum by (bot, instance) (rate(${vec(R.cpuSeconds, m)}[$__rate_interval]))`,
   residentMemory: (m: Matchers) => `sum by (bot, instance) (${vec(R.residentMemory, m)})`,
   heapUsed: (m: Matchers) => `sum by (bot, instance) (${vec(R.heapUsed, m)})`,
+  hostCpuRatio: (m: Matchers) => `max by (bot, instance) (${vec(M.systemCpu.name, m)})`,
+  hostMemoryUsed: (m: Matchers) => `max by (bot, instance) (${vec(M.systemMemoryUsed.name, m)})`,
+  networkReceiveBytesPerSecond: (m: Matchers) => `sum by (bot, instance) (rate(${vec(M.systemNetworkReceive.name, m)}[$__rate_interval]))`,
+  networkTransmitBytesPerSecond: (m: Matchers) =>
+    `sum by (bot, instance) (rate(${vec(M.systemNetworkTransmit.name, m)}[$__rate_interval]))`,
+  hostProcesses: (m: Matchers) => `max by (bot, instance) (${vec(M.systemProcesses.name, m)})`,
+  activeHandles: (m: Matchers) => `sum by (bot, instance) (${vec(R.activeHandles, m)})`,
   eventLoopLagP99: (m: Matchers) => `max by (bot, instance) (${vec(R.eventLoopLagP99, m)})`,
   dbSize: (m: Matchers) => `max by (bot, instance) (${vec(M.dbSize.name, m)})`,
-  rowsWrittenPerMinute: (m: Matchers) => perMinute(`sum by (bot, instance) (rate(${vec(M.storeRowsWritten.name, m)}[$__rate_interval]))`),
+  rowsWrittenPerMinute: (m: Matchers) => perMinute('bot, instance', M.storeRowsWritten.name, m),
   bufferedRows: (m: Matchers) => `sum by (bot, instance) (${vec(M.storeBufferedRows.name, m)})`,
   storeFailuresPerInterval: (m: Matchers) => perInterval('bot, instance', M.storeWriteFailures.name, m),
   droppedRowsPerInterval: (m: Matchers) => perInterval('bot, instance', M.storeDroppedRows.name, m),

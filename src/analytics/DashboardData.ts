@@ -6,6 +6,7 @@ import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { optionalObject } from '../internal/validate.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
+import type { SystemSample } from '../system/SystemMetrics.js';
 import { type AnalyticsQueries, type LoopAggregate, sumAggregates, type TimeRange } from './AnalyticsQueries.js';
 import { type DayWindow, MINUTE_MS, type WindowTotals } from './DayWindow.js';
 import {
@@ -62,6 +63,8 @@ export interface DashboardSources {
   readonly diagnostics: Pick<Diagnostics, 'sinkFailed'>;
   /** This process's resource figures, when they are read elsewhere (a reader thread reports the bot thread's, not its own). */
   resources?(): ResourceUtilization;
+  /** The system metrics collector, whose last sample joins the resource figures; absent or null when system metrics are off. */
+  readonly system?: { readonly latest: SystemSample | null } | null;
 }
 
 /** Options of {@link DashboardData}. */
@@ -436,8 +439,8 @@ export class DashboardData {
     }));
   }
 
-  /** CPU, memory and event-loop lag of this thread since the previous reading, and the database size. */
+  /** CPU, memory and event-loop lag of this thread since the previous reading, the database size, and the host's last system sample. */
   resourceUtilization(): ResourceUtilization {
-    return this.meter.read(this.sources.history.stats().dbSizeBytes);
+    return this.meter.read(this.sources.history.stats().dbSizeBytes, this.sources.system?.latest ?? null);
   }
 }

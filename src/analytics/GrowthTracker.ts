@@ -13,6 +13,12 @@ export function hourStartOf(t: number): number {
   return Math.floor(t / HOUR_MS) * HOUR_MS;
 }
 
+/** An hour an earlier run left open, as read back from history. */
+export type ResumedHour = Omit<OpenHour, 'currentBalance' | 'openingEquity' | 'currentEquity'> & {
+  currentBalance?: number | null;
+  openingEquity?: number | null;
+};
+
 /** The figures of the hour still open. */
 export interface OpenHour {
   readonly hourStart: number;
@@ -32,7 +38,8 @@ export interface OpenHour {
  * Derives from the event stream, at every UTC hour boundary, a {@link GrowthEvent}:
  * opening and closing balance, growth ratio, trades, realized P&L, fees and volume of that hour.
  * An hour without a balance update carries the last balance forward; no rows are written before
- * the first balance is known. Missed boundaries (a suspended process) are filled one row each.
+ * the first balance is known. Missed boundaries (a suspended process) are filled one row each; a
+ * clock set back moves the open hour back to the hour it reads.
  */
 export class GrowthTracker {
   private hourStart: number;
@@ -45,6 +52,8 @@ export class GrowthTracker {
   private volume = 0;
   private timer: TimerHandle | null = null;
   private publisher: EventPublisher | null = null;
+  /** Rows closed before `start()` gave a publisher (an hour resumed from history). */
+  private readonly unpublished: GrowthEvent[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -66,15 +75,15 @@ export class GrowthTracker {
     this.timer = null;
   }
 
-  /** Continues an hour left open by an earlier run (figures read back from history). */
-  resume(
-    state: Omit<OpenHour, 'currentBalance' | 'openingEquity' | 'currentEquity'> & {
-      currentBalance?: number | null;
-      openingEquity?: number | null;
-    },
-  ): void {
-    if (state.hourStart !== hourStartOf(this.clock.now())) {
-      // The stored hour is over: only its closing balance carries into the new hour.
+  /**
+   * Continues the hour an earlier run stopped in (figures read back from history). When that hour
+   * is over, it is closed with those figures (its row published at once, or at `start()`); the hours
+   * the monitor was down get no row, and the current hour opens with the closing balance.
+   */
+  resume(state: ResumedHour): void {
+    const current = hourStartOf(this.clock.now());
+    if (state.hourStart > current) {
+      // The clock was set back since the earlier run: only its balance carries into this hour.
       this.opening ??= state.currentBalance ?? state.openingBalance;
       this.balance ??= state.currentBalance ?? state.openingBalance;
       return;
@@ -87,6 +96,12 @@ export class GrowthTracker {
     this.pnl += state.realizedPnl;
     this.fees += state.fees;
     this.volume += state.volume;
+    if (state.hourStart === current) return;
+    this.closeHour(null, this.unpublished);
+    this.hourStart = current;
+    // The equity the earlier run saw at its stop is not in history.
+    this.openingEquity = null;
+    if (this.publisher !== null) this.closeAndPublish();
   }
 
   /**
@@ -137,9 +152,9 @@ export class GrowthTracker {
   }
 
   // An event stamped in a later hour than the open one closes the open hour first (the timer may
-  // not have fired yet when the event loop was busy).
+  // not have fired yet when the event loop was busy); one stamped before it means the clock was set back.
   private rollIfNeeded(timestamp: number, derived: MonitorEvent[]): void {
-    if (timestamp >= this.hourStart + HOUR_MS) this.closeElapsedHours(timestamp, derived);
+    if (timestamp >= this.hourStart + HOUR_MS || timestamp < this.hourStart) this.closeElapsedHours(timestamp, derived);
   }
 
   private equity(): number | null {
@@ -147,40 +162,49 @@ export class GrowthTracker {
   }
 
   private closeAndPublish(): void {
-    const rows: GrowthEvent[] = [];
+    const rows = this.unpublished.splice(0);
     this.closeElapsedHours(this.clock.now(), rows);
     for (const row of rows) this.publisher?.publish(row);
   }
 
   private closeElapsedHours(now: number, out: MonitorEvent[]): void {
     const current = hourStartOf(now);
+    if (current < this.hourStart) {
+      // The clock was set back (a wall clock corrected): the open hour's figures go on in the hour
+      // the clock reads now, so rows follow on from it instead of pausing until the old hour comes round.
+      this.hourStart = current;
+      return;
+    }
     // Equity is read once: hours missed while the process was suspended close at today's value.
     const closingEquity = this.hourStart < current && this.balance !== null ? this.equity() : null;
-    while (this.hourStart < current) {
-      if (this.opening !== null && this.balance !== null) {
-        out.push(
-          buildGrowth({
-            timestamp: this.hourStart + HOUR_MS,
-            hourStart: this.hourStart,
-            openingBalance: this.opening,
-            closingBalance: this.balance,
-            tradeCount: this.trades,
-            realizedPnl: this.pnl,
-            fees: this.fees,
-            volume: this.volume,
-            openingEquity: this.openingEquity,
-            closingEquity,
-          }),
-        );
-      }
-      this.hourStart += HOUR_MS;
-      this.opening = this.balance;
-      this.openingEquity = closingEquity ?? this.openingEquity;
-      this.trades = 0;
-      this.pnl = 0;
-      this.fees = 0;
-      this.volume = 0;
+    while (this.hourStart < current) this.closeHour(closingEquity, out);
+  }
+
+  /** Appends the open hour's row to `out` (none before a balance is known) and opens the next hour with its closing figures. */
+  private closeHour(closingEquity: number | null, out: MonitorEvent[]): void {
+    if (this.opening !== null && this.balance !== null) {
+      out.push(
+        buildGrowth({
+          timestamp: this.hourStart + HOUR_MS,
+          hourStart: this.hourStart,
+          openingBalance: this.opening,
+          closingBalance: this.balance,
+          tradeCount: this.trades,
+          realizedPnl: this.pnl,
+          fees: this.fees,
+          volume: this.volume,
+          openingEquity: this.openingEquity,
+          closingEquity,
+        }),
+      );
     }
+    this.hourStart += HOUR_MS;
+    this.opening = this.balance;
+    this.openingEquity = closingEquity ?? this.openingEquity;
+    this.trades = 0;
+    this.pnl = 0;
+    this.fees = 0;
+    this.volume = 0;
   }
 
   private schedule(): void {

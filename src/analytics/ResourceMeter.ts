@@ -1,6 +1,7 @@
-// ResourceMeter: this thread's CPU share, memory and event-loop lag since the previous reading.
+// ResourceMeter: this thread's CPU share, memory and event-loop lag since the previous reading, beside the last system metrics sample.
 
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { SystemSample } from '../system/SystemMetrics.js';
 import type { ResourceUtilization } from './dashboardTypes.js';
 import { round9 } from './statistics.js';
 
@@ -19,7 +20,7 @@ export class ResourceMeter {
     this.lag.disable();
   }
 
-  read(dbSizeBytes: number | null): ResourceUtilization {
+  read(dbSizeBytes: number | null, system: SystemSample | null): ResourceUtilization {
     const cpu = process.cpuUsage(this.lastCpu);
     const at = process.hrtime.bigint();
     const elapsedMicros = Number(at - this.lastCpuAt) / 1000;
@@ -33,6 +34,14 @@ export class ResourceMeter {
       heapUsedBytes: mem.heapUsed,
       eventLoopLagP99Ms: p99 === null ? null : round9(p99),
       dbSizeBytes,
+      systemSampledAt: system === null ? null : new Date(system.timestamp).toISOString(),
+      systemCpuPercent: system?.cpuPercent ?? null,
+      systemMemoryUsedBytes: system?.memoryUsedBytes ?? null,
+      systemMemoryPercent: system?.memoryPercent ?? null,
+      networkReceivedBytes: system?.networkReceivedBytes ?? null,
+      networkSentBytes: system?.networkSentBytes ?? null,
+      activeProcesses: system?.activeProcesses ?? null,
+      activeHandles: system?.activeHandles ?? null,
     };
   }
 }

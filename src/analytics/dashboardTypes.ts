@@ -142,6 +142,22 @@ export interface ResourceUtilization {
   readonly heapUsedBytes: number;
   readonly eventLoopLagP99Ms: number | null;
   readonly dbSizeBytes: number | null;
+  // The last system metrics sample (the history's rows of the same names); null before the first and with system metrics off.
+  /** When the host figures below were sampled, ISO 8601 UTC. */
+  readonly systemSampledAt: string | null;
+  /** Host CPU busy over the last system metrics interval, 0–100 (`system_cpu_percent`). */
+  readonly systemCpuPercent: number | null;
+  readonly systemMemoryUsedBytes: number | null;
+  /** Host memory in use, 0–100 (`system_memory_percent`). */
+  readonly systemMemoryPercent: number | null;
+  /** Bytes received over the host's interfaces but loopback in the last system metrics interval (`network_received_bytes`). */
+  readonly networkReceivedBytes: number | null;
+  /** Bytes sent in the last system metrics interval (`network_sent_bytes`). */
+  readonly networkSentBytes: number | null;
+  /** Processes running on the host (`active_processes`). */
+  readonly activeProcesses: number | null;
+  /** Handles this process holds open (`active_handles`). */
+  readonly activeHandles: number | null;
 }
 
 export interface PerformanceDashboard {

@@ -87,7 +87,7 @@ export class OtlpLogBridge {
       severityText: info.name,
       eventName: event.eventType,
       body: LineFormatter.messageOf(event),
-      attributes: attributesOf(event),
+      attributes: present(attributesOf(event)),
     });
   }
 
@@ -121,6 +121,19 @@ export class OtlpLogBridge {
 /** Free-form data as an attribute value, secrets censored. */
 function data(value: unknown): AnyValue {
   return value === null ? null : (redactDeep(value) as AnyValue);
+}
+
+/**
+ * The fields that have a value: OTLP has no null, and a null field would arrive as an empty
+ * AnyValue, which a Collector passes on as a field that is there with nothing in it.
+ */
+function present(fields: AnyValueMap): AnyValueMap {
+  const out: AnyValueMap = {};
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 function attributesOf(e: MonitorEvent): AnyValueMap {

@@ -88,8 +88,19 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
   telemetry.observeStore(store);
   pipeline.add(telemetry);
 
+  const systemMetrics =
+    config.enableSystemMetrics && config.enablePerformanceMonitoring
+      ? new SystemMetrics({
+          clock,
+          intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
+          publisher: pipeline,
+          databaseSizeBytes: () => (config.storage === 'sqlite' ? store.stats().dbSizeBytes : null),
+        })
+      : null;
+  if (systemMetrics !== null) telemetry.observeSystem(systemMetrics);
+
   const recentEvents = new RecentEvents(ring);
-  const dashboardSources = { clock, history: store, rates, day, growth, state, diagnostics };
+  const dashboardSources = { clock, history: store, rates, day, growth, state, diagnostics, system: systemMetrics };
   const dashboardData = new DashboardData(dashboardSources);
   const health = new MonitorHealth(state, ring, diagnostics);
   // The API's history views run on a reader thread (or bounded, in process for memory history), never the bot's code path.
@@ -114,15 +125,6 @@ export function buildMonitor(config: MonitoringConfig, state: MonitorState, diag
     http = addMonitorRoutes(new HttpServer({ host, port, apiToken, onError: failed('http') }), () => telemetry.scrapeBytes());
     http.routePrefix('/api/', (request) => api.handle(request.pathname, request.query));
   }
-  const systemMetrics =
-    config.enableSystemMetrics && config.enablePerformanceMonitoring
-      ? new SystemMetrics({
-          clock,
-          intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
-          publisher: pipeline,
-          databaseSizeBytes: () => (config.storage === 'sqlite' ? store.stats().dbSizeBytes : null),
-        })
-      : null;
   return {
     ring,
     recentEvents,

@@ -21,9 +21,19 @@ import type { AnalyticsQueries, TimeRange } from '../analytics/AnalyticsQueries.
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
+import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import { botFolder, dayOf, FILE_NAME, readCarryFile, writeCarryFile } from './fileLayout.js';
-import { fromRecord, ownerFields, type PnlRecord, realizedOf, toRecord, tradeLine } from './fileRecords.js';
+import {
+  type BalanceRecord,
+  balanceRecord,
+  fromRecord,
+  ownerFields,
+  type PnlRecord,
+  realizedOf,
+  toRecord,
+  tradeLine,
+} from './fileRecords.js';
 import type { TableCounts } from './HistoryReader.js';
 import { KIND_TABLE, TABLE_OF } from './MemoryBackend.js';
 import { EVENT_TYPE_OF, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
@@ -91,6 +101,7 @@ export class FileBackend implements StoreBackend {
   private readonly realized = new Map<TradeMetric, number>();
   private readonly files = new Map<string, DayFile>();
   private carry: Position[] = [];
+  private balance: BalanceState | null = null;
   private bytes = 0;
   private identity: string | null = null;
   /** Torn or unreadable lines skipped at the last open. */
@@ -144,6 +155,7 @@ export class FileBackend implements StoreBackend {
     for (const t of TABLES) this.ordered.set(t, true);
     this.realized.clear();
     this.carry = readCarryFile(this.dir);
+    this.balance = null;
     this.bytes = 0;
     this.skippedLines = 0;
     const names = readdirSync(this.dir)
@@ -189,6 +201,11 @@ export class FileBackend implements StoreBackend {
         if (t !== null) this.realized.set(t, p.realized_pnl);
         continue;
       }
+      if (record.event_type === 'balance_updated') {
+        const b = record as unknown as BalanceRecord;
+        this.balance = nextBalanceState(this.balance, b.balance, b.timestamp);
+        continue;
+      }
       const e = fromRecord(table, record);
       this.push(table, rows, e);
       if (e.eventType === EventType.TRADE_EXECUTION) {
@@ -217,8 +234,16 @@ export class FileBackend implements StoreBackend {
     // P&L later in the batch may fill it.
     const records: [string, Row | BatchTrade][] = [];
     const batchTrades: BatchTrade[] = [];
+    let balance = this.balance;
     for (let i = start; i < end; i++) {
       const e = rows.at(i);
+      const given = balanceOf(e);
+      if (given !== null) {
+        // A line of the growth file: stored and undone with the batch, read back in order at open.
+        balance = nextBalanceState(balance, given, e.timestamp);
+        records.push([`growth_metrics-${dayOf(e.timestamp)}.jsonl`, balanceRecord(given, e.timestamp, this.bot) as unknown as Row]);
+        continue;
+      }
       if (e.eventType === EventType.PROFIT_LOSS) {
         const own = batchPnlTarget(batchTrades, e.executionId, e.symbol, e.timestamp);
         if (own !== null) {
@@ -265,6 +290,7 @@ export class FileBackend implements StoreBackend {
       );
     }
     this.append(lines);
+    this.balance = balance;
     for (const [table, e] of added) this.push(table, this.tables.get(table)!, e);
     for (const [t, v] of filled) this.realized.set(t, v);
     return added.length;
@@ -350,6 +376,10 @@ export class FileBackend implements StoreBackend {
       if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
     }
     return best;
+  }
+
+  lastBalance(): BalanceState | null {
+    return this.balance;
   }
 
   positions(): Position[] {

@@ -3,6 +3,7 @@
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent } from '../events/types.js';
+import type { BalanceState } from './balanceState.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { TableName } from './schema.js';
 
@@ -28,6 +29,12 @@ export interface HistoryReader {
    * the process.
    */
   positions(): Position[];
+  /**
+   * The last account balance stored for this bot and the balance its UTC hour opened with (folded
+   * with `nextBalanceState` from the `balance_updated` system events of the written batches), or
+   * null before the first. What a restart resumes growth and `accountBalance` from.
+   */
+  lastBalance(): BalanceState | null;
   /** Rows per table. */
   counts(): TableCounts;
 }

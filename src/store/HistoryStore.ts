@@ -9,6 +9,7 @@ import type { EventSink } from '../events/EventSink.js';
 import { EventType, type GrowthEvent, type MonitorEvent } from '../events/types.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import { type BatchWriter, InThreadWriter, type WriteReport } from './BatchWriter.js';
+import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { HistoryReader, TableCounts } from './HistoryReader.js';
 import { EVENT_TYPE_OF, mergeNewest, type NormalizedQuery, newestMatches, type StoredEventByKind, type StoredKind } from './queries.js';
 import { RowQueue } from './RowQueue.js';
@@ -117,7 +118,8 @@ export class HistoryStore implements EventSink, HistoryReader {
   // ── hot path ───────────────────────────────────────────────────────────────
 
   record(event: MonitorEvent): void {
-    if (event.eventType === EventType.SYSTEM_EVENT) return;
+    // Of the system events only balance updates are kept: the backend folds them into the bot's balance state.
+    if (event.eventType === EventType.SYSTEM_EVENT && event.kind !== 'balance_updated') return;
     const buffer = this.buffer;
     const writer = this.writer;
     if (buffer.length + (writer === null ? 0 : writer.inflightRows) >= this.maxBufferRows) {
@@ -365,6 +367,17 @@ export class HistoryStore implements EventSink, HistoryReader {
   positions(): Position[] {
     this.flushSync();
     return this.backend.positions();
+  }
+
+  /** The last balance stored, buffered balance updates included. */
+  lastBalance(): BalanceState | null {
+    this.flushSync();
+    let state = this.backend.lastBalance();
+    for (const e of this.pending()) {
+      const given = balanceOf(e);
+      if (given !== null) state = nextBalanceState(state, given, e.timestamp);
+    }
+    return state;
   }
 
   /** The newest growth row of an hour before `hourStart`, buffered rows included. */

@@ -10,6 +10,7 @@ import {
   type MonitorEvent,
   type TradeEvent,
 } from '../events/types.js';
+import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
@@ -46,6 +47,7 @@ export class MemoryBackend implements StoreBackend {
   private readonly tables = new Map<TableName, MonitorEvent[]>(TABLES.map((t) => [t, []]));
   /** Realized P&L per trade (the ledger's or the caller's), as `trades.realized_pnl` holds it. */
   private readonly realized = new Map<TradeEvent, number>();
+  private balance: BalanceState | null = null;
   private open_ = false;
   private readonly analytics_ = new MemoryAnalytics({
     trades: () => this.tables.get('trades') as TradeEvent[],
@@ -80,6 +82,11 @@ export class MemoryBackend implements StoreBackend {
         }
         continue;
       }
+      const given = balanceOf(e);
+      if (given !== null) {
+        this.balance = nextBalanceState(this.balance, given, e.timestamp);
+        continue;
+      }
       const table = TABLE_OF[e.eventType];
       if (table === undefined) continue;
       this.tables.get(table)!.push(e);
@@ -105,6 +112,10 @@ export class MemoryBackend implements StoreBackend {
   /** None: nothing outlives the process, and the live ledger keeps its own positions across a stop and start. */
   positions(): Position[] {
     return [];
+  }
+
+  lastBalance(): BalanceState | null {
+    return this.balance;
   }
 
   lastGrowthBefore(hourStart: number): GrowthEvent | null {

@@ -8,6 +8,7 @@ import type { Position } from '../analytics/PnlLedger.js';
 import type { DatabaseLocation } from '../config/MonitoringConfig.js';
 import type { GrowthEvent } from '../events/types.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
+import type { BalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
@@ -199,6 +200,10 @@ export class SqliteBackend implements StoreBackend {
 
   positions(): Position[] {
     return this.open_().reader.positions();
+  }
+
+  lastBalance(): BalanceState | null {
+    return this.open_().reader.lastBalance();
   }
 
   counts(): TableCounts {

@@ -4,10 +4,11 @@ import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent } from '../events/types.js';
+import type { BalanceState } from './balanceState.js';
 import type { HistoryReader, TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
-import { TABLES } from './schema.js';
+import { SELECT_BALANCE_STATE, TABLES } from './schema.js';
 import { QUERIES, type Row, toGrowth, toTrade } from './sqliteRows.js';
 
 /** A row of `position_carry`. */
@@ -28,6 +29,7 @@ export class SqliteReader implements HistoryReader {
   private readonly recentTradeRows: Database.Statement;
   private readonly carryOf: Database.Statement;
   private readonly countAll: Database.Statement;
+  private readonly balanceOf: Database.Statement;
   private readonly queryCache = new Map<string, Database.Statement>();
   private analytics_: SqliteAnalytics | null = null;
 
@@ -43,6 +45,7 @@ export class SqliteReader implements HistoryReader {
       `SELECT * FROM growth_metrics WHERE ${OWN_ROWS} AND hour_start >= ? AND hour_start < ? ORDER BY hour_start, id`,
     );
     this.carryOf = db.prepare('SELECT symbol, quantity, average_cost, realized_pnl FROM position_carry WHERE bot = ?');
+    this.balanceOf = db.prepare(SELECT_BALANCE_STATE);
     this.countAll = db.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
   }
 
@@ -116,6 +119,10 @@ export class SqliteReader implements HistoryReader {
 
   positions(): Position[] {
     return (this.carryOf.all(this.bot) as CarryRow[]).map(carriedPosition);
+  }
+
+  lastBalance(): BalanceState | null {
+    return (this.balanceOf.get(this.bot) as BalanceState | undefined) ?? null;
   }
 
   counts(): TableCounts {

@@ -3,9 +3,10 @@
 import type Database from 'better-sqlite3';
 import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type TradeEvent } from '../events/types.js';
+import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import { type CarryRow, carriedPosition } from './SqliteReader.js';
-import { TRADE_HOUR_FIGURES, UPSERT_CARRY } from './schema.js';
+import { SELECT_BALANCE_STATE, TRADE_HOUR_FIGURES, UPSERT_BALANCE_STATE, UPSERT_CARRY } from './schema.js';
 import { json } from './sqliteRows.js';
 import { HourSums } from './tradeHours.js';
 
@@ -40,6 +41,8 @@ export class SqliteRowWriter {
   private readonly upsertHour: Database.Statement;
   private readonly carryOne: Database.Statement;
   private readonly upsertCarry: Database.Statement;
+  private readonly selectBalance: Database.Statement;
+  private readonly upsertBalance: Database.Statement;
   private readonly bot: string;
   private readonly strategy: string;
   private readonly exchange: string;
@@ -92,13 +95,20 @@ export class SqliteRowWriter {
     );
     this.carryOne = db.prepare('SELECT symbol, quantity, average_cost, realized_pnl FROM position_carry WHERE bot = ? AND symbol = ?');
     this.upsertCarry = db.prepare(UPSERT_CARRY);
+    this.selectBalance = db.prepare(SELECT_BALANCE_STATE);
+    this.upsertBalance = db.prepare(UPSERT_BALANCE_STATE);
   }
 
-  /** Writes rows `start..end` (call inside a transaction); returns the rows inserted (a P&L update is not a row). */
+  /**
+   * Writes rows `start..end` (call inside a transaction); returns the rows inserted (a P&L update is
+   * not a row, nor is a balance update, which only sets the bot's `balance_state`).
+   */
   write(rows: RowBatch, start: number, end: number): number {
     this.hourSums.clear();
     this.trades.length = 0;
     let inserted = 0;
+    // Read at the batch's first balance update, written once after its last.
+    let balance: BalanceState | null | undefined;
     const bot = this.bot;
     const strategy = this.strategy;
     const exchange = this.exchange;
@@ -227,10 +237,18 @@ export class SqliteRowWriter {
             exchange,
           );
           break;
+        case EventType.SYSTEM_EVENT: {
+          const given = balanceOf(e);
+          if (given === null) break;
+          if (balance === undefined) balance = (this.selectBalance.get(bot) as BalanceState | undefined) ?? null;
+          balance = nextBalanceState(balance, given, e.timestamp);
+          break;
+        }
         default:
           break;
       }
     }
+    if (balance) this.upsertBalance.run(bot, balance.balance, balance.at, balance.openingBalance);
     this.writeHourSums();
     if (this.trades.length > 0) this.carryTrades();
     return inserted;

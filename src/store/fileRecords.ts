@@ -23,6 +23,20 @@ export interface PnlRecord {
   readonly bot: string;
 }
 
+/** A record of the growth file holding a balance given to `updateAccountBalance` (folded into the bot's balance state). */
+export interface BalanceRecord {
+  readonly event_type: 'balance_updated';
+  readonly time: string;
+  readonly timestamp: number;
+  readonly balance: number;
+  readonly bot: string;
+}
+
+/** The record of a balance update, for the growth file of its day. */
+export function balanceRecord(balance: number, timestamp: number, bot: string): BalanceRecord {
+  return { event_type: 'balance_updated', time: new Date(timestamp).toISOString(), timestamp, balance, bot };
+}
+
 /**
  * The record of a stored event: the SQLite row's columns and values (JSON columns as nested
  * objects, so `jq` reads into them), with `event_type` and an ISO `time` for people and tools.

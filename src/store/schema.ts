@@ -184,7 +184,41 @@ export const MIGRATIONS: readonly Migration[] = [
       foldTradesIntoCarry(db);
     },
   },
+  {
+    version: 8,
+    description: 'balance_state: per bot, the last account balance and the balance its hour opened with (kept by the writer)',
+    up: (db) => db.exec(BALANCE_STATE_DDL),
+  },
+  {
+    version: 9,
+    description: "errors: the error types older versions spelled rate_limit and insufficient_balance take the seed's spellings",
+    up(db) {
+      // Spelled out rather than read from the alias table: a shipped migration never changes.
+      const rename = db.prepare('UPDATE errors SET error_type = ? WHERE error_type = ?');
+      rename.run('api_rate_limit', 'rate_limit');
+      rename.run('insufficient_funds', 'insufficient_balance');
+    },
+  },
 ];
+
+// Version 8. One row per bot, written in the transaction of the batch holding the balance update,
+// so a restart continues the open hour's growth from the balances given before it.
+const BALANCE_STATE_DDL = `
+CREATE TABLE IF NOT EXISTS balance_state (
+  bot TEXT PRIMARY KEY,
+  balance REAL NOT NULL,
+  updated_at INTEGER NOT NULL,
+  opening_balance REAL NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** Sets a bot's balance state: (bot, balance, updated_at, opening_balance). */
+export const UPSERT_BALANCE_STATE = `INSERT INTO balance_state (bot, balance, updated_at, opening_balance) VALUES (?, ?, ?, ?)
+  ON CONFLICT (bot) DO UPDATE SET balance = excluded.balance, updated_at = excluded.updated_at,
+    opening_balance = excluded.opening_balance`;
+
+/** Reads a bot's balance state as a `BalanceState`: (bot). */
+export const SELECT_BALANCE_STATE = 'SELECT balance, updated_at AS at, opening_balance AS openingBalance FROM balance_state WHERE bot = ?';
 
 // Version 7. One row per bot: the process that writes that bot's rows, so a second one is refused.
 const WRITER_LEASE_DDL = `

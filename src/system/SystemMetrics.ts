@@ -24,7 +24,11 @@ export const SYSTEM_METRICS = Object.freeze({
 export type SystemMetricKey = keyof typeof SYSTEM_METRICS;
 
 /** One reading. A figure the platform cannot give (network and processes outside Linux) is null. */
-export type SystemSample = { readonly timestamp: number } & { readonly [K in SystemMetricKey]: number | null };
+export type SystemSample = {
+  readonly timestamp: number;
+  /** The host's network byte counters as the kernel kept them at this reading (since boot), which /metrics exports as counters. */
+  readonly networkTotals: NetCounters | null;
+} & { readonly [K in SystemMetricKey]: number | null };
 
 /** Options of {@link SystemMetrics}. */
 export interface SystemMetricsOptions {
@@ -64,7 +68,8 @@ function osCpuTimes(): CpuTimes {
   return { busy, total };
 }
 
-interface NetCounters {
+/** Bytes received and sent over the host's interfaces but loopback. */
+export interface NetCounters {
   readonly received: number;
   readonly sent: number;
 }
@@ -188,6 +193,7 @@ export class SystemMetrics {
     const previousNet = this.sampledNet;
     const sample: SystemSample = {
       timestamp,
+      networkTotals: net,
       cpuPercent: cpuTotal > 0 ? round2(((cpu.busy - lastCpu.busy) / cpuTotal) * 100) : 0,
       processCpuPercent: elapsedMicros > 0 ? round2(((processCpu.user + processCpu.system) / elapsedMicros) * 100) : 0,
       memoryUsedBytes: used,

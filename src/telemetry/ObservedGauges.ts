@@ -2,6 +2,7 @@
 
 import type { Attributes, BatchObservableResult, Meter } from '@opentelemetry/api';
 import type { StoreStats } from '../internal/StoreStats.js';
+import type { SystemSample } from '../system/SystemMetrics.js';
 import type { LabelCap } from './LabelCap.js';
 import { Label, METRICS, type MetricInfo } from './names.js';
 import { PACKAGE_VERSION } from './packageVersion.js';
@@ -33,12 +34,16 @@ export interface ObservedState {
   readonly seededSinks: readonly string[];
   /** The store, or null before the monitor names one. */
   store(): { stats(): StoreStats } | null;
+  /** The system metrics collector, or null when system metrics are off. */
+  system(): { readonly latest: SystemSample | null } | null;
   /** Counts a failure of telemetry itself. */
   fail(error: unknown): void;
 }
 
 const gauge = (meter: Meter, info: MetricInfo) => meter.createObservableGauge(info.name, { description: info.help });
 const counter = (meter: Meter, info: MetricInfo) => meter.createObservableCounter(info.name, { description: info.help });
+/** A percent of two decimals as the ratio it stands for, without a division's float residue (0.6667, not 0.6667000000000001). */
+const percentToRatio = (percent: number): number => Math.round(percent * 100) / 10_000;
 
 /** Registers every observed series on `meter`; the store first, so a failure reading it is counted in the same collection. */
 export function observeGauges(meter: Meter, state: ObservedState): void {
@@ -47,6 +52,7 @@ export function observeGauges(meter: Meter, state: ObservedState): void {
   observeTotals(meter, state);
   observeMarks(meter, state);
   observeNotifications(meter, state);
+  observeSystem(meter, state);
 }
 
 /** Gauges and counters read from the monitor (balance, active loops, failures, build info). */
@@ -178,5 +184,33 @@ function observeStoreStats(meter: Meter, state: ObservedState): void {
       result.observe(written, s.rowsWritten);
     },
     [size, buffered, flushSeconds, failures, dropped, written],
+  );
+}
+
+/**
+ * The host figures of the last system sample; absent before the first and when system metrics are
+ * off. Reading them is a lookup: the sampling runs on the monitor's clock, not at scrape time.
+ */
+function observeSystem(meter: Meter, state: ObservedState): void {
+  const cpu = gauge(meter, METRICS.systemCpu);
+  const memoryUsed = gauge(meter, METRICS.systemMemoryUsed);
+  const memoryRatio = gauge(meter, METRICS.systemMemoryUtilization);
+  const processes = gauge(meter, METRICS.systemProcesses);
+  const received = counter(meter, METRICS.systemNetworkReceive);
+  const sent = counter(meter, METRICS.systemNetworkTransmit);
+  meter.addBatchObservableCallback(
+    (result) => {
+      const s = state.system()?.latest ?? null;
+      if (s === null) return;
+      if (s.cpuPercent !== null) result.observe(cpu, percentToRatio(s.cpuPercent));
+      if (s.memoryUsedBytes !== null) result.observe(memoryUsed, s.memoryUsedBytes);
+      if (s.memoryPercent !== null) result.observe(memoryRatio, percentToRatio(s.memoryPercent));
+      if (s.activeProcesses !== null) result.observe(processes, s.activeProcesses);
+      if (s.networkTotals !== null) {
+        result.observe(received, s.networkTotals.received);
+        result.observe(sent, s.networkTotals.sent);
+      }
+    },
+    [cpu, memoryUsed, memoryRatio, processes, received, sent],
   );
 }

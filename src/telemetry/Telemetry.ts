@@ -10,6 +10,7 @@ import type { Diagnostics } from '../internal/Diagnostics.js';
 import type { StoreStats } from '../internal/StoreStats.js';
 import type { MonitorStateView } from '../monitor/MonitorState.js';
 import type { NotifierStats } from '../notify/WebhookNotifier.js';
+import type { SystemSample } from '../system/SystemMetrics.js';
 import { Exposition } from './Exposition.js';
 import { LabelCap } from './LabelCap.js';
 import { Label, LOOP_SECONDS_BUCKETS, LoopStatus, METRICS, type MetricInfo } from './names.js';
@@ -74,8 +75,11 @@ export class Telemetry implements EventSink {
   private readonly exposition: Exposition;
   private readonly otlp: OtlpMetricReader | null;
   private storeSource: { stats(): StoreStats } | null = null;
+  private systemSource: { readonly latest: SystemSample | null } | null = null;
   private stopping: Promise<void> | null = null;
   private readonly clock: MonitoringConfig['clock'];
+  /** Real time when the clock simulates time (the demo's), else null and the events' own times are used. */
+  private readonly wallNow: (() => number) | null;
 
   private readonly trades: TradeSeries;
   private readonly loops: LabelCap<LoopSeries>;
@@ -103,6 +107,9 @@ export class Telemetry implements EventSink {
     options: TelemetryOptions = {},
   ) {
     this.clock = config.clock;
+    // Timestamps Prometheus compares with time() must be real ones, even on a clock that runs 60x.
+    const clock = config.clock;
+    this.wallNow = typeof clock.wallNow === 'function' ? () => clock.wallNow!() : null;
     const maxLoops = options.maxLoops ?? DEFAULT_MAX_LOOPS;
     const maxMetricNames = options.maxMetricNames ?? DEFAULT_MAX_METRIC_NAMES;
     // Above the caps so OpenTelemetry's own overflow series (otel_metric_overflow) never appears:
@@ -217,6 +224,7 @@ export class Telemetry implements EventSink {
       eventCounts: this.eventCounts,
       seededSinks: this.otlp ? [...BUILT_IN_SINKS, OTLP_SINK] : BUILT_IN_SINKS,
       store: () => this.storeSource,
+      system: () => this.systemSource,
       fail: (error) => this.fail(this.name, error),
     });
   }
@@ -224,6 +232,11 @@ export class Telemetry implements EventSink {
   /** Exports the store's figures (`poseidon_db_size_bytes`, `poseidon_store_*`) from `source`, read at collection time. */
   observeStore(store: { stats(): StoreStats }): void {
     this.storeSource = store;
+  }
+
+  /** Exports the host figures of `source`'s last sample (`poseidon_system_*`), read at collection time. */
+  observeSystem(source: { readonly latest: SystemSample | null }): void {
+    this.systemSource = source;
   }
 
   /** The current metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -246,7 +259,7 @@ export class Telemetry implements EventSink {
     if (counted !== undefined) counted.count++;
     switch (event.eventType) {
       case EventType.TRADE_EXECUTION:
-        this.trades.trade(event);
+        this.trades.trade(event, this.wallNow === null ? event.timestamp : this.wallNow());
         break;
       case EventType.PROFIT_LOSS:
         this.trades.pnl(event);
@@ -255,7 +268,7 @@ export class Telemetry implements EventSink {
         const l = this.loops.get(event.loopName);
         this.loopExecutions.add(1, event.success ? l.success : l.failure);
         this.loopDuration.record(event.durationMs / 1000, l.plain);
-        if (event.success) this.loopLastSuccess.record(event.endTime / 1000, l.plain);
+        if (event.success) this.loopLastSuccess.record((this.wallNow === null ? event.endTime : this.wallNow()) / 1000, l.plain);
         break;
       }
       case EventType.LIQUIDITY_ANALYSIS: {

@@ -36,7 +36,7 @@ export interface SymbolSeries {
 /** Every symbol's series, under the symbol cap (symbols beyond it are summed under `__other__`). */
 export class TradeSeries {
   readonly symbols: LabelCap<SymbolSeries>;
-  /** When the last trade was made (epoch milliseconds, the monitor's clock); 0 before any. */
+  /** When the last trade was made (epoch milliseconds, on Prometheus' time base: see Telemetry); 0 before any. */
   lastTradeMillis = 0;
 
   constructor(maxSymbols: number, onOverflow: () => void) {
@@ -61,10 +61,10 @@ export class TradeSeries {
     );
   }
 
-  /** A trade: its side's count and volume, the symbol's fees, execution time and slippage. */
-  trade(event: EventByType[EventType.TRADE_EXECUTION]): void {
+  /** A trade made at `at` (epoch milliseconds): its side's count and volume, the symbol's fees, execution time and slippage. */
+  trade(event: EventByType[EventType.TRADE_EXECUTION], at: number): void {
     const s = this.symbols.get(event.symbol);
-    this.lastTradeMillis = event.timestamp;
+    this.lastTradeMillis = at;
     let slippage: BucketHistogram;
     if (event.side === 'buy') {
       s.buyTrades++;

@@ -151,6 +151,42 @@ export const METRICS = Object.freeze({
   storeRowsWritten: m('poseidon_store_rows_written_total', 'counter', [], 'rows', 'History rows written to storage'),
   storeBufferedRows: m('poseidon_store_buffered_rows', 'gauge', [], 'rows', 'History rows waiting in the write buffer'),
   storeFlushDuration: m('poseidon_store_flush_duration_seconds', 'gauge', [], 'seconds', 'Duration of the last successful history flush'),
+  systemCpu: m(
+    'poseidon_system_cpu_utilization_ratio',
+    'gauge',
+    [],
+    'ratio',
+    'Share of host CPU time busy over the last system metrics interval (system_cpu_percent ÷ 100)',
+  ),
+  systemMemoryUsed: m(
+    'poseidon_system_memory_used_bytes',
+    'gauge',
+    [],
+    'bytes',
+    'Host memory in use (total − free) at the last system sample',
+  ),
+  systemMemoryUtilization: m(
+    'poseidon_system_memory_utilization_ratio',
+    'gauge',
+    [],
+    'ratio',
+    'Share of host memory in use at the last system sample (system_memory_percent ÷ 100)',
+  ),
+  systemNetworkReceive: m(
+    'poseidon_system_network_receive_bytes_total',
+    'counter',
+    [],
+    'bytes',
+    'Bytes received over every host interface but loopback, as the kernel counted them at the last system sample',
+  ),
+  systemNetworkTransmit: m(
+    'poseidon_system_network_transmit_bytes_total',
+    'counter',
+    [],
+    'bytes',
+    'Bytes sent over every host interface but loopback, as the kernel counted them at the last system sample',
+  ),
+  systemProcesses: m('poseidon_system_processes', 'gauge', [], 'processes', 'Processes running on the host at the last system sample'),
   notificationsSent: m(
     'poseidon_notifications_sent_total',
     'counter',
@@ -215,6 +251,7 @@ const UCUM: Readonly<Record<string, string>> = {
   ratio: '1',
   '1': '1',
   'basis points': '{bp}',
+  processes: '{process}',
   'as given in the unit label': '{value}',
 };
 

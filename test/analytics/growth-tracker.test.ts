@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GrowthTracker, HOUR_MS, hourStartOf } from '../../src/analytics/GrowthTracker.js';
-import { ManualClock } from '../../src/clock.js';
+import { type Clock, ManualClock } from '../../src/clock.js';
 import { buildProfitLoss, buildSystemEvent, buildTrade } from '../../src/events/build.js';
 import type { GrowthEvent, MonitorEvent } from '../../src/events/types.js';
 
@@ -122,7 +122,7 @@ describe('GrowthTracker', () => {
     expect(rows[0]).toMatchObject({ openingBalance: 2_000, closingBalance: 2_020, tradeCount: 4, realizedPnl: 7, fees: 1, volume: 400 });
   });
 
-  it('a resumed hour that is already over only carries its balance forward', () => {
+  it('a resumed hour that is already over is closed with its own figures; the hours the monitor was down get no row', () => {
     const { clock, rows, tracker, publisher } = setup(Date.UTC(2026, 10, 24, 12, 10));
     tracker.resume({
       hourStart: Date.UTC(2026, 10, 24, 10),
@@ -133,10 +133,100 @@ describe('GrowthTracker', () => {
       fees: 1,
       volume: 400,
     });
+    expect(rows).toHaveLength(0); // published once there is somewhere to publish
     tracker.start(publisher);
-    clock.advanceTo(Date.UTC(2026, 10, 24, 13));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ hourStart: Date.UTC(2026, 10, 24, 12), openingBalance: 2_100, closingBalance: 2_100, tradeCount: 0 });
+    expect(rows[0]).toMatchObject({
+      hourStart: Date.UTC(2026, 10, 24, 10),
+      timestamp: Date.UTC(2026, 10, 24, 11),
+      openingBalance: 2_000,
+      closingBalance: 2_100,
+      tradeCount: 4,
+      realizedPnl: 7,
+      fees: 1,
+      volume: 400,
+    });
+    clock.advanceTo(Date.UTC(2026, 10, 24, 13));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatchObject({ hourStart: Date.UTC(2026, 10, 24, 12), openingBalance: 2_100, closingBalance: 2_100, tradeCount: 0 });
+  });
+
+  it('an hour resumed after start() is published at once', () => {
+    const { rows, tracker, publisher } = setup(Date.UTC(2026, 10, 24, 12, 10));
+    tracker.start(publisher);
+    tracker.resume({
+      hourStart: Date.UTC(2026, 10, 24, 11),
+      openingBalance: 10,
+      currentBalance: 11,
+      tradeCount: 1,
+      realizedPnl: 1,
+      fees: 0,
+      volume: 5,
+    });
+    expect(rows.map((r) => [r.hourStart, r.openingBalance, r.closingBalance])).toEqual([[Date.UTC(2026, 10, 24, 11), 10, 11]]);
+    expect(tracker.openHour()).toMatchObject({
+      hourStart: Date.UTC(2026, 10, 24, 12),
+      openingBalance: 11,
+      currentBalance: 11,
+      tradeCount: 0,
+    });
+  });
+
+  describe('a wall clock set back by hours', () => {
+    /** A wall clock over monotonic timers, as the system's: `setBack` moves `now()` back, timers keep their delays. */
+    function steppedClock(start: number) {
+      const timers = new ManualClock(start);
+      let offset = 0;
+      const clock: Clock = {
+        now: () => timers.now() + offset,
+        setTimeout: (callback, delay) => timers.setTimeout(callback, delay),
+        clearTimeout: (handle) => timers.clearTimeout(handle),
+      };
+      return {
+        clock,
+        setBack: (ms: number) => {
+          offset -= ms;
+        },
+        advanceTo: (wall: number) => timers.advanceTo(wall - offset),
+      };
+    }
+
+    function tracked(start: number) {
+      const wall = steppedClock(start);
+      const rows: GrowthEvent[] = [];
+      const tracker = new GrowthTracker(wall.clock);
+      const publisher = { publish: (row: MonitorEvent) => rows.push(row as GrowthEvent) };
+      const record = (event: MonitorEvent) => {
+        const derived: MonitorEvent[] = [];
+        tracker.observe(event, derived);
+        for (const row of derived) publisher.publish(row);
+      };
+      tracker.start(publisher);
+      const hours = () => rows.map((r) => new Date(r.hourStart).toISOString().slice(11, 13));
+      return { wall, rows, tracker, record, hours };
+    }
+
+    it('rows go on every hour after the step, without waiting for the old hour to come round', () => {
+      const { wall, record, hours, rows } = tracked(Date.UTC(2026, 10, 24, 8, 30));
+      record(buildSystemEvent('balance_updated', 'b', { balance: 1_000 }, wall.clock.now()));
+      wall.advanceTo(Date.UTC(2026, 10, 24, 12, 40));
+      expect(hours()).toEqual(['08', '09', '10', '11']);
+      wall.setBack(3 * HOUR_MS); // 12:40 -> 09:40
+      wall.advanceTo(Date.UTC(2026, 10, 24, 13, 30));
+      expect(hours()).toEqual(['08', '09', '10', '11', '10', '11', '12']);
+      expect(rows.at(-1)).toMatchObject({ openingBalance: 1_000, closingBalance: 1_000 });
+    });
+
+    it('an event after the step moves the open hour back at once, and its figures go on', () => {
+      const { wall, record, hours, rows, tracker } = tracked(Date.UTC(2026, 10, 24, 12, 10));
+      record(buildSystemEvent('balance_updated', 'b', { balance: 1_000 }, wall.clock.now()));
+      wall.setBack(3 * HOUR_MS); // 12:10 -> 09:10
+      record(buildTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 10 }, wall.clock.now()));
+      expect(tracker.openHour()).toMatchObject({ hourStart: Date.UTC(2026, 10, 24, 9), tradeCount: 1, openingBalance: 1_000 });
+      wall.advanceTo(Date.UTC(2026, 10, 24, 11, 0));
+      expect(hours()).toEqual(['09', '10']);
+      expect(rows[0]).toMatchObject({ tradeCount: 1, volume: 10 });
+    });
   });
 
   it('stop() cancels the timer', () => {

@@ -15,6 +15,16 @@ describe('ScaledClock', () => {
     expect(clock.now()).toBe(start + 3_600_000); // a real minute is a simulated hour
   });
 
+  it('keeps real time in wallNow(), for the timestamps Prometheus compares with its own clock', () => {
+    let real = 1_000;
+    const clock = new ScaledClock(60, Date.UTC(2026, 0, 1), () => real);
+    const wallStart = clock.wallNow();
+    expect(Math.abs(wallStart - Date.now())).toBeLessThan(1_000);
+    real += 1_000;
+    expect(clock.wallNow()).toBe(wallStart + 1_000);
+    expect(clock.now()).toBe(Date.UTC(2026, 0, 1) + 60_000);
+  });
+
   it('returns whole milliseconds', () => {
     let real = 0;
     const clock = new ScaledClock(3, 0, () => real);

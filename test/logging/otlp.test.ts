@@ -76,6 +76,17 @@ function records(): { record: OtlpLogRecord; attributes: Record<string, unknown>
   );
 }
 
+/** A started monitor that exports its log records to the receiver's /v1/logs, and nothing else. */
+async function startLogsMonitor(): Promise<MonitoringSystem> {
+  const config = MonitoringConfig.fromEnv(
+    { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${base}/v1/logs` },
+    { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
+  );
+  const monitor = new MonitoringSystem(config);
+  await monitor.start();
+  return monitor;
+}
+
 describe('OTLP log export', () => {
   it('sends a trade record with its fields, level and time to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, secrets redacted', async () => {
     const config = MonitoringConfig.fromEnv(
@@ -120,8 +131,6 @@ describe('OTLP log export', () => {
       execution_time_ms: 150,
       slippage_bps: 2.5,
       execution_id: 'exec-otlp',
-      order_id: null,
-      pnl: null,
       additional_data: { apiKey: '[REDACTED]', note: 'n' },
     });
     const error = records().find((r) => r.attributes.event_type === 'error_event');
@@ -131,6 +140,30 @@ describe('OTLP log export', () => {
     const resource = Object.fromEntries(received[0]!.body.resourceLogs[0]!.resource.attributes.map((a) => [a.key, plain(a.value)]));
     expect(resource).toMatchObject({ 'service.name': 'poseidon-monitor', 'service.instance.id': 'otlp-bot', bot: 'otlp-bot' });
     await monitor.stop();
+  });
+
+  it('omits the fields without a value instead of sending them as empty values', async () => {
+    const monitor = await startLogsMonitor();
+    // No order id, P&L, symbol, loop, context or tags: every one of them is null on the event.
+    monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 10 });
+    monitor.logError('plain failure', { severity: 'low' });
+    monitor.logPerformanceMetric('latency', 12, 'ms');
+    monitor.startLoopExecution('main');
+    monitor.endLoopExecution('main', { success: true });
+    await monitor.flush();
+    await monitor.stop();
+    const byType = new Map(records().map((r) => [r.attributes.event_type, r.record]));
+    const keys = (type: string) => (byType.get(type)?.attributes ?? []).map((a) => a.key);
+    // An AnyValue with no value in it: what a null turns into on the wire.
+    const empty = records().flatMap((r) => r.record.attributes.filter((a) => Object.keys(a.value).length === 0).map((a) => a.key));
+    expect(empty).toEqual([]);
+    expect(keys('trade_execution')).toEqual(expect.arrayContaining(['symbol', 'price', 'execution_id']));
+    for (const absent of ['order_id', 'pnl']) expect(keys('trade_execution')).not.toContain(absent);
+    expect(keys('error_event')).toEqual(expect.arrayContaining(['error_id', 'error_type', 'severity']));
+    for (const absent of ['symbol', 'loop_name', 'context']) expect(keys('error_event')).not.toContain(absent);
+    expect(keys('performance_metric')).not.toContain('tags');
+    expect(keys('loop_execution')).toEqual(expect.arrayContaining(['loop_name', 'success']));
+    expect(keys('loop_execution')).not.toContain('error_message');
   });
 
   it('uses OTEL_EXPORTER_OTLP_ENDPOINT with /v1/logs', async () => {
@@ -159,12 +192,7 @@ describe('OTLP log export', () => {
   it('counts a failed export in the monitor diagnostics instead of throwing', async () => {
     server.removeAllListeners('request');
     server.on('request', (_req, res) => res.writeHead(400).end('{}'));
-    const config = MonitoringConfig.fromEnv(
-      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${base}/v1/logs` },
-      { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
-    );
-    const monitor = new MonitoringSystem(config);
-    await monitor.start();
+    const monitor = await startLogsMonitor();
     monitor.logTrade({ symbol: 'BTCUSDT', side: 'buy', quantity: 1, price: 1 });
     await monitor.flush();
     expect(monitor.diagnostics.sinkFailures.get('logs')).toBeGreaterThan(0);

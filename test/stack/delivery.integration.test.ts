@@ -2,14 +2,12 @@
 // Alertmanager running the project's routing, into a local webhook receiver: a critical error, a stalled loop and a
 // killed bot each page, and each resolves.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { STACK_CONFIG } from '../../grafana/src/config.js';
-import { recordingRules, type StackSettings } from '../../grafana/src/queries.js';
-import { alertRules, alertRulesYaml, recordingRulesYaml } from '../../grafana/src/rules.js';
+import type { StackSettings } from '../../grafana/src/queries.js';
 import {
   type AlertmanagerServer,
   findAlertmanager,
@@ -20,7 +18,7 @@ import {
 } from '../helpers/alertmanager.js';
 import { findPrometheus, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
 import { type BotProcess, startBot } from './bots.js';
-import { BOT_JOB, dashboardExprs, REPO, substitute, testPrometheusConfig } from './stackFiles.js';
+import { BOT_JOB, dashboardExprs, generatedRuleFiles, REPO, substitute, testPrometheusConfig } from './stackFiles.js';
 
 const prometheusBinary = findPrometheus();
 const alertmanagerBinary = findAlertmanager();
@@ -52,7 +50,7 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
   let receiver: WebhookReceiver;
   let alertmanager: AlertmanagerServer;
   let prometheus: PrometheusServer;
-  let rulesDir: string;
+  let rules: ReturnType<typeof generatedRuleFiles> | undefined;
   const bots: BotProcess[] = [];
   let alpha: BotProcess;
   let bravo: BotProcess;
@@ -98,14 +96,12 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     ]);
     bots.push(alpha, bravo, charlie, delta);
     await bravo.send({ do: 'loop', loop: 'main', success: true });
-    rulesDir = mkdtempSync(join(tmpdir(), 'poseidon-rules-'));
-    writeFileSync(join(rulesDir, 'recording.yml'), recordingRulesYaml(recordingRules(SHORT)));
-    writeFileSync(join(rulesDir, 'alerts.yml'), alertRulesYaml(alertRules(SHORT)));
+    rules = generatedRuleFiles(SHORT);
     prometheus = await startPrometheus(
       prometheusBinary!,
       testPrometheusConfig(
         bots.map((b) => b.instance),
-        { rules: [join(rulesDir, 'recording.yml'), join(rulesDir, 'alerts.yml')], alertmanager: alertmanager.address },
+        { rules: rules.files, alertmanager: alertmanager.address },
       ),
       20_000,
       ['--rules.alert.resend-delay=1s'],
@@ -118,7 +114,7 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     await prometheus?.stop();
     await alertmanager?.stop();
     await receiver?.stop();
-    if (rulesDir !== undefined) rmSync(rulesDir, { recursive: true, force: true });
+    rules?.remove();
   });
 
   it('pages a critical error once, and resolves it when the window has passed', async () => {
@@ -145,7 +141,8 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
       symbol: '.*',
       __interval: '1h',
       __interval_ms: '3600000',
-      __rate_interval: '1m',
+      __rate_interval: '1h',
+      __rate_interval_ms: '3600000',
     };
     const figure = async (where: string): Promise<number> => {
       const e = dashboardExprs().find((x) => x.where === where);
@@ -154,12 +151,16 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
       if (!r.ok) throw new Error(`${where}: ${r.error}`);
       return r.series.reduce((sum, x) => sum + Number(x.value[1]), 0);
     };
+    // A per-minute rate over a rate window of an hour, times 60 minutes: the events of that hour.
+    const perHour = async (where: string) => Number(((await figure(where)) * 60).toPrecision(9));
     expect({
       critical: await figure('poseidon-summary.json › Critical errors 24 h › A'),
       errors: await figure('poseidon-summary.json › Errors 24 h › A'),
       trades: await figure('poseidon-summary.json › Trades 24 h › A'),
       bar: await figure('poseidon-trading.json › Trades per interval › A'),
-    }).toEqual({ critical: 1, errors: 1, trades: 7, bar: 7 });
+      tradesPerMinute: await perHour('poseidon-summary.json › Trades per minute › A'),
+      errorsPerMinute: await perHour('poseidon-summary.json › Errors per minute › A'),
+    }).toEqual({ critical: 1, errors: 1, trades: 7, bar: 7, tradesPerMinute: 7, errorsPerMinute: 1 });
     // What the dashboards showed before: increase() cannot see a series' first sample (no data at all for a single one).
     const before = await prometheus.query('sum(increase(poseidon_trades_total{bot="delta"}[24h]))');
     if (!before.ok) throw new Error(before.error);
@@ -208,4 +209,56 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     bots.push(await startBot('charlie', port));
     await waitDelivered('pager', 'PoseidonBotDown', 'charlie', 'resolved');
   }, 120_000);
+
+  it("counts a new series' first events in the per-minute panels of a bot that has been up for longer than the window", async () => {
+    // Last: delta's new trades would change the figures the fleet test reads.
+    const window = 30;
+    // Prometheus must have scraped delta for longer than the window: only the new series is new in it.
+    await prometheus.waitFor(
+      `delta scraped for over ${window} s`,
+      async () => {
+        const r = await prometheus.query(`last_over_time(poseidon_process_start_time_seconds{bot="delta"}[10s] offset ${window}s)`);
+        return r.ok && r.series.length > 0;
+      },
+      60_000,
+    );
+    await delta.send({ do: 'trades', n: 5, symbol: 'XRPUSDT' });
+    for (let i = 0; i < 3; i++) await delta.send({ do: 'loop', loop: 'fresh', success: true });
+    const scrapedValue = async (expr: string) => {
+      const r = await prometheus.query(expr);
+      return r.ok ? Number(r.series[0]?.value[1]) : Number.NaN;
+    };
+    await prometheus.waitFor('the new series scraped', async () => {
+      const trades = await scrapedValue('sum(poseidon_trades_total{bot="delta", symbol="XRPUSDT"})');
+      const runs = await scrapedValue('sum(poseidon_loop_executions_total{bot="delta", loop="fresh"})');
+      return trades === 5 && runs === 3;
+    });
+    const at = Date.now() / 1000;
+    const vars = {
+      job: BOT_JOB,
+      instance: '.*',
+      bot: 'delta',
+      symbol: '.*',
+      __rate_interval: `${window}s`,
+      __rate_interval_ms: `${window * 1000}`,
+    };
+    /** The panel's per-minute figure over the window, as events: per minute times the window's minutes. */
+    const events = async (where: string, label: string, value: string): Promise<number> => {
+      const e = dashboardExprs().find((x) => x.where === where);
+      if (e === undefined) throw new Error(`no panel ${where}`);
+      const r = await prometheus.query(substitute(e.expr, vars), at);
+      if (!r.ok) throw new Error(`${where}: ${r.error}`);
+      const perMinute = r.series.filter((x) => x.metric[label] === value).reduce((sum, x) => sum + Number(x.value[1]), 0);
+      return Number(((perMinute * window) / 60).toPrecision(9));
+    };
+    expect({
+      trades: await events('poseidon-summary.json › Trades per minute › A', 'symbol', 'XRPUSDT'),
+      bySide: await events('poseidon-trading.json › Trades per minute › A', 'symbol', 'XRPUSDT'),
+      loopRuns: await events('poseidon-performance.json › Loop runs per minute › A', 'loop', 'fresh'),
+    }).toEqual({ trades: 5, bySide: 5, loopRuns: 3 });
+    // What the panels showed before: rate() needs two samples of a series that moved between them.
+    const before = await prometheus.query(`sum(rate(poseidon_trades_total{bot="delta", symbol="XRPUSDT"}[${window}s])) * ${window}`, at);
+    if (!before.ok) throw new Error(before.error);
+    expect(Number(before.series[0]?.value[1] ?? 0)).toBeLessThan(5);
+  }, 90_000);
 });

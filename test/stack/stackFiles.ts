@@ -1,9 +1,12 @@
 // Test helper of the stack suites: reads the shipped dashboards and rule files and pulls every PromQL expression out of them.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { recordingRules, type StackSettings } from '../../grafana/src/queries.js';
+import { alertRules, alertRulesYaml, recordingRulesYaml } from '../../grafana/src/rules.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DASHBOARD_DIR = join(REPO, 'grafana', 'dashboards');
@@ -91,6 +94,15 @@ export function ruleExprs(): ShippedExpr[] {
   return out;
 }
 
+/** Grafana's interval variables as a dashboard over the last five minutes sets them, for {@link substitute}. */
+export const PANEL_INTERVALS = Object.freeze({
+  __rate_interval: '30s',
+  __rate_interval_ms: '30000',
+  __interval: '5s',
+  __interval_ms: '5000',
+  __range: '5m',
+});
+
 /** Grafana's variables replaced by concrete values; throws if any `$` is left. */
 export function substitute(expr: string, values: Readonly<Record<string, string>>): string {
   const out = expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
@@ -141,4 +153,13 @@ export function testPrometheusConfig(
   if (o.remoteWrite !== undefined) config.remote_write = [{ url: o.remoteWrite, queue_config: { batch_send_deadline: '1s' } }];
   config.scrape_configs = [{ ...bot, scrape_interval: '1s', static_configs: [{ targets: [...targets] }] }];
   return stringify(config);
+}
+
+/** The project's rule files generated from `settings` (the shipped ones at shorter windows) into a temporary folder. */
+export function generatedRuleFiles(settings: StackSettings): { readonly files: readonly string[]; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'poseidon-rules-'));
+  const files = [join(dir, 'recording.yml'), join(dir, 'alerts.yml')] as const;
+  writeFileSync(files[0], recordingRulesYaml(recordingRules(settings)));
+  writeFileSync(files[1], alertRulesYaml(alertRules(settings)));
+  return { files, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -70,9 +70,9 @@ describe('a database that is not ours to write is refused untouched', () => {
       'a newer schema',
       (db) => {
         db.exec('CREATE TABLE trades (id INTEGER PRIMARY KEY, timestamp INTEGER NOT NULL)');
-        db.pragma('user_version = 9');
+        db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
       },
-      new RegExp(`schema version 9 is newer than this package's ${SCHEMA_VERSION}`),
+      new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this package's ${SCHEMA_VERSION}`),
     ],
     [
       'a foreign SQLite file',

@@ -7,7 +7,7 @@ import { buildTrade } from '../../src/events/build.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { DAY_MS, HistoryStore } from '../../src/store/HistoryStore.js';
 import { SqliteBackend } from '../../src/store/SqliteBackend.js';
-import { SCHEMA_VERSION, TABLES } from '../../src/store/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, TABLES } from '../../src/store/schema.js';
 import { monitorAt, openRaw, T0, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
@@ -175,6 +175,57 @@ describe('migrations', () => {
       // Version 4 dropped the random-id index: it cost more than half of every trade insert.
       expect(indexes).not.toContain('idx_trades_execution_id');
       expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      check.close();
+    }
+  });
+
+  it("a version-7 file: errors stored with the old type spellings take the seed's, and balances are kept from then on", async () => {
+    const path = join(dirs.make(), 'v7.db');
+    const raw = openRaw(path);
+    // The schema exactly as version 7 shipped it: its own migrations, run in order.
+    for (const m of MIGRATIONS.filter((m) => m.version <= 7)) m.up(raw);
+    raw.pragma('user_version = 7');
+    const insert = raw.prepare(
+      "INSERT INTO errors (timestamp, error_id, message, error_type, severity, bot) VALUES (?, ?, ?, ?, 'high', '')",
+    );
+    insert.run(T0 - 3000, 'e1', 'throttled', 'rate_limit');
+    insert.run(T0 - 2000, 'e2', 'no money', 'insufficient_balance');
+    insert.run(T0 - 1000, 'e3', 'slow', 'network_timeout');
+    raw
+      .prepare(
+        'INSERT INTO growth_metrics (timestamp, hour_start, opening_balance, closing_balance, growth_ratio, bot) VALUES (?, ?, 900, 1000, 0.1111, ?)',
+      )
+      .run(T0, T0 - 3_600_000, '');
+    raw.close();
+
+    const clock = new ManualClock(T0 + 60_000);
+    const m = monitorAt(path, clock, { botName: 'alpha', enableHourlyGrowth: true });
+    open.push(m);
+    await m.start();
+    expect(m.metricsCollector.getErrors().map((e) => [e.errorId, e.errorType])).toEqual([
+      ['e3', 'network_timeout'],
+      ['e2', 'insufficient_funds'],
+      ['e1', 'api_rate_limit'],
+    ]);
+    expect(m.metricsCollector.getErrors({ errorType: 'rate_limit' }).map((e) => e.errorId)).toEqual(['e1']);
+    // No balance was stored before version 8: the open hour continues from the last growth row, as before.
+    expect(m.accountBalance).toBeNull();
+    expect(m.getHourlyReport(clock.now()).growthData).toMatchObject({ openingBalance: 1000 });
+    m.updateAccountBalance(1_005);
+    await m.stop();
+
+    const check = openRaw(path);
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(check.prepare('SELECT error_type FROM errors ORDER BY id').pluck().all()).toEqual([
+        'api_rate_limit',
+        'insufficient_funds',
+        'network_timeout',
+      ]);
+      expect(check.prepare('SELECT bot, balance, updated_at, opening_balance FROM balance_state').all()).toEqual([
+        { bot: 'alpha', balance: 1_005, updated_at: T0 + 60_000, opening_balance: 1_005 },
+      ]);
     } finally {
       check.close();
     }

@@ -9,7 +9,10 @@ import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { EventType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { parseNetDev, parseProcStat, SYSTEM_METRICS, SystemMetrics } from '../../src/system/SystemMetrics.js';
+import { METRICS } from '../../src/telemetry/names.js';
 import { clockOf, createTestMonitor, QUIET_OPTIONS, TEST_START } from '../helpers/monitor.js';
+import { checkMetrics, findBinary } from '../helpers/promtool.js';
+import { families, parseSamples, value } from '../telemetry/exposition.js';
 
 const NET_DEV = (rx: number, tx: number) =>
   [
@@ -115,6 +118,43 @@ describe('system metrics', () => {
     expect(rows('network_sent_bytes')).toContain(300);
     expect(rows('active_processes')).toContain(3);
     expect(rows('database_size_bytes')).toContain(4_096);
+  });
+
+  it('are gauges on /metrics and figures of the performance dashboard, read from the last sample: absent before it, its figures after', async () => {
+    monitor = createTestMonitor({ enableSystemMetrics: true, enableMetricsServer: true, metricsHost: '127.0.0.1' });
+    await monitor.start();
+    const scrape = async () => (await fetch(monitor.metricsUrl!)).text();
+    const system = (text: string) => parseSamples(text).filter((x) => x.name.startsWith('poseidon_system_'));
+    expect(system(await scrape())).toEqual([]);
+    expect(monitor.getPerformanceDashboard().resourceUtilization).toMatchObject({ systemSampledAt: null, systemCpuPercent: null });
+
+    const sample = await monitor.systemMetrics!.collect();
+    // The performance dashboard's resource utilization shows the same sample, under the history's names.
+    expect(monitor.getPerformanceDashboard().resourceUtilization).toMatchObject({
+      systemSampledAt: new Date(sample.timestamp).toISOString(),
+      systemCpuPercent: sample.cpuPercent,
+      systemMemoryUsedBytes: sample.memoryUsedBytes,
+      systemMemoryPercent: sample.memoryPercent,
+      networkReceivedBytes: sample.networkReceivedBytes,
+      networkSentBytes: sample.networkSentBytes,
+      activeProcesses: sample.activeProcesses,
+      activeHandles: sample.activeHandles,
+    });
+    const text = await scrape();
+    expect(value(text, METRICS.systemCpu.name)).toBeCloseTo(sample.cpuPercent! / 100, 12);
+    expect(value(text, METRICS.systemMemoryUsed.name)).toBe(sample.memoryUsedBytes);
+    expect(value(text, METRICS.systemMemoryUtilization.name)).toBeCloseTo(sample.memoryPercent! / 100, 12);
+    expect(value(text, METRICS.systemProcesses.name)).toBe(sample.activeProcesses ?? undefined);
+    expect(value(text, METRICS.systemNetworkReceive.name)).toBe(sample.networkTotals?.received);
+    expect(value(text, METRICS.systemNetworkTransmit.name)).toBe(sample.networkTotals?.sent);
+    const declared = families(text);
+    for (const info of Object.values(METRICS).filter((i) => i.name.startsWith('poseidon_system_'))) {
+      if (process.platform === 'linux') expect(declared, info.name).toContainEqual({ name: info.name, type: info.type });
+    }
+    // A scrape reads the sample and takes none: the figures stay those of the last sample.
+    expect(system(await scrape())).toEqual(system(text));
+    const promtool = findBinary('promtool');
+    if (promtool !== null) expect(checkMetrics(promtool, text)).toMatchObject({ ok: true, output: '' });
   });
 
   it('are on by default on the system clock, off with an injected clock unless asked, and off without performance monitoring', async () => {

@@ -72,8 +72,18 @@ export function demoCommand(): Command {
     });
 }
 
-/** Runs the demo until its duration ends or a signal arrives; prints the URLs first and a summary last. */
-export async function runDemo(flags: DemoFlags): Promise<void> {
+/** A started demo: its monitor (serving /metrics and the API) and its bot, not yet trading. */
+export interface StartedDemo {
+  readonly monitor: MonitoringSystem;
+  readonly bot: DemoBot;
+  readonly config: MonitoringSystem['config'];
+}
+
+/**
+ * Starts the demo's monitor on a clock `flags.speed` times faster than real time (the simulated
+ * history) and builds its bot; the caller starts the bot. Prints nothing.
+ */
+export async function startDemo(flags: DemoFlags): Promise<StartedDemo> {
   const env = process.env;
   const clock = new ScaledClock(flags.speed, Date.now());
   // The monitor's timers run on simulated time; scale them so a flush stays about one real second
@@ -105,6 +115,12 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     startingBalance: flags.balance,
     loopIntervalMs: flags.loopInterval,
   });
+  return { monitor, bot, config };
+}
+
+/** Runs the demo until its duration ends or a signal arrives; prints the URLs first and a summary last. */
+export async function runDemo(flags: DemoFlags): Promise<void> {
+  const { monitor, bot, config } = await startDemo(flags);
   const out = process.stdout;
   const url = monitor.baseUrl;
   // The console first: it is what a new user opens.

@@ -9,12 +9,14 @@ const MAX_REAL_DELAY_MS = 2 ** 31 - 1;
 /**
  * `now()` is the start instant plus the real time elapsed since construction multiplied by `speed`;
  * a timer of `d` simulated milliseconds is a real timer of `d / speed` ms. With speed 60 one real
- * minute is one simulated hour, so hourly growth rows appear every minute. Timers are `unref()`'d
- * like the system clock's, so they never keep the process alive on their own.
+ * minute is one simulated hour, so hourly growth rows appear every minute. `wallNow()` stays real
+ * time, so the loop and trade timestamps Prometheus compares with its own are not hours ahead.
+ * Timers are `unref()`'d like the system clock's, so they never keep the process alive on their own.
  */
 export class ScaledClock implements Clock {
   private readonly realStart: number;
   private readonly simStart: number;
+  private readonly wallStart = Date.now();
 
   constructor(
     readonly speed: number,
@@ -29,6 +31,11 @@ export class ScaledClock implements Clock {
   now(): number {
     // Whole milliseconds, like Date.now(): stored timestamps and hour arithmetic expect integers.
     return Math.floor(this.simStart + (this.realNow() - this.realStart) * this.speed);
+  }
+
+  /** Real time, read from the same real clock: Prometheus compares liveness timestamps with its own. */
+  wallNow(): number {
+    return Math.floor(this.wallStart + (this.realNow() - this.realStart));
   }
 
   setTimeout(callback: () => void, delayMillis: number): TimerHandle {
