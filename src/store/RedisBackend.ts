@@ -6,6 +6,7 @@ import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent } from '../events/types.js';
 import { threadEntry } from '../internal/threadEntry.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
+import type { BalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
@@ -160,6 +161,10 @@ export class RedisBackend implements StoreBackend {
 
   positions(): Position[] {
     return this.call('positions');
+  }
+
+  lastBalance(): BalanceState | null {
+    return this.call('lastBalance');
   }
 
   counts(): TableCounts {

@@ -9,6 +9,7 @@ import { carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
 import { jsonNumber } from '../internal/numberText.js';
 import { redactText } from '../internal/redact.js';
+import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import { fromRecord, ownerFields, type RecordOwner, realizedOf, toRecord, tradeLine } from './fileRecords.js';
 import type { TableCounts } from './HistoryReader.js';
@@ -49,6 +50,8 @@ export function redisKeys(prefix: string, bot: string) {
     hourIndex: `${base}:trade_hours_index`,
     /** Hash symbol → the position every trade written (deleted ones included) left, as JSON. */
     carry: `${base}:position_carry`,
+    /** The last balance given and its hour's opening one (BalanceState, as JSON). */
+    balance: `${base}:balance`,
     /** Token of the last batch applied, so a batch retried after a lost answer is not applied twice. */
     lastBatch: `${base}:last_batch`,
     /** Every bot with history under this prefix (its own slot: written apart from the bot's keys). */
@@ -93,9 +96,9 @@ end
 
 /**
  * Applies one batch atomically (a script runs whole), unless its token is the last one applied.
- * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, the hour index. ARGV: token, then per
+ * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, balance, the hour index. ARGV: token, then per
  * table a count and (score, record) pairs, then hour deltas, then P&L fills (count, score, old
- * member, new member), then carried positions (count, symbol, JSON).
+ * member, new member), then carried positions (count, symbol, JSON), then the balance state ('' for unchanged).
  */
 const WRITE_SCRIPT = `${ADD_HOURS}
 if redis.call('GET', KEYS[2]) == ARGV[1] then return -1 end
@@ -124,6 +127,7 @@ for k = 1, p do
 end
 local c = tonumber(ARGV[i]); i = i + 1
 for k = 1, c do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]); i = i + 2 end
+if ARGV[i] ~= '' then redis.call('SET', KEYS[11], ARGV[i]) end
 redis.call('SET', KEYS[2], ARGV[1])
 return written
 `;
@@ -311,8 +315,15 @@ export class RedisHistory {
     const fills: { score: string; old: string; now: string }[] = [];
     const sums = new HourSums();
     let count = 0;
+    let balance: BalanceState | null | undefined;
     for (let i = start; i < end; i++) {
       const e = rows.at(i);
+      const given = balanceOf(e);
+      if (given !== null) {
+        if (balance === undefined) balance = await this.lastBalance();
+        balance = nextBalanceState(balance, given, e.timestamp);
+        continue;
+      }
       if (e.eventType === EventType.PROFIT_LOSS) {
         const own = newestOpen(batchTrades, e.executionId, e.symbol, e.timestamp);
         if (own !== null) {
@@ -373,6 +384,7 @@ export class RedisHistory {
     const carried = trades.length > 0 ? await this.carried(trades) : [];
     args.push(String(carried.length));
     for (const p of carried) args.push(p.symbol, JSON.stringify(p));
+    args.push(balance === undefined || balance === null ? '' : JSON.stringify(balance));
     const token = this.tokenFor(rows, start, end);
     const k = this.keys;
     try {
@@ -380,12 +392,13 @@ export class RedisHistory {
         [
           'EVAL',
           WRITE_SCRIPT,
-          String(5 + TABLES.length),
+          String(6 + TABLES.length),
           k.seq,
           k.lastBatch,
           k.hours,
           k.carry,
           ...TABLES.map(k.table),
+          k.balance,
           k.hourIndex,
           token,
           ...args,
@@ -627,6 +640,11 @@ export class RedisHistory {
   async positions(): Promise<Position[]> {
     const all = (await this.cmd(['HVALS', this.keys.carry])) as string[];
     return all.map((s) => JSON.parse(s) as Position).sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  }
+
+  async lastBalance(): Promise<BalanceState | null> {
+    const stored = (await this.cmd(['GET', this.keys.balance])) as string | null;
+    return stored === null ? null : (JSON.parse(stored) as BalanceState);
   }
 
   async counts(): Promise<TableCounts> {

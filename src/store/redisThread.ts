@@ -24,6 +24,7 @@ export type BridgeOp =
   | 'analytics'
   | 'lastGrowthBefore'
   | 'positions'
+  | 'lastBalance'
   | 'counts'
   | 'deleteOlderThan'
   | 'sizeBytes'
@@ -61,6 +62,8 @@ async function answer(history: RedisHistory, op: BridgeOp, args: readonly unknow
       return history.lastGrowthBefore(args[0] as number);
     case 'positions':
       return history.positions();
+    case 'lastBalance':
+      return history.lastBalance();
     case 'counts':
       return history.counts();
     case 'deleteOlderThan':
