@@ -4,7 +4,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent } from '../events/types.js';
-import { threadEntry } from '../internal/threadEntry.js';
+import { threadBootstrap } from '../internal/threadEntry.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
 import type { BalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
@@ -54,12 +54,7 @@ class RedisBridge {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data: RedisThreadData = { role: 'bridge', options, port: port2, signal: this.signal };
-    const bootstrap = `const { workerData: d } = require('node:worker_threads');
-${threadEntry(import.meta.url, 'redisThread')}.catch((e) => {
-  d.port.postMessage({ id: 0, ok: false, message: String((e && e.message) || e) });
-  Atomics.add(d.signal, 0, 1);
-  Atomics.notify(d.signal, 0);
-});`;
+    const bootstrap = threadBootstrap(import.meta.url, 'redisThread', (message) => `{ id: 0, ok: false, message: ${message} }`);
     this.worker = new Worker(bootstrap, {
       eval: true,
       workerData: data,

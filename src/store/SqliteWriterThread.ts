@@ -1,7 +1,7 @@
 // SqliteWriterThread: the main thread's handle on a history writer thread (SQLite's, or another backend's speaking its protocol) — post a batch, take its result, or wait for it.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { threadEntry } from '../internal/threadEntry.js';
+import { threadBootstrap } from '../internal/threadEntry.js';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
 import type { SqliteBackendOptions } from './SqliteBackend.js';
 import type { WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
@@ -47,14 +47,8 @@ export class SqliteWriterThread {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data = { ...spec, port: port2, signal: this.signal };
-    const load = threadEntry(import.meta.url, entry);
     // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
-    const bootstrap = `const { workerData: d } = require('node:worker_threads');
-${load}.catch((e) => {
-  d.port.postMessage({ kind: 'open', error: { message: String((e && e.message) || e), code: null } });
-  Atomics.add(d.signal, 0, 1);
-  Atomics.notify(d.signal, 0);
-});`;
+    const bootstrap = threadBootstrap(import.meta.url, entry, (message) => `{ kind: 'open', error: { message: ${message}, code: null } }`);
     this.worker = new Worker(bootstrap, {
       eval: true,
       workerData: data,

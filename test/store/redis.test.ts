@@ -57,6 +57,20 @@ function storedIds(m: MonitoringSystem): number[] {
     .reverse();
 }
 
+/** Flushes until it succeeds: the client reconnects with backoff, and flushes fail (counted) until it has. */
+async function flushOnceBack(m: MonitoringSystem): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await m.flush();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
@@ -81,17 +95,7 @@ describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
 
     await server.restart();
     for (let n = 800; n < 1000; n++) trade(m, n);
-    // The client reconnects with backoff: flushes fail (counted) until it has.
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        await m.flush();
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await flushOnceBack(m);
     expect(m.metricsCollector.stats()).toMatchObject({ rowsWritten: 1000, bufferedRows: 0, droppedRows: 0 });
     expect(storedIds(m)).toEqual(range(0, 1000));
     expect(m.getDatabaseStats()).toMatchObject({ trades: 1000 });
@@ -123,16 +127,7 @@ describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
     await server.restart();
     const back = stats().rowsWritten;
     await logUntil(() => stats().rowsWritten > back);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        await m.flush();
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await flushOnceBack(m);
     expect(stats()).toMatchObject({ rowsWritten: n, bufferedRows: 0, droppedRows: 0 });
     expect(stats().writeFailures).toBeGreaterThan(before);
     expect(storedIds(m)).toEqual(range(0, n));
