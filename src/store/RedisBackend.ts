@@ -49,6 +49,8 @@ class RedisBridge {
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private nextId = 1;
   private closed = false;
+  /** Callers of {@link ask} by request id. */
+  private readonly pending = new Map<number, (reply: BridgeReply) => void>();
 
   constructor(options: RedisHistoryOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -79,10 +81,8 @@ class RedisBridge {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const seen = Atomics.load(this.signal, 0);
-      for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
-        const reply = m.message as BridgeReply;
-        // An answer to an earlier call that gave up waiting is dropped.
-        if (reply.id !== id && reply.id !== 0) continue;
+      const reply = this.take(id);
+      if (reply !== undefined) {
         if (reply.ok) return reply.value;
         throw new Error(reply.message);
       }
@@ -91,6 +91,32 @@ class RedisBridge {
       if (this.closed) throw new Error('redis history thread ended');
       Atomics.wait(this.signal, 0, seen, Math.min(left, 100));
     }
+  }
+
+  /** Asks for `op` without waiting: `onAnswer` gets its value when a later call or {@link poll} finds it on the port. */
+  ask(op: BridgeOp, onAnswer: (reply: BridgeReply) => void): void {
+    if (this.closed) return;
+    const id = this.nextId++;
+    this.pending.set(id, onAnswer);
+    this.worker.postMessage({ id, op, args: [] } satisfies BridgeRequest);
+  }
+
+  /** Hands the answers already on the port to their {@link ask} callers. */
+  poll(): void {
+    this.take(-1);
+  }
+
+  /** Reads the port until the answer to `id` (returned) or until it is empty; other answers go to their askers or are dropped. */
+  private take(id: number): BridgeReply | undefined {
+    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+      const reply = m.message as BridgeReply;
+      if (reply.id === id || reply.id === 0) return reply;
+      const asker = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      // An answer to a call that gave up waiting is dropped.
+      asker?.(reply);
+    }
+    return undefined;
   }
 
   terminate(): void {
@@ -108,6 +134,8 @@ class RedisBridge {
 export class RedisBackend implements StoreBackend {
   readonly kind = 'redis';
   private bridge: RedisBridge | null = null;
+  private size = 0;
+  private asking = false;
   private readonly analytics_: AnalyticsQueries;
 
   constructor(readonly options: RedisHistoryOptions) {
@@ -170,13 +198,22 @@ export class RedisBackend implements StoreBackend {
     return this.call('deleteOlderThan', [table, cutoff, limit]);
   }
 
+  /**
+   * The last figure the bridge gave, asked for again without waiting: the dashboards read it on the
+   * bot's thread, which must not wait on Redis for a figure of the dashboards.
+   */
   sizeBytes(): number {
-    try {
-      return this.call('sizeBytes');
-    } catch {
-      // A figure for the dashboards, not worth a failure while Redis is away.
-      return 0;
+    const bridge = this.bridge;
+    if (bridge === null) return this.size;
+    bridge.poll();
+    if (!this.asking) {
+      this.asking = true;
+      bridge.ask('sizeBytes', (reply) => {
+        this.asking = false;
+        if (reply.ok) this.size = reply.value as number;
+      });
     }
+    return this.size;
   }
 
   startThreadWriter(queue: RowQueue, report: WriteReport): BatchWriter | null {
@@ -192,6 +229,7 @@ export class RedisBackend implements StoreBackend {
     const bridge = this.bridge;
     if (bridge === null) return;
     this.bridge = null;
+    this.asking = false;
     try {
       bridge.call('close', [], 3000);
     } catch {

@@ -1,10 +1,11 @@
 // The redis backend against a real redis-server: outages (SIGKILL and restart), faults at start and while running, secrets kept out of errors.
 
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock, systemClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { RedisBackend } from '../../src/store/RedisBackend.js';
 import { freePort } from '../helpers/prometheus.js';
 import { findRedisServer, type RedisServer, startRedis } from '../helpers/redis.js';
 import { T0 } from './helpers.js';
@@ -206,4 +207,23 @@ describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
     expect(m.metricsCollector.stats()).toMatchObject({ rowsWritten: 3, bufferedRows: 0 });
     expect(storedIds(m)).toEqual([0, 1, 2]);
   }, 30_000);
+
+  it("the HTTP API's views read Redis on the reader thread: the bot's thread makes no history call for them", async () => {
+    const server = await redis();
+    const clock = new ManualClock(T0);
+    const m = monitor(server.url, { clock, enableMetricsServer: true, metricsPort: 0 });
+    await m.start();
+    for (let n = 0; n < 30; n++) trade(m, n);
+    await m.flush();
+    const calls = vi.spyOn(RedisBackend.prototype as unknown as { call: () => unknown }, 'call');
+    try {
+      const response = await fetch(`${m.baseUrl}/api/trading?hours=24`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { tradingStats: { tradeCount: number }; recentTrades: unknown[] };
+      expect(body.tradingStats.tradeCount).toBe(30);
+      expect(calls).not.toHaveBeenCalled();
+    } finally {
+      calls.mockRestore();
+    }
+  }, 60_000);
 });
