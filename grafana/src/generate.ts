@@ -59,7 +59,8 @@ export function dashboardsPage(dashboards: readonly { title: string; uid: string
     'Each has the variables `job`, `bot` and `instance` (Trading also `symbol`), shows the last 6 hours by',
     'default and links to the others. `bot` lists every bot by the name it gives itself (`POSEIDON_BOT_NAME`),',
     'is multi-select and shows all bots by default; every panel query is filtered by it. Money is shown in',
-    '`currencyUnit` of `grafana/src/config.ts`; counts of events in a window are exact (see [stack.md](stack.md)).',
+    '`currencyUnit` of `grafana/src/config.ts`; counts, rates and percentiles of the events in a window are',
+    "exact, a new series' first events included (see [stack.md](stack.md)).",
     '',
   ];
   for (const d of dashboards) {

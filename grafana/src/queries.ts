@@ -96,8 +96,25 @@ export interface RecordingRule {
   readonly expr: string;
 }
 
-const quantile = (q: number, bucketMetric: string, by: string, matchers: readonly string[], window: string): string =>
-  `histogram_quantile(${q}, sum by (${by}, le) (rate(${vec(`${bucketMetric}_bucket`, matchers)}[${window}])))`;
+/**
+ * The q-quantile of the observations made in `window`, from each bucket's exact count there (see {@link countIn}):
+ * `rate()` cannot see a new series' first sample, so a symbol's first fills had no percentile at all. A quantile
+ * depends only on the buckets' proportions, so counts give the same figure as rates.
+ */
+const quantile = (
+  q: number,
+  bucketMetric: string,
+  by: string,
+  matchers: readonly string[],
+  window: string,
+  windowSeconds: string,
+): string => `histogram_quantile(${q}, sum by (${by}, le) (${countIn(`${bucketMetric}_bucket`, matchers, window, windowSeconds)}))`;
+
+/** Events per second of each `by` group over `window`, exactly: the window's count (see {@link countIn}) over its length. */
+const ratePerSecond = (metric: string, by: string, window: string): string => {
+  const seconds = String(durationSeconds(window));
+  return `sum by (${by}) (${countIn(metric, [], window, seconds)}) / ${seconds}`;
+};
 
 /**
  * Recording rules, in evaluation order (a rule may use one recorded above it in the same group).
@@ -105,15 +122,16 @@ const quantile = (q: number, bucketMetric: string, by: string, matchers: readonl
  */
 export function recordingRules(c: StackSettings): readonly RecordingRule[] {
   const W = c.rateWindow;
+  const WS = String(durationSeconds(W));
   const N = recordedNames(c);
   return Object.freeze([
-    { record: N.errorsRate, expr: `sum by (${TARGET_LABELS}, error_type, severity) (rate(${M.errors.name}[${W}]))` },
-    { record: N.eventsRate, expr: `sum by (${TARGET_LABELS}) (rate(${M.events.name}[${W}]))` },
+    { record: N.errorsRate, expr: ratePerSecond(M.errors.name, `${TARGET_LABELS}, error_type, severity`, W) },
+    { record: N.eventsRate, expr: ratePerSecond(M.events.name, TARGET_LABELS, W) },
     {
       record: N.errorRatio,
       expr: `sum by (${TARGET_LABELS}) (${N.errorsRate}) / sum by (${TARGET_LABELS}) (${N.eventsRate})`,
     },
-    { record: N.loopExecutionsRate, expr: `sum by (${TARGET_LABELS}, loop, status) (rate(${M.loopExecutions.name}[${W}]))` },
+    { record: N.loopExecutionsRate, expr: ratePerSecond(M.loopExecutions.name, `${TARGET_LABELS}, loop, status`, W) },
     {
       // A loop that never failed has no failure series; `or … * 0` gives it a 0 instead of no ratio at all.
       record: N.loopFailureRatio,
@@ -123,8 +141,8 @@ export function recordingRules(c: StackSettings): readonly RecordingRule[] {
         ` / sum by (${TARGET_LABELS}, loop) (${N.loopExecutionsRate})`,
     },
     { record: N.loopSecondsSinceSuccess, expr: `time() - max by (${TARGET_LABELS}, loop) (${M.loopLastSuccess.name})` },
-    { record: N.executionP95, expr: quantile(0.95, M.tradeExecution.name, `${TARGET_LABELS}, symbol`, [], W) },
-    { record: N.slippageP95, expr: quantile(0.95, M.tradeSlippage.name, `${TARGET_LABELS}, symbol`, [], W) },
+    { record: N.executionP95, expr: quantile(0.95, M.tradeExecution.name, `${TARGET_LABELS}, symbol`, [], W, WS) },
+    { record: N.slippageP95, expr: quantile(0.95, M.tradeSlippage.name, `${TARGET_LABELS}, symbol`, [], W, WS) },
     {
       record: N.drawdown,
       expr:
@@ -243,8 +261,8 @@ export const Q = Object.freeze({
   volumePerMinuteBySymbol: (m: Matchers) => perMinute('symbol', M.tradeVolume.name, m),
   tradesPerIntervalBySymbol: (m: Matchers) => perInterval('symbol', M.trades.name, m),
   feesPerIntervalBySymbol: (m: Matchers) => perInterval('symbol', M.tradeFees.name, m),
-  executionQuantile: (q: number, m: Matchers) => quantile(q, M.tradeExecution.name, 'symbol', m, '$__rate_interval'),
-  slippageQuantile: (q: number, m: Matchers) => quantile(q, M.tradeSlippage.name, 'symbol', m, '$__rate_interval'),
+  executionQuantile: (q: number, m: Matchers) => quantile(q, M.tradeExecution.name, 'symbol', m, '$__rate_interval', RATE_WINDOW_SECONDS),
+  slippageQuantile: (q: number, m: Matchers) => quantile(q, M.tradeSlippage.name, 'symbol', m, '$__rate_interval', RATE_WINDOW_SECONDS),
   executionP95Recorded: (m: Matchers) => `max by (symbol) (${vec(RECORDED.executionP95, m)})`,
   slippageP95Recorded: (m: Matchers) => `max by (symbol) (${vec(RECORDED.slippageP95, m)})`,
   pnlBySymbol: (m: Matchers) => `sum by (symbol) (${vec(M.realizedPnl.name, m)})`,
@@ -259,7 +277,7 @@ export const Q = Object.freeze({
   volume24hBySymbol: (m: Matchers) => `max by (symbol) (${vec(M.liquidityVolume.name, m)})`,
 
   loopDurationHeatmap: (m: Matchers) => perInterval('le', `${M.loopDuration.name}_bucket`, m),
-  loopDurationQuantile: (q: number, m: Matchers) => quantile(q, M.loopDuration.name, 'loop', m, '$__rate_interval'),
+  loopDurationQuantile: (q: number, m: Matchers) => quantile(q, M.loopDuration.name, 'loop', m, '$__rate_interval', RATE_WINDOW_SECONDS),
   loopRunsPerMinute: (m: Matchers) => perMinute('loop, status', M.loopExecutions.name, m),
   loopSuccessRatio: (m: Matchers) => `1 - max by (loop) (${vec(RECORDED.loopFailureRatio, m)})`,
   loopSecondsSinceSuccess: (m: Matchers) => `max by (loop) (${vec(RECORDED.loopSecondsSinceSuccess, m)})`,

@@ -4,10 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { STACK_CONFIG } from '../../grafana/src/config.js';
-import type { StackSettings } from '../../grafana/src/queries.js';
+import { durationSeconds, recordedNames, type StackSettings } from '../../grafana/src/queries.js';
 import {
   type AlertmanagerServer,
   findAlertmanager,
@@ -29,6 +30,8 @@ if (missing) console.warn('prometheus or alertmanager is not on PATH: skipping a
 const SHORT: StackSettings = {
   ...STACK_CONFIG,
   criticalErrorWindow: '15s',
+  // The recorded rates and percentiles over 30 s: a new series' first events can be checked in them within the test.
+  rateWindow: '30s',
   loopStalledSeconds: 600,
   loopStalledFor: '0s',
   botDownFor: '0s',
@@ -210,9 +213,9 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
     await waitDelivered('pager', 'PoseidonBotDown', 'charlie', 'resolved');
   }, 120_000);
 
-  it("counts a new series' first events in the per-minute panels of a bot that has been up for longer than the window", async () => {
+  it("counts a new series' first events in the per-minute panels, percentiles and recorded rates of a bot up for longer than the window", async () => {
     // Last: delta's new trades would change the figures the fleet test reads.
-    const window = 30;
+    const window = durationSeconds(SHORT.rateWindow);
     // Prometheus must have scraped delta for longer than the window: only the new series is new in it.
     await prometheus.waitFor(
       `delta scraped for over ${window} s`,
@@ -223,7 +226,8 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
       60_000,
     );
     await delta.send({ do: 'trades', n: 5, symbol: 'XRPUSDT' });
-    for (let i = 0; i < 3; i++) await delta.send({ do: 'loop', loop: 'fresh', success: true });
+    // A new loop's first runs: two successes and a failure, each outcome's series born at its first run.
+    for (const success of [true, true, false]) await delta.send({ do: 'loop', loop: 'fresh', success });
     const scrapedValue = async (expr: string) => {
       const r = await prometheus.query(expr);
       return r.ok ? Number(r.series[0]?.value[1]) : Number.NaN;
@@ -256,6 +260,26 @@ describe.skipIf(missing)('alert delivery through a real Alertmanager', () => {
       bySide: await events('poseidon-trading.json › Trades per minute › A', 'symbol', 'XRPUSDT'),
       loopRuns: await events('poseidon-performance.json › Loop runs per minute › A', 'loop', 'fresh'),
     }).toEqual({ trades: 5, bySide: 5, loopRuns: 3 });
+    // The loop's first runs have a duration percentile (rate() gave none: each bucket had not moved since its first sample).
+    const percentiles = dashboardExprs().find((x) => x.where === 'poseidon-performance.json › Loop duration percentiles › B');
+    if (percentiles === undefined) throw new Error('no loop duration p95 panel');
+    const p95 = await prometheus.query(substitute(percentiles.expr, vars), at);
+    if (!p95.ok) throw new Error(p95.error);
+    expect(p95.series.filter((x) => x.metric.loop === 'fresh').map((x) => Number.isFinite(Number(x.value[1])))).toEqual([true]);
+    // The recorded rates behind PoseidonLoopFailureRatio, once a rule evaluation has seen the runs: each run counts.
+    const N = recordedNames(SHORT);
+    const recorded = async () => {
+      const runs = await prometheus.query(`${N.loopExecutionsRate}{bot="delta", loop="fresh"} * ${window}`);
+      const ratio = await prometheus.query(`${N.loopFailureRatio}{bot="delta", loop="fresh"}`);
+      if (!runs.ok || !ratio.ok) throw new Error(`${runs.ok ? '' : runs.error}${ratio.ok ? '' : ratio.error}`);
+      const byStatus = Object.fromEntries(runs.series.map((x) => [x.metric.status, Number(Number(x.value[1]).toPrecision(9))]));
+      return { ...byStatus, failureRatio: Number(Number(ratio.series[0]?.value[1]).toPrecision(9)) };
+    };
+    const expected = { success: 2, failure: 1, failureRatio: Number((1 / 3).toPrecision(9)) };
+    await prometheus
+      .waitFor('the recorded rates to count the new loop', async () => isDeepStrictEqual(await recorded(), expected), 15_000)
+      .catch(() => undefined);
+    expect(await recorded()).toEqual(expected);
     // What the panels showed before: rate() needs two samples of a series that moved between them.
     const before = await prometheus.query(`sum(rate(poseidon_trades_total{bot="delta", symbol="XRPUSDT"}[${window}s])) * ${window}`, at);
     if (!before.ok) throw new Error(before.error);

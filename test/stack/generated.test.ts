@@ -157,6 +157,18 @@ describe('rules', () => {
       expect(usedBy.length, `${name} is recorded but never used`).toBeGreaterThan(0);
     }
   });
+
+  it("count events exactly everywhere: no rate() or increase() over an event counter, which miss a new series' first sample", () => {
+    // countIn's own increase(), in its reset branch, is exact: the series existed before its reset.
+    const resetBranch = /increase\(([^[]+)\[[^\]]+\]\) and resets\(\1\[/g;
+    const counted = new Set<string>();
+    for (const e of [...ruleExprs(), ...dashboardExprs()])
+      for (const m of e.expr.replace(resetBranch, '').matchAll(/\b(?:i?rate|increase|delta)\(\s*([a-z_:]+)/g))
+        if (m[1]!.endsWith('_total') || m[1]!.endsWith('_bucket')) counted.add(`${m[1]} in ${e.where}`);
+    // CPU seconds and network bytes are resource totals, not events: exposed from the start, above 0 from the first scrape.
+    const resources = [RUNTIME_METRICS.cpuSeconds, METRICS.systemNetworkReceive.name, METRICS.systemNetworkTransmit.name];
+    expect([...counted].filter((x) => !resources.some((r) => x.startsWith(`${r} `)))).toEqual([]);
+  });
 });
 
 describe('panel units and colours', () => {
