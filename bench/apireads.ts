@@ -17,6 +17,7 @@ export function apiReadsSuite(quick: boolean): Suite {
     ],
     notes: [
       'All: a month of generated history (20 symbols), the monitor of suite 1 with its writer thread, and a 10 ms timer logging 10 trades a tick standing in for the bot. The 60 requests are sent at once over loopback, each on a new connection, by clients on a thread of their own (their work is not the bot’s), after one warm-up request of each; `monitorEventLoopDelay` at 1 ms resolution over the burst.',
+      '`cpuStretchMaxMs`: the most CPU time the bot’s thread spent between two ticks of a 1 ms timer over the burst (Linux /proc/thread-self/schedstat, ns): the delay its own work caused, which waiting for a core on a loaded machine does not inflate as it does `maxMs`. `gcMaxMs`: the longest garbage-collection pause of the bot’s thread over the burst.',
       '`mainCpuMs`: CPU time of the bot’s thread over the burst (Linux per-thread counters, 10 ms ticks), which machine load does not inflate as it does the delay.',
       'ours: the monitor’s API with its default limit of 8 requests in progress (the others answered 503 with Retry-After). ours, limit 64: every request answered by the reader thread.',
       'bot alone: no request, the same bot for 3 s: the delay and CPU the machine and the bot give without any read (the floor).',
@@ -25,6 +26,8 @@ export function apiReadsSuite(quick: boolean): Suite {
     metrics: [
       { key: 'p99Ms', unit: 'ms p99' },
       { key: 'maxMs', unit: 'ms max' },
+      { key: 'cpuStretchMaxMs', unit: 'ms longest CPU stretch of the bot thread' },
+      { key: 'gcMaxMs', unit: 'ms longest GC pause' },
       { key: 'burstMs', unit: 'ms until the 60 are answered' },
       { key: 'mainCpuMs', unit: 'ms CPU of the bot thread over the burst' },
       { key: 'answered200', unit: 'answered 200', digits: 0 },

@@ -1,8 +1,15 @@
 // Trial: the bot's event-loop delay while 30 /api/trading and 30 /api/export requests run at once over N stored trades.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  type PerformanceEntry,
+  PerformanceObserver,
+  constants as perfConstants,
+  performance,
+} from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { HttpServer } from '../../src/http/HttpServer.js';
 import { generateHistory } from './history.js';
@@ -18,6 +25,8 @@ const limit = numArg('limit', 8);
 // the bot alone for `idleMs`: the floor the machine's load sets.
 const mode = strArg('mode', 'ours');
 const idleMs = numArg('idleMs', 3000);
+// `--profile=file.cpuprofile`: a CPU profile of the bot's thread over the burst (what blocks it), for `--mode=ours`.
+const profile = strArg('profile', '');
 
 interface Answer {
   readonly status: number;
@@ -64,6 +73,39 @@ function mainThreadCpuMs(): number | null {
   }
 }
 
+/** CPU time of the calling thread in ns (Linux: /proc/thread-self/schedstat, nanosecond resolution), or null. */
+function threadCpuNs(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The most CPU the bot's thread spent between two ticks of a 1 ms timer: the longest stretch it was
+ * kept from its timers by work of its own, which (unlike the event-loop delay) time spent waiting
+ * for a core on a loaded machine does not inflate. Stopped by the returned function.
+ */
+function cpuStretches(): () => { maxMs: number; p99Ms: number } | null {
+  let last = threadCpuNs();
+  if (last === null) return () => null;
+  const stretches: number[] = [];
+  const timer = setInterval(() => {
+    const now = threadCpuNs()!;
+    stretches.push(now - last!);
+    last = now;
+  }, 1);
+  return () => {
+    clearInterval(timer);
+    stretches.sort((a, b) => a - b);
+    return {
+      maxMs: (stretches.at(-1) ?? 0) / 1e6,
+      p99Ms: (stretches[Math.floor(stretches.length * 0.99)] ?? 0) / 1e6,
+    };
+  };
+}
+
 const tmp = tempDir(`api-${mode}`);
 try {
   const generateMs = generateHistory(join(tmp.dir, 'ours.db'), Date.now(), n, days, 20);
@@ -94,9 +136,25 @@ try {
   await clientsFetch(clients, [`${base}/api/trading`]);
   await clientsFetch(clients, [`${base}/api/export`]);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
+  // Garbage collections on the bot's thread over the burst: each one pauses it.
+  const gcPauses: { ms: number; major: boolean }[] = [];
+  const gcEntry = (entry: PerformanceEntry): void => {
+    const kind = (entry.detail as { kind?: number } | null)?.kind;
+    gcPauses.push({ ms: entry.duration, major: kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR });
+  };
+  const gc = new PerformanceObserver((list) => list.getEntries().forEach(gcEntry));
+  gc.observe({ entryTypes: ['gc'] });
+  const inspector = profile === '' ? null : new Session();
+  if (inspector !== null) {
+    inspector.connect();
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const ticksBefore = ticks;
   const cpu0 = mainThreadCpuMs();
   histogram.enable();
+  const stopStretches = cpuStretches();
   const t0 = performance.now();
   const answers =
     mode === 'idle'
@@ -104,7 +162,15 @@ try {
       : await clientsFetch(clients, [...Array(each).fill(`${base}/api/trading`), ...Array(each).fill(`${base}/api/export`)]);
   const burstMs = performance.now() - t0;
   histogram.disable();
+  const stretches = stopStretches();
   const cpu1 = mainThreadCpuMs();
+  if (inspector !== null) {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    writeFileSync(profile, JSON.stringify(taken));
+    inspector.disconnect();
+  }
+  gc.takeRecords().forEach(gcEntry);
+  gc.disconnect();
   clearInterval(bot);
   const burstTicks = ticks - ticksBefore;
   await clients.terminate();
@@ -116,12 +182,18 @@ try {
     p50Ms: histogram.percentile(50) / 1e6,
     p99Ms: histogram.percentile(99) / 1e6,
     maxMs: histogram.max / 1e6,
+    cpuStretchMaxMs: stretches?.maxMs ?? null,
+    cpuStretchP99Ms: stretches?.p99Ms ?? null,
     burstMs,
     mainCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
     answered200: ok,
     refused503: refused,
     // A 10 ms timer over the burst should tick about burstMs / 10 times.
     tickRatio: burstTicks / Math.max(1, burstMs / 10),
+    gcCount: gcPauses.length,
+    gcMajor: gcPauses.filter((p) => p.major).length,
+    gcMaxMs: Math.max(0, ...gcPauses.map((p) => p.ms)),
+    gcTotalMs: gcPauses.reduce((a, p) => a + p.ms, 0),
     tradingBytes: answers[0]?.bytes ?? null,
     exportBytes: answers.at(-1)?.bytes ?? null,
     trades: n,

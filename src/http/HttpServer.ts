@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { type AddressInfo, isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { TurnPacer } from './TurnPacer.js';
 
 /** A request as a route sees it. */
 export interface HttpRequest {
@@ -74,6 +75,9 @@ interface Route {
   readonly public: boolean;
 }
 
+/** Requests whose handling starts in one turn of the event loop. */
+const REQUESTS_PER_TURN = 4;
+
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BASE = 'http://localhost';
@@ -100,6 +104,7 @@ export class HttpServer {
   private server: Server | null = null;
   private boundUrl: string | null = null;
   private stopping: Promise<void> | null = null;
+  private readonly pacer = new TurnPacer(REQUESTS_PER_TURN);
 
   constructor(options: HttpServerOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
@@ -140,13 +145,16 @@ export class HttpServer {
         // How often Node looks for clients over those limits (its default, 30 s, would let one linger).
         connectionsCheckingInterval: Math.min(1000, this.headersTimeoutMillis),
       },
-      (req, res) => {
-        this.handle(req, res).catch((error: unknown) => {
-          this.onError(error);
-          if (!res.headersSent) this.send(res, 'GET', { status: 500, contentType: TEXT, body: 'internal server error\n' });
-          else res.destroy();
-        });
-      },
+      // Handled a few per turn of the event loop: a burst of requests arriving together is answered
+      // over several turns, with the process's timers (the bot's) running between them.
+      (req, res) =>
+        this.pacer.run(() => {
+          this.handle(req, res).catch((error: unknown) => {
+            this.onError(error);
+            if (!res.headersSent) this.send(res, 'GET', { status: 500, contentType: TEXT, body: 'internal server error\n' });
+            else res.destroy();
+          });
+        }),
     );
     // A connection silent for that long (one that never sends a byte is not covered by headersTimeout) is closed.
     server.timeout = this.headersTimeoutMillis;

@@ -173,9 +173,10 @@ describe('JSON API on a SQLite file', () => {
   });
 
   it('refuses a request past the concurrency limit with 503 and Retry-After, and takes it again once a slot is free', async () => {
-    const base = await startedWith(1, 2, { apiMaxConcurrentRequests: 1 });
-    // An export holds its slot until its last byte is taken: this one is not read yet.
-    const held = await monitor.api.handle('/api/export', new URLSearchParams());
+    const base = await startedWith(1, 1000, { apiMaxConcurrentRequests: 1 });
+    // An export of several pages holds its slot until its last byte is taken: this one is not read yet.
+    const held = await monitor.api.handle('/api/export', new URLSearchParams('limit=1000'));
+    expect(held!.body).not.toBeInstanceOf(Uint8Array);
     expect(monitor.api.requestsInFlight).toBe(1);
     const refused = await get(base, '/api/trading');
     expect(refused.status).toBe(503);
@@ -207,6 +208,16 @@ describe('JSON API on a SQLite file', () => {
       const r = await get(base, `/api/trading?limit=${bad}`);
       expect(r.status, bad).toBe(400);
       expect(JSON.parse(r.body).parameter).toBe('limit');
+    }
+  });
+
+  it('sends an export of one page whole, with its length, the same text as the in-process export', async () => {
+    const base = await startedWith(2, 5);
+    for (const format of ['json', 'csv'] as const) {
+      const small = await get(base, `/api/export?format=${format}`);
+      expect(small.headers['transfer-encoding'], format).toBeUndefined();
+      expect(Number(small.headers['content-length']), format).toBe(Buffer.byteLength(small.body));
+      expect(withoutResources(small.body), format).toBe(withoutResources(monitor.dashboardData.exportDashboardData(format)));
     }
   });
 
@@ -244,6 +255,15 @@ describe('JSON API on a SQLite file', () => {
     });
     expect(head).toBe(200);
     await vi.waitFor(() => expect(monitor.api.requestsInFlight).toBe(0));
+  });
+
+  it('refuses a request still waiting for its turn when the reader is stopped, without starting a thread', async () => {
+    await startedWith(1, 2);
+    const reader = (monitor.api as unknown as { sources: { reader: { worker: unknown; stop(): Promise<void> } } }).sources.reader;
+    const pending = monitor.api.handle('/api/trading', new URLSearchParams());
+    await reader.stop();
+    await expect(pending).rejects.toThrow(/reader was stopped/);
+    expect(reader.worker).toBeNull();
   });
 
   it('starts a new reader thread after one dies, counting the failure, and stop() ends it', async () => {

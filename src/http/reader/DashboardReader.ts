@@ -10,10 +10,11 @@ export interface DashboardReader {
    */
   view(request: ViewRequest, symbolLimit: number): Promise<Uint8Array>;
   /**
-   * The export document, page after page, once its figures are read. Each page is produced when
-   * the previous one has been taken; ending the iteration early (a client gone) stops the work.
+   * The export document once its figures are read: whole when it is one page, else page after
+   * page, each produced when the previous one has been taken; ending the iteration early (a client
+   * gone) stops the work.
    */
-  export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>>;
+  export(format: ExportFormat, symbolLimit: number): Promise<Uint8Array | AsyncIterable<Uint8Array>>;
   /** Releases the reader (a thread is terminated); never hangs. Reading again starts it anew. */
   stop(): Promise<void>;
 }

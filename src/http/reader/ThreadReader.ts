@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../errors.js';
 import { threadEntry } from '../../internal/threadEntry.js';
 import type { RedisHistoryOptions } from '../../store/RedisHistory.js';
+import { TurnPacer } from '../TurnPacer.js';
 import type { DashboardReader } from './DashboardReader.js';
 import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
 import { type LiveSources, SnapshotTaker } from './snapshot.js';
@@ -27,6 +28,9 @@ export interface ThreadReaderOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** Requests posted, and answers handed to their requests, per turn of the bot's event loop. */
+const PER_TURN = 4;
+
 /** Longest `stop()` waits for the thread to end. */
 const STOP_WAIT_MS = 2000;
 
@@ -44,21 +48,28 @@ export class ThreadReader implements DashboardReader {
   private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
 
   private readonly snapshots: SnapshotTaker;
+  private readonly pacer = new TurnPacer(PER_TURN);
+  /** Counts `stop()` calls: a request paced past one is refused rather than starting a new thread. */
+  private stops = 0;
 
   constructor(private readonly options: ThreadReaderOptions) {
     this.snapshots = new SnapshotTaker(options.live);
   }
 
   async view(request: ViewRequest, symbolLimit: number): Promise<Uint8Array> {
+    await this.turn();
     const id = this.nextId++;
     const snapshot = this.snapshots.take(request.view === 'performance');
     return bytesOf(await this.call({ kind: 'view', id, request, symbolLimit, snapshot }));
   }
 
-  async export(format: ExportFormat, symbolLimit: number): Promise<AsyncIterable<Uint8Array>> {
+  async export(format: ExportFormat, symbolLimit: number): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
+    await this.turn();
     const id = this.nextId++;
     const snapshot = this.snapshots.take(true);
     const first = await this.call({ kind: 'export', id, format, symbolLimit, snapshot });
+    // A document of one page is sent whole (no stream to set up on the bot's thread).
+    if (first.kind === 'bytes' && first.done) return first.bytes;
     // Given up before the end (the client went away): the thread drops the rest of the document.
     return withCleanup(this.pages(id, first), (completed) => {
       if (!completed) this.worker?.postMessage({ kind: 'cancel', id } satisfies ReaderRequest);
@@ -75,6 +86,7 @@ export class ThreadReader implements DashboardReader {
 
   /** Terminates the thread; what it was answering is rejected. Never waits longer than a short deadline. */
   async stop(): Promise<void> {
+    this.stops++;
     const worker = this.worker;
     if (worker === null) return;
     this.worker = null;
@@ -88,6 +100,16 @@ export class ThreadReader implements DashboardReader {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Resolves in this turn's share of the pacer, or a later one: the requests of a burst are posted,
+   * like their answers are handed on, a few per turn. Rejects when the reader was stopped meanwhile.
+   */
+  private async turn(): Promise<void> {
+    const stops = this.stops;
+    await new Promise<void>((resolve) => this.pacer.run(resolve));
+    if (this.stops !== stops) throw new Error('the HTTP API reader was stopped');
   }
 
   private call(request: ReaderRequest): Promise<ReaderReply> {
@@ -114,11 +136,14 @@ export class ThreadReader implements DashboardReader {
       stdout: false,
       stderr: false,
     });
-    worker.on('message', (reply: ReaderReply) => {
-      const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      waiter?.resolve(reply);
-    });
+    // Answers that arrive together are handed on a few per turn: sending each costs the bot's thread a little.
+    worker.on('message', (reply: ReaderReply) =>
+      this.pacer.run(() => {
+        const waiter = this.waiting.get(reply.id);
+        this.waiting.delete(reply.id);
+        waiter?.resolve(reply);
+      }),
+    );
     worker.on('error', (error) => this.options.onError(error));
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;

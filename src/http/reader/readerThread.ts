@@ -72,7 +72,8 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   const port = parentPort;
   const data = workerData as ReaderThreadData;
   const encoder = new TextEncoder();
-  const exports = new Map<number, Generator<string, void, undefined>>();
+  /** Exports in progress: their pages, and the next one once made. */
+  const exports = new Map<number, { readonly pages: Generator<string, void, undefined>; ahead: IteratorResult<string, void> | null }>();
   let db: { close(): void } | null = null;
   let analytics: AnalyticsQueries | null = null;
   /** The stored minutes that fill the bot's day window, kept while the range they answer stays the same. */
@@ -143,16 +144,18 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
     port.postMessage({ kind: 'bytes', id, bytes, done } satisfies ReaderReply, [bytes.buffer as ArrayBuffer]);
   };
 
+  /**
+   * Sends the export's next page, the one after it already made so that the last page says it is
+   * the last: a document of one page is one answer, which the bot's thread sends as a whole body.
+   */
   const nextPage = (id: number): void => {
-    const pages = exports.get(id);
-    if (pages === undefined) return;
-    const page = pages.next();
-    if (page.done) {
-      exports.delete(id);
-      send(id, '', true);
-    } else {
-      send(id, page.value, false);
-    }
+    const pending = exports.get(id);
+    if (pending === undefined) return;
+    const page = pending.ahead ?? pending.pages.next();
+    const after = page.done ? page : pending.pages.next();
+    pending.ahead = after;
+    if (after.done) exports.delete(id);
+    send(id, page.done ? '' : page.value, after.done === true);
   };
 
   port.on('message', (message: ReaderRequest) => {
@@ -170,7 +173,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         case 'export': {
           const { snapshot, symbolLimit } = message;
           const data = once(snapshot, ['export', symbolLimit], () => dashboards(snapshot, symbolLimit).exportObject());
-          exports.set(message.id, exportPages(data, message.format));
+          exports.set(message.id, { pages: exportPages(data, message.format), ahead: null });
           nextPage(message.id);
           break;
         }
@@ -178,7 +181,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
           nextPage(message.id);
           break;
         case 'cancel':
-          exports.get(message.id)?.return();
+          exports.get(message.id)?.pages.return();
           exports.delete(message.id);
           break;
       }

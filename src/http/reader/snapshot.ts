@@ -56,14 +56,31 @@ function dayStart(now: number): number {
   return Math.ceil((now - DAY_MS) / MINUTE_MS) * MINUTE_MS;
 }
 
+/** How long a reading of the bot thread's resources serves the snapshots that need one. */
+export const RESOURCES_REUSE_MS = 1000;
+
 /**
  * Takes snapshots, one per turn of the event loop: requests that arrive together (a dashboard
- * opening, a burst) share one copy, so the bot's thread pays for it once, not per request.
+ * opening, a burst) share one copy, so the bot's thread pays for it once, not per request. The
+ * resources reading (process memory and CPU, file sizes: the dearest part) is taken at most once
+ * per {@link RESOURCES_REUSE_MS}, which a dashboard polled every few seconds does not notice.
  */
 export class SnapshotTaker {
   private shared: LiveSnapshot | null = null;
+  private resources: { readonly at: number; readonly value: ResourceUtilization } | null = null;
+  private readonly live: LiveSources;
 
-  constructor(private readonly live: LiveSources) {}
+  constructor(live: LiveSources, now: () => number = () => performance.now()) {
+    this.live = {
+      dashboard: live.dashboard,
+      daySeedUntil: (at) => live.daySeedUntil(at),
+      resources: () => {
+        const at = now();
+        if (this.resources === null || at - this.resources.at >= RESOURCES_REUSE_MS) this.resources = { at, value: live.resources() };
+        return this.resources.value;
+      },
+    };
+  }
 
   take(withResources: boolean): LiveSnapshot {
     const shared = this.shared;
