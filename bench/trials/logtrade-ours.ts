@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { countTradeRows, startOurMonitor } from './ourMonitor.js';
-import { drive, fail, numArg, report, settle, tempDir, tradePool } from './shared.js';
+import { drive, fail, numArg, report, settle, tempDir, threadCpuUs, threadSplit, tradePool } from './shared.js';
 
 const n = numArg('n', 200_000);
 const warm = numArg('warm', 20_000);
@@ -21,12 +21,14 @@ try {
   await monitor.flush();
   settle();
 
+  const threads0 = threadCpuUs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await drive(n, chunk, (i) => monitor.logTrade(pool[i & mask]!));
   await monitor.flush();
   const elapsedMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const threads = threadSplit(threads0, threadCpuUs(), n);
 
   const stats = monitor.store.stats();
   const sinkFailures = monitor.diagnostics.totalSinkFailures;
@@ -37,6 +39,7 @@ try {
     usPerTrade: (elapsedMs * 1000) / n,
     tradesPerSec: n / (elapsedMs / 1000),
     cpuUsPerTrade: (cpu.user + cpu.system) / n,
+    ...threads,
     n,
     dbRows: rows,
     expectedRows: expected,

@@ -40,8 +40,8 @@ export async function startOurMonitor(dir: string, overrides: MonitoringConfigOp
   }
   const monitor = new MonitoringSystem(options);
   await monitor.start();
-  const internals = monitor as unknown as { sinks?: { name: string }[]; metricsUrl?: string | null };
-  const sinks = (internals.sinks ?? []).map((s) => s.name);
+  const internals = monitor as unknown as { parts?: { pipeline?: { sinks?: { name: string }[] } }; metricsUrl?: string | null };
+  const sinks = (internals.parts?.pipeline?.sinks ?? []).map((s) => s.name);
   const base = internals.metricsUrl ?? null;
   // The monitor may name the server's root or the endpoint itself; the trials want the endpoint.
   const metricsUrl = base === null ? null : base.replace(/\/?$/, '').endsWith('/metrics') ? base : `${base.replace(/\/$/, '')}/metrics`;

@@ -1,7 +1,17 @@
-// Trial (baseline): prom-client registry.metrics() over the same shape of series, timed in-process.
+// Trial (baseline): prom-client registry.metrics() over the series set our /metrics exposes, timed in-process.
 
 import { performance } from 'node:perf_hooks';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { ERROR_SEVERITIES, ERROR_TYPES, EventType } from '../../src/events/types.js';
+import {
+  DROPPED_RUNTIME_METRICS,
+  EXECUTION_SECONDS_BUCKETS,
+  Label,
+  METRICS,
+  type MetricInfo,
+  RUNTIME_PREFIX,
+  SLIPPAGE_BPS_BUCKETS,
+} from '../../src/telemetry/names.js';
 import { numArg, report, tradePool } from './shared.js';
 
 const symbols = numArg('symbols', 100);
@@ -10,39 +20,69 @@ const scrapes = numArg('scrapes', 30);
 const warm = numArg('warm', 5);
 
 /**
- * Per {symbol, side}: 3 counters (trades, volume, fees) and 2 histograms (execution time,
- * slippage) of 9 buckets (+Inf, _sum, _count = 12 series each): 27 series per pair, 5,400 for
- * 100 symbols × 2 sides, the "≈ 5,000 series" of the target.
+ * The families, label sets and buckets of our exposition after the same trades, under the same
+ * names: per symbol and side the trade and volume counters and the slippage histogram; per symbol
+ * the fees counter, realized and unrealized P&L and the execution-time histogram; every error type
+ * and severity and every event type from 0; the store's and the monitor's figures; prom-client's
+ * default metrics as ours appends them; the bot label on every series.
  */
 const registry = new Registry();
-const labelNames = ['symbol', 'side'] as const;
-const trades = new Counter({ name: 'trades_total', help: 'trades', labelNames, registers: [registry] });
-const volume = new Counter({ name: 'trade_volume_total', help: 'volume', labelNames, registers: [registry] });
-const fees = new Counter({ name: 'trade_fees_total', help: 'fees', labelNames, registers: [registry] });
+registry.setDefaultLabels({ [Label.BOT]: 'bench' });
+const registers = [registry];
+const counter = <L extends string>(info: MetricInfo, labelNames: readonly L[] = []) =>
+  new Counter<L>({ name: info.name, help: info.help, labelNames, registers });
+const gauge = <L extends string>(info: MetricInfo, labelNames: readonly L[] = []) =>
+  new Gauge<L>({ name: info.name, help: info.help, labelNames, registers });
+const bySide = [Label.SYMBOL, Label.SIDE] as const;
+const bySymbol = [Label.SYMBOL] as const;
+
+const trades = counter(METRICS.trades, bySide);
+const volume = counter(METRICS.tradeVolume, bySide);
+const fees = counter(METRICS.tradeFees, bySymbol);
+const realized = gauge(METRICS.realizedPnl, bySymbol);
+const unrealized = gauge(METRICS.unrealizedPnl, bySymbol);
 const execution = new Histogram({
-  name: 'trade_execution_time_seconds',
-  help: 'execution time',
-  labelNames,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers: [registry],
+  name: METRICS.tradeExecution.name,
+  help: METRICS.tradeExecution.help,
+  labelNames: bySymbol,
+  buckets: [...EXECUTION_SECONDS_BUCKETS],
+  registers,
 });
 const slippage = new Histogram({
-  name: 'trade_slippage_bps',
-  help: 'slippage',
-  labelNames,
-  buckets: [-10, -5, -1, 0, 1, 5, 10, 25, 50],
-  registers: [registry],
+  name: METRICS.tradeSlippage.name,
+  help: METRICS.tradeSlippage.help,
+  labelNames: bySide,
+  buckets: [...SLIPPAGE_BPS_BUCKETS],
+  registers,
 });
+const errors = counter(METRICS.errors, [Label.ERROR_TYPE, Label.SEVERITY]);
+for (const type of ERROR_TYPES) for (const severity of ERROR_SEVERITIES) errors.inc({ error_type: type, severity }, 0);
+const events = counter(METRICS.events, [Label.EVENT_TYPE]);
+for (const type of Object.values(EventType)) events.inc({ event_type: type }, 0);
+for (const info of [METRICS.dbSize, METRICS.storeBufferedRows, METRICS.storeFlushDuration, METRICS.buildInfo, METRICS.lastTrade]) {
+  gauge(info).set(1);
+}
+for (const info of [METRICS.storeWriteFailures, METRICS.storeDroppedRows, METRICS.storeRowsWritten]) counter(info).inc(0);
+const callbacks = counter(METRICS.callbackFailures, [Label.KIND]);
+for (const kind of ['trade', 'error', 'performance']) callbacks.inc({ kind }, 0);
+const sinks = counter(METRICS.sinkFailures, [Label.SINK]);
+for (const sink of ['store', 'telemetry', 'http']) sinks.inc({ sink }, 0);
+collectDefaultMetrics({ register: registry, prefix: RUNTIME_PREFIX });
+for (const name of DROPPED_RUNTIME_METRICS) registry.removeSingleMetric(name);
 
 const pool = tradePool(symbols, symbols * 4);
 for (let i = 0; i < symbols * 20; i++) {
   const t = pool[i % pool.length]!;
-  const labels = { symbol: t.symbol, side: t.side };
-  trades.inc(labels);
-  volume.inc(labels, t.quantity * t.price);
-  fees.inc(labels, t.fee);
-  execution.observe(labels, t.executionTimeMs / 1000);
-  slippage.observe(labels, t.slippageBps);
+  const side = { symbol: t.symbol, side: t.side };
+  const symbol = { symbol: t.symbol };
+  trades.inc(side);
+  volume.inc(side, t.quantity * t.price);
+  fees.inc(symbol, t.fee);
+  realized.inc(symbol, t.side === 'sell' ? 1 : 0);
+  unrealized.set(symbol, t.price);
+  execution.observe(symbol, t.executionTimeMs / 1000);
+  slippage.observe(side, Math.max(t.slippageBps, 0));
+  events.inc({ event_type: EventType.TRADE_EXECUTION });
 }
 for (let i = 0; i < warm; i++) await registry.metrics();
 const times: number[] = [];

@@ -1,6 +1,6 @@
 // Helpers every trial child process shares: the trade stream, arguments, temp dirs and the result line.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
@@ -107,4 +107,37 @@ export async function drive(n: number, chunk: number, body: (i: number) => void)
 /** Warms the JIT on `body` in a throw-away run, then collects garbage if exposed. */
 export function settle(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * CPU time (µs) of each thread of this process by thread id, where the system shows it (Linux's
+ * /proc, in clock ticks of 10 ms); null elsewhere. Splits a trial's CPU between the bot's thread
+ * (id = pid) and the others (the history writer, V8's helpers).
+ */
+export function threadCpuUs(): Map<number, number> | null {
+  try {
+    const out = new Map<number, number>();
+    for (const tid of readdirSync('/proc/self/task')) {
+      // Fields after the command name's closing parenthesis: state is the first, utime the 12th, stime the 13th.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), ((Number(f[11]) + Number(f[12])) * 1e6) / 100);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU µs per call of the bot's thread and of the other threads between two {@link threadCpuUs} readings. */
+export function threadSplit(before: Map<number, number> | null, after: Map<number, number> | null, n: number): Record<string, number> {
+  if (before === null || after === null) return {};
+  let bot = 0;
+  let others = 0;
+  for (const [tid, us] of after) {
+    const spent = us - (before.get(tid) ?? 0);
+    if (tid === process.pid) bot += spent;
+    else others += spent;
+  }
+  return { botThreadCpuUs: bot / n, otherThreadsCpuUs: others / n };
 }

@@ -58,7 +58,11 @@ export interface DashboardSources {
   /** Trade and error totals per minute of the last day, for the summary; filled from history the first time it is read. */
   readonly day: Pick<DayWindow, 'sum' | 'seed' | 'firstRecorded'>;
   readonly growth: Pick<GrowthTracker, 'openHour'> | null;
-  readonly state: Pick<MonitorStateView, 'running' | 'uptimeSeconds' | 'activeExecutionCount' | 'accountBalance' | 'unrealizedPnl'>;
+  /** The monitor's state; `running` and the uptime are null where no monitor runs (views of a stored history). */
+  readonly state: Pick<MonitorStateView, 'activeExecutionCount' | 'accountBalance' | 'unrealizedPnl'> & {
+    readonly running: boolean | null;
+    uptimeSeconds(): number | null;
+  };
   /** Where a failed read of history is counted. */
   readonly diagnostics: Pick<Diagnostics, 'sinkFailed'>;
   /** This process's resource figures, when they are read elsewhere (a reader thread reports the bot thread's, not its own). */
@@ -282,7 +286,7 @@ export class DashboardData {
   private status(now: number, q: AnalyticsQueries): { status: SystemStatus; reasons: string[] } {
     const critical: string[] = [];
     const degraded: string[] = [];
-    if (!this.sources.state.running) critical.push('monitor is not running');
+    if (this.sources.state.running === false) critical.push('monitor is not running');
     const hour = this.sources.rates.window(now, 59);
     if (hour.criticalErrors > 0) critical.push(`${hour.criticalErrors} critical error(s) in the last hour`);
     const store = this.sources.history.stats();

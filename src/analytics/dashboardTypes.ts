@@ -19,7 +19,8 @@ export interface DashboardSummary {
   readonly systemStatus: SystemStatus;
   /** Why the status is not healthy (empty when healthy). */
   readonly statusReasons: readonly string[];
-  readonly uptimeSeconds: number;
+  /** Seconds the monitor has run; null where no monitor runs (the command line's views of a stored history). */
+  readonly uptimeSeconds: number | null;
   readonly totalTrades24h: number;
   /** Notional, quote currency. */
   readonly totalVolume24h: number;
@@ -136,10 +137,14 @@ export interface ErrorRates {
 }
 
 export interface ResourceUtilization {
-  /** Share of one core used by this process since the previous reading, 0–1 per core. */
-  readonly cpuRatio: number;
-  readonly rssBytes: number;
-  readonly heapUsedBytes: number;
+  /**
+   * Share of one core used by this process since the previous reading, 0–1 per core. Where no
+   * monitor runs (the command line's views of a stored history) it and the event-loop lag are null,
+   * and the memory figures are the bot's last stored sample (null without one).
+   */
+  readonly cpuRatio: number | null;
+  readonly rssBytes: number | null;
+  readonly heapUsedBytes: number | null;
   readonly eventLoopLagP99Ms: number | null;
   readonly dbSizeBytes: number | null;
   // The last system metrics sample (the history's rows of the same names); null before the first and with system metrics off.

@@ -32,3 +32,44 @@ export function carryPositions(carried: Iterable<Position>, trades: Iterable<Car
   }
   return ledger.positionsList();
 }
+
+/**
+ * {@link carryPositions} trade by trade, one symbol's ledger each: what it returns for the trades
+ * added since {@link clear}, without keeping the trades until the end. `carried` is asked for a
+ * symbol's position once, when its first trade is added.
+ */
+export class CarryFold {
+  private readonly ledgers = new Map<string, PnlLedger>();
+
+  constructor(private readonly carried: (symbol: string) => Position | undefined) {}
+
+  add(trade: CarriedTrade): void {
+    let ledger = this.ledgers.get(trade.symbol);
+    if (ledger === undefined) {
+      ledger = new PnlLedger();
+      const position = this.carried(trade.symbol);
+      if (position !== undefined) ledger.restore(position);
+      this.ledgers.set(trade.symbol, ledger);
+    }
+    try {
+      ledger.apply(trade);
+    } catch {
+      // Refused by the ledger at the time too: it never moved the live position.
+    }
+  }
+
+  get size(): number {
+    return this.ledgers.size;
+  }
+
+  /** Each touched symbol's position, in the order first added. */
+  positions(): Position[] {
+    const out: Position[] = [];
+    for (const ledger of this.ledgers.values()) out.push(...ledger.positionsList());
+    return out;
+  }
+
+  clear(): void {
+    this.ledgers.clear();
+  }
+}

@@ -184,7 +184,7 @@ export const SETTINGS = [
     kind: 'boolean',
     def: true,
     description:
-      "Refuse to start while another live process writes this bot name to the same SQLite file; `false` for a process that only reads a running bot's history (the CLI's `report`, `export` and `serve` set it)",
+      "Refuse to start while another live process writes this bot name to the same SQLite file; `false` lets a second process write beside it (the CLI's `db cleanup` sets it; the CLI's reading commands open the file read-only and take no lease)",
   }),
   typed<boolean>()({
     key: 'enableSystemMetrics',

@@ -54,6 +54,12 @@ export interface FileBackendOptions {
   synchronous?: 'normal' | 'full';
   /** Told of what open() found and skipped (a torn last line, a line that is not JSON). */
   onNotice?: (message: string) => void;
+  /**
+   * Only read (a command looking at history): nothing is created, cut or written, a bot without a
+   * folder has no rows, and a last line without its newline (a crash's, or a writer's append in
+   * progress) is skipped without being cut off. @default false
+   */
+  readOnly?: boolean;
 }
 
 /** A trade of the batch being written, with the P&L it is stored with. */
@@ -96,6 +102,7 @@ export class FileBackend implements StoreBackend {
   private readonly ownerJson: string;
   private readonly full: boolean;
   private readonly onNotice: (message: string) => void;
+  private readonly readOnly: boolean;
   private open_ = false;
   private tables = new Map<TableName, MonitorEvent[]>(TABLES.map((t) => [t, []]));
   private readonly realized = new Map<TradeMetric, number>();
@@ -124,6 +131,7 @@ export class FileBackend implements StoreBackend {
     this.ownerJson = ownerFields(this.owner);
     this.full = options.synchronous === 'full';
     this.onNotice = options.onNotice ?? (() => undefined);
+    this.readOnly = options.readOnly ?? false;
   }
 
   /** The bot's folder. */
@@ -141,6 +149,24 @@ export class FileBackend implements StoreBackend {
       const existing = statSync(path, { throwIfNoEntry: false });
       if (existing !== undefined && !existing.isDirectory()) throw new Error(`history directory ${path} is not a directory`);
     }
+    if (!this.readOnly) this.prepareDirectory();
+    this.tables = new Map(TABLES.map((t) => [t, []]));
+    for (const t of TABLES) this.ordered.set(t, true);
+    this.realized.clear();
+    this.carry = readCarryFile(this.dir, this.readOnly);
+    this.balance = null;
+    this.bytes = 0;
+    this.skippedLines = 0;
+    const names = (this.readOnly && statSync(this.dir, { throwIfNoEntry: false }) === undefined ? [] : readdirSync(this.dir))
+      .map((name) => FILE_NAME.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null && (TABLES as readonly string[]).includes(m[1]!))
+      .sort((a, b) => (a[2]! < b[2]! ? -1 : a[2]! > b[2]! ? 1 : 0));
+    for (const m of names) this.load(m[1] as TableName, join(this.dir, m[0]));
+    this.identity = this.identityNow();
+    this.open_ = true;
+  }
+
+  private prepareDirectory(): void {
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     } catch (error) {
@@ -151,27 +177,16 @@ export class FileBackend implements StoreBackend {
     } catch {
       throw new Error(`history directory ${this.dir} is not readable and writable by this process`);
     }
-    this.tables = new Map(TABLES.map((t) => [t, []]));
-    for (const t of TABLES) this.ordered.set(t, true);
-    this.realized.clear();
-    this.carry = readCarryFile(this.dir);
-    this.balance = null;
-    this.bytes = 0;
-    this.skippedLines = 0;
-    const names = readdirSync(this.dir)
-      .map((name) => FILE_NAME.exec(name))
-      .filter((m): m is RegExpExecArray => m !== null && (TABLES as readonly string[]).includes(m[1]!))
-      .sort((a, b) => (a[2]! < b[2]! ? -1 : a[2]! > b[2]! ? 1 : 0));
-    for (const m of names) this.load(m[1] as TableName, join(this.dir, m[0]));
-    this.identity = this.identityNow();
-    this.open_ = true;
   }
 
   private load(table: TableName, path: string): void {
     const text = readFileSync(path, 'utf8');
     let end = text.length;
     // A crash mid-append leaves a last line without its newline: cut it off so the next append starts clean.
-    if (end > 0 && text[end - 1] !== '\n') {
+    if (end > 0 && text[end - 1] !== '\n' && this.readOnly) {
+      end = text.lastIndexOf('\n') + 1;
+      this.skippedLines++;
+    } else if (end > 0 && text[end - 1] !== '\n') {
       const cut = text.lastIndexOf('\n') + 1;
       truncateSync(path, Buffer.byteLength(text.slice(0, cut)));
       this.skippedLines++;
@@ -227,7 +242,7 @@ export class FileBackend implements StoreBackend {
   }
 
   writeBatch(rows: RowBatch, start: number, end: number): number {
-    if (!this.open_) throw new Error('history store is not open');
+    this.writable();
     const added: [TableName, MonitorEvent][] = [];
     const filled: [TradeMetric, number][] = [];
     // Each line by file, in order; a trade stays an object until the batch is read through, as a
@@ -386,6 +401,21 @@ export class FileBackend implements StoreBackend {
     return carryPositions(this.carry, this.tables.get('trades') as TradeMetric[]);
   }
 
+  /** The bots whose folders beside this one hold day files (the folder names are the bot names, encoded). */
+  bots(): string[] {
+    const root = dirname(this.dir);
+    const names = statSync(root, { throwIfNoEntry: false }) === undefined ? [] : readdirSync(root);
+    return names
+      .filter((n) => n.startsWith('bot=') && hasDayFiles(join(root, n)))
+      .map((n) => decodeURIComponent(n.slice(4)))
+      .sort();
+  }
+
+  private writable(): void {
+    if (!this.open_) throw new Error('history store is not open');
+    if (this.readOnly) throw new Error('history store is open read-only');
+  }
+
   counts(): TableCounts {
     const out = {} as Record<TableName, number>;
     for (const t of TABLES) out[t] = this.tables.get(t)!.length;
@@ -397,7 +427,7 @@ export class FileBackend implements StoreBackend {
    * any of it is inside the window); returns the rows they held. `limit` is not a bound here.
    */
   deleteOlderThan(table: TableName, cutoff: number, _limit: number): number {
-    if (!this.open_) throw new Error('history store is not open');
+    this.writable();
     const keepFrom = Math.floor(cutoff / DAY_MS) * DAY_MS;
     const rows = this.tables.get(table)!;
     const gone = rows.filter((e) => e.timestamp < keepFrom);
@@ -472,5 +502,13 @@ export class FileBackend implements StoreBackend {
     if (!this.open_) return;
     this.open_ = false;
     this.closeFiles();
+  }
+}
+
+function hasDayFiles(folder: string): boolean {
+  try {
+    return readdirSync(folder).some((f) => FILE_NAME.test(f));
+  } catch {
+    return false;
   }
 }

@@ -37,4 +37,10 @@ export interface HistoryReader {
   lastBalance(): BalanceState | null;
   /** Rows per table. */
   counts(): TableCounts;
+  /**
+   * The bot names with at least one row in the store, sorted: several bots may write to one store
+   * (a SQLite file, a directory, a Redis), and every other method reads only this reader's bot.
+   * Reads every table's bot names, so it is for commands and reports, not for a hot path.
+   */
+  bots(): string[];
 }

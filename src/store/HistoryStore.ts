@@ -402,6 +402,12 @@ export class HistoryStore implements EventSink, HistoryReader {
     return counts;
   }
 
+  /** The bots with rows in the store (rows a failing flush keeps buffered are not counted until it succeeds). */
+  bots(): string[] {
+    this.flushSync();
+    return this.backend.bots();
+  }
+
   /** Rows per table (buffered rows included) and the size on disk. */
   databaseStats(): DatabaseStats {
     return Object.freeze({ ...this.counts(), db_size_bytes: this.sizeBytes() });

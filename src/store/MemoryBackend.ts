@@ -57,6 +57,9 @@ export class MemoryBackend implements StoreBackend {
     realizedPnlOf: (t) => this.realizedPnlOf(t),
   });
 
+  /** @param bot The name its rows are recorded under (memory holds one bot's rows). */
+  constructor(private readonly bot = '') {}
+
   get isOpen(): boolean {
     return this.open_;
   }
@@ -145,6 +148,10 @@ export class MemoryBackend implements StoreBackend {
     const out = {} as Record<TableName, number>;
     for (const t of TABLES) out[t] = this.tables.get(t)!.length;
     return out;
+  }
+
+  bots(): string[] {
+    return TABLES.some((t) => this.tables.get(t)!.length > 0) ? [this.bot] : [];
   }
 
   sizeBytes(): number {

@@ -13,7 +13,7 @@ import type { RowBatch } from './batchCodec.js';
 import type { TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import type { RowQueue } from './RowQueue.js';
-import { SqliteReader } from './SqliteReader.js';
+import { SqliteReader, sqliteFileBytes } from './SqliteReader.js';
 import { SqliteRetention } from './SqliteRetention.js';
 import { SqliteRowWriter } from './SqliteRowWriter.js';
 import type { StoreBackend } from './StoreBackend.js';
@@ -210,15 +210,16 @@ export class SqliteBackend implements StoreBackend {
     return this.open_().reader.counts();
   }
 
+  bots(): string[] {
+    return this.open_().reader.bots();
+  }
+
   deleteOlderThan(table: TableName, cutoff: number, limit: number): number {
     return this.open_().retention.deleteOlderThan(table, cutoff, limit);
   }
 
   sizeBytes(): number {
-    if (this.path === null) return 0;
-    let total = 0;
-    for (const suffix of ['', '-wal']) total += statSync(this.path + suffix, { throwIfNoEntry: false })?.size ?? 0;
-    return total;
+    return this.path === null ? 0 : sqliteFileBytes(this.path);
   }
 
   locationChanged(): string | null {

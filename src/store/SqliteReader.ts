@@ -1,5 +1,6 @@
 // SqliteReader: the history read queries (HistoryReader) on one SQLite connection, the writer's or a read-only one of its own.
 
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
@@ -8,7 +9,7 @@ import type { BalanceState } from './balanceState.js';
 import type { HistoryReader, TableCounts } from './HistoryReader.js';
 import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
 import { OWN_ROWS, SqliteAnalytics } from './SqliteAnalytics.js';
-import { SELECT_BALANCE_STATE, TABLES } from './schema.js';
+import { SELECT_BALANCE_STATE, schemaMismatch, TABLES, unreadableAsIs } from './schema.js';
 import { QUERIES, type Row, toGrowth, toTrade } from './sqliteRows.js';
 
 /** A row of `position_carry`. */
@@ -18,6 +19,17 @@ export interface CarryRow {
   readonly average_cost: number;
   readonly realized_pnl: number;
 }
+
+/** A reader on a read-only connection of its own (see {@link SqliteReader.openReadOnly}). */
+export interface ReadOnlySqliteReader extends HistoryReader {
+  /** Bytes of the file and its WAL. */
+  sizeBytes(): number;
+  /** Releases the connection. */
+  close(): void;
+}
+
+/** The magic string every SQLite file begins with. */
+const SQLITE_MAGIC = 'SQLite format 3\0';
 
 /**
  * Reads one bot's rows. Statements are prepared once per connection and per query shape. Usable on
@@ -29,6 +41,7 @@ export class SqliteReader implements HistoryReader {
   private readonly recentTradeRows: Database.Statement;
   private readonly carryOf: Database.Statement;
   private readonly countAll: Database.Statement;
+  private allBots: Database.Statement | null = null;
   private readonly balanceOf: Database.Statement;
   private readonly queryCache = new Map<string, Database.Statement>();
   private analytics_: SqliteAnalytics | null = null;
@@ -51,13 +64,37 @@ export class SqliteReader implements HistoryReader {
 
   /**
    * A reader with a read-only connection of its own to `path` (WAL lets it read while the writer
-   * writes), for a reader thread. `close()` releases the connection.
+   * writes), for a reader thread or a command that only looks at history. It never writes to the
+   * file: one it cannot read as it is (not SQLite, a foreign file, a newer or older schema that
+   * would need migrating) is refused with what was found. A WAL-mode file that no process has open
+   * is checked from its header first, as SQLite would create its -wal and -shm files to read it.
+   * `busyTimeoutMs` bounds how long a read waits for the writer's lock.
    */
-  static openReadOnly(path: string, bot: string): SqliteReader & { close(): void } {
+  static openReadOnly(path: string, bot: string, busyTimeoutMs = 1000): ReadOnlySqliteReader {
+    const refused = (why: string) => new Error(`history database ${path} cannot be read: ${why}`);
+    const header = Buffer.alloc(100);
+    const fd = openSync(path, 'r');
+    let length: number;
+    try {
+      length = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (length === 0) throw refused('the file is empty');
+    if (length < header.length || header.toString('latin1', 0, 16) !== SQLITE_MAGIC) throw refused('not an SQLite database');
+    // Byte 18 is 2 in WAL mode; bytes 60–63 hold user_version, our schema version.
+    if (header[18] === 2 && !existsSync(`${path}-wal`)) {
+      const mismatch = schemaMismatch(header.readUInt32BE(60));
+      if (mismatch !== null) throw refused(mismatch);
+    }
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      const reader = new SqliteReader(db, bot) as SqliteReader & { close(): void };
+      db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+      const why = unreadableAsIs(db);
+      if (why !== null) throw refused(why);
+      const reader = new SqliteReader(db, bot) as SqliteReader & ReadOnlySqliteReader;
       reader.close = () => db.close();
+      reader.sizeBytes = () => sqliteFileBytes(path);
       return reader;
     } catch (error) {
       db.close();
@@ -128,6 +165,21 @@ export class SqliteReader implements HistoryReader {
   counts(): TableCounts {
     return { ...(this.countAll.get() as TableCounts) };
   }
+
+  bots(): string[] {
+    // trade_hours names every bot with trades (retention drops its emptied hours), in far fewer rows than trades.
+    this.allBots ??= this.db.prepare(
+      `${['trade_hours', ...TABLES.filter((t) => t !== 'trades')].map((t) => `SELECT DISTINCT bot FROM ${t}`).join(' UNION ')} ORDER BY bot`,
+    );
+    return (this.allBots.all() as { bot: string }[]).map((r) => r.bot);
+  }
+}
+
+/** Bytes of a SQLite file and its WAL. */
+export function sqliteFileBytes(path: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal']) total += statSync(path + suffix, { throwIfNoEntry: false })?.size ?? 0;
+  return total;
 }
 
 /** A `position_carry` row as the ledger's position. */

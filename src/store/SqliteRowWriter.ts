@@ -1,8 +1,8 @@
 // SqliteRowWriter: the history writer's statements — one batch of events into the tables, trade_hours and position_carry, in the caller's transaction.
 
 import type Database from 'better-sqlite3';
-import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
-import { EventType, type TradeEvent } from '../events/types.js';
+import { CarryFold } from '../analytics/positionCarry.js';
+import { EventType } from '../events/types.js';
 import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
 import { type CarryRow, carriedPosition } from './SqliteReader.js';
@@ -27,7 +27,7 @@ export interface RowOwner {
 /**
  * Prepared once per connection. Besides the rows, each batch keeps two summaries current in its
  * own transaction: `trade_hours` (the dashboards' hour sums) and `position_carry` (each symbol's
- * position after every trade written, folded by the domain's {@link carryPositions}), so a restart
+ * position after every trade written, folded by the domain's {@link CarryFold}), so a restart
  * reads one row per symbol instead of replaying every trade.
  */
 export class SqliteRowWriter {
@@ -48,8 +48,8 @@ export class SqliteRowWriter {
   private readonly exchange: string;
   /** The current batch's changes to trade_hours. */
   private readonly hourSums = new HourSums();
-  /** The current batch's trades, in the order written, for position_carry. */
-  private readonly trades: TradeEvent[] = [];
+  /** The current batch's trades folded per symbol for position_carry (not kept: a batch's decoded rows die young). */
+  private readonly carry: CarryFold;
 
   constructor(db: Database.Database, owner: RowOwner) {
     this.bot = owner.bot;
@@ -97,6 +97,10 @@ export class SqliteRowWriter {
     this.upsertCarry = db.prepare(UPSERT_CARRY);
     this.selectBalance = db.prepare(SELECT_BALANCE_STATE);
     this.upsertBalance = db.prepare(UPSERT_BALANCE_STATE);
+    this.carry = new CarryFold((symbol) => {
+      const row = this.carryOne.get(this.bot, symbol) as CarryRow | undefined;
+      return row === undefined ? undefined : carriedPosition(row);
+    });
   }
 
   /**
@@ -105,7 +109,7 @@ export class SqliteRowWriter {
    */
   write(rows: RowBatch, start: number, end: number): number {
     this.hourSums.clear();
-    this.trades.length = 0;
+    this.carry.clear();
     let inserted = 0;
     // Read at the batch's first balance update, written once after its last.
     let balance: BalanceState | null | undefined;
@@ -131,7 +135,6 @@ export class SqliteRowWriter {
               }
             }
           }
-          this.trades.push(e);
           inserted++;
           this.hourSums.addTrade(bot, e.timestamp, e.symbol, e.side, e.notionalValue, e.fee, realized, e.executionTimeMs, e.slippageBps, 1);
           this.insertTrade.run(
@@ -153,6 +156,8 @@ export class SqliteRowWriter {
             strategy,
             exchange,
           );
+          // After the insert: the transaction then holds the write lock, so the carry read is current.
+          this.carry.add(e);
           break;
         }
         case EventType.PROFIT_LOSS: {
@@ -250,7 +255,7 @@ export class SqliteRowWriter {
     }
     if (balance) this.upsertBalance.run(bot, balance.balance, balance.at, balance.openingBalance);
     this.writeHourSums();
-    if (this.trades.length > 0) this.carryTrades();
+    if (this.carry.size > 0) this.writeCarry();
     return inserted;
   }
 
@@ -264,20 +269,9 @@ export class SqliteRowWriter {
     return this.hourSums;
   }
 
-  /** Folds the batch's trades into position_carry, symbol by symbol (one read and one write each). */
-  private carryTrades(): void {
-    const bySymbol = new Map<string, CarriedTrade[]>();
-    for (const t of this.trades) {
-      const list = bySymbol.get(t.symbol);
-      if (list === undefined) bySymbol.set(t.symbol, [t]);
-      else list.push(t);
-    }
-    this.trades.length = 0;
-    for (const [symbol, trades] of bySymbol) {
-      const row = this.carryOne.get(this.bot, symbol) as CarryRow | undefined;
-      for (const p of carryPositions(row === undefined ? [] : [carriedPosition(row)], trades)) {
-        this.upsertCarry.run(this.bot, p.symbol, p.quantity, p.averageCost, p.realizedPnl);
-      }
-    }
+  /** Writes the batch's folded positions to position_carry, one row per symbol traded. */
+  private writeCarry(): void {
+    for (const p of this.carry.positions()) this.upsertCarry.run(this.bot, p.symbol, p.quantity, p.averageCost, p.realizedPnl);
+    this.carry.clear();
   }
 }

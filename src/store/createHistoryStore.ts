@@ -49,7 +49,7 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
       persistent = true;
       break;
     case StorageBackend.MEMORY:
-      backend = new MemoryBackend();
+      backend = new MemoryBackend(config.botName);
       break;
     default:
       throw new ConfigurationError('storage', config.storage, 'sqlite, memory, file or redis');

@@ -1,6 +1,6 @@
 // Where the file backend keeps a bot's history: its folder, its day files' names, its carried positions.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Position } from '../analytics/PnlLedger.js';
 import { DAY_MS } from './retention.js';
@@ -17,9 +17,10 @@ export function botFolder(bot: string): string {
   return `bot=${encodeURIComponent(bot)}`;
 }
 
-/** The positions retention folded from deleted trades, kept in `position_carry.json`. */
-export function readCarryFile(dir: string): Position[] {
-  const text = readFileSync(join(dir, 'position_carry.json'), { encoding: 'utf8', flag: 'a+' });
+/** The positions retention folded from deleted trades, kept in `position_carry.json` (created empty unless `readOnly`). */
+export function readCarryFile(dir: string, readOnly = false): Position[] {
+  const path = join(dir, 'position_carry.json');
+  const text = readOnly && !existsSync(path) ? '' : readFileSync(path, { encoding: 'utf8', flag: readOnly ? 'r' : 'a+' });
   return text.trim() === '' ? [] : (JSON.parse(text) as Position[]);
 }
 

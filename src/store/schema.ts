@@ -384,20 +384,48 @@ function newerSchema(version: number): string {
 export function inspectDatabase(open: () => Database.Database): void {
   const db = open();
   try {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(newerSchema(version));
-    const tables = (
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
-        name: string;
-      }[]
-    ).map((r) => r.name);
-    if (tables.length === 0) return;
-    const found = `found tables: ${tables.slice(0, 10).join(', ')}${tables.length > 10 ? ', …' : ''}`;
-    if (!tables.includes('trades')) throw new Error(`not a poseidon-monitor database: no table trades (${found})`);
-    if (!columnsOf(db, 'trades').has('timestamp')) {
-      throw new Error(`not a poseidon-monitor database: table trades has no column timestamp (${found})`);
-    }
+    const found = inspect(db);
+    if (found.refusal !== null) throw new Error(found.refusal);
   } finally {
     db.close();
   }
+}
+
+/**
+ * Why `db` cannot be read as history as it is, without migrating it (what a read-only reader
+ * needs): a newer or older schema, a foreign or empty file; null when it can be read.
+ */
+export function unreadableAsIs(db: Database.Database): string | null {
+  const found = inspect(db);
+  if (found.refusal !== null) return found.refusal;
+  if (found.tables === 0) return 'it holds no tables (an empty database)';
+  return found.version === SCHEMA_VERSION ? null : schemaMismatch(found.version);
+}
+
+/**
+ * Why a file whose header says schema `version` cannot be read as it is, without migrating it, or
+ * null when the version is this package's.
+ */
+export function schemaMismatch(version: number): string | null {
+  if (version > SCHEMA_VERSION) return newerSchema(version);
+  if (version === SCHEMA_VERSION) return null;
+  return `schema version ${version} is older than this package's ${SCHEMA_VERSION} (or the file is not a poseidon-monitor database): start a monitor on it once to upgrade it`;
+}
+
+/** The schema version and table count of `db`, and why it must not be opened as history (null when it may). */
+function inspect(db: Database.Database): { version: number; tables: number; refusal: string | null } {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) return { version, tables: 0, refusal: newerSchema(version) };
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
+  let refusal: string | null = null;
+  const found = `found tables: ${tables.slice(0, 10).join(', ')}${tables.length > 10 ? ', …' : ''}`;
+  if (tables.length > 0 && !tables.includes('trades')) refusal = `not a poseidon-monitor database: no table trades (${found})`;
+  else if (tables.length > 0 && !columnsOf(db, 'trades').has('timestamp')) {
+    refusal = `not a poseidon-monitor database: table trades has no column timestamp (${found})`;
+  }
+  return { version, tables: tables.length, refusal };
 }

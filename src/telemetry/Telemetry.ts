@@ -17,7 +17,7 @@ import { Label, LOOP_SECONDS_BUCKETS, LoopStatus, METRICS, type MetricInfo } fro
 import { type EventCount, type LoopSeries, observeGauges } from './ObservedGauges.js';
 import { OtlpMetricReader, temporalitySelector } from './OtlpMetricReader.js';
 import { PACKAGE_VERSION } from './packageVersion.js';
-import { SeriesProducer } from './SeriesProducer.js';
+import { SeriesProducer, type SumFamily } from './SeriesProducer.js';
 import { TradeSeries } from './TradeSeries.js';
 
 /** What telemetry reads from the monitor at collection time. */
@@ -85,7 +85,11 @@ export class Telemetry implements EventSink {
   private readonly loops: LabelCap<LoopSeries>;
   private readonly metricNames: LabelCap<Attributes>;
   private readonly eventCounts = new Map<string, EventCount>();
-  private readonly errorAttributes = new Map<string, Readonly<Record<string, Attributes>>>();
+  /**
+   * Errors by type and severity, every pair from 0: running totals reported by the series producer,
+   * as the trade series are, since the SDK's counter would copy every pair at every collection.
+   */
+  private readonly errorCounts = new Map<string, Readonly<Record<string, EventCount>>>();
 
   private readonly growthRatio: Gauge;
   private readonly loopExecutions: Counter;
@@ -97,7 +101,6 @@ export class Telemetry implements EventSink {
   private readonly liquidityDepth: Gauge;
   private readonly liquidityVolatility: Gauge;
   private readonly liquidityVolume: Gauge;
-  private readonly errors: Counter;
   private readonly performance: Gauge;
   private readonly labelOverflow: Counter;
 
@@ -135,11 +138,11 @@ export class Telemetry implements EventSink {
     // reader sees them next to the SDK's own metrics (the SDK's resource is the one kept), through
     // a producer of its own: the OTLP one reports deltas where the exporter prefers them.
     const scope = { name: METER_NAME, version: PACKAGE_VERSION };
-    this.exposition = new Exposition(
-      identity,
-      [new SeriesProducer(resource, scope, this.trades.families())],
-      options.runtimeMetrics !== false,
-    );
+    const families = () => {
+      const trades = this.trades.families();
+      return { sums: [...trades.sums, this.errorFamily()], histograms: trades.histograms };
+    };
+    this.exposition = new Exposition(identity, [new SeriesProducer(resource, scope, families())], options.runtimeMetrics !== false);
     const readers: IMetricReader[] = [this.exposition.reader];
     this.otlp =
       config.otlpMetrics === null
@@ -150,7 +153,7 @@ export class Telemetry implements EventSink {
             intervalMillis: Math.round(config.metricsIntervalSeconds * 1000),
             cardinalityLimit: limit,
             metricProducers: [
-              new SeriesProducer(resource, scope, this.trades.families(), {
+              new SeriesProducer(resource, scope, families(), {
                 temporalityOf: temporalitySelector(config.otlpMetrics.temporality),
               }),
             ],
@@ -176,7 +179,6 @@ export class Telemetry implements EventSink {
     this.liquidityDepth = meter.createGauge(METRICS.liquidityDepth.name, opts(METRICS.liquidityDepth));
     this.liquidityVolatility = meter.createGauge(METRICS.liquidityVolatility.name, opts(METRICS.liquidityVolatility));
     this.liquidityVolume = meter.createGauge(METRICS.liquidityVolume.name, opts(METRICS.liquidityVolume));
-    this.errors = meter.createCounter(METRICS.errors.name, opts(METRICS.errors));
     this.performance = meter.createGauge(METRICS.performance.name, opts(METRICS.performance));
     this.labelOverflow = meter.createCounter(METRICS.labelOverflow.name, opts(METRICS.labelOverflow));
 
@@ -206,14 +208,13 @@ export class Telemetry implements EventSink {
     );
     for (const type of Object.values(EventType))
       this.eventCounts.set(type, { attributes: Object.freeze({ [Label.EVENT_TYPE]: type }), count: 0 });
+    // Every (type, severity) exists at 0 from the start: a fresh bot's first error is an increase, not a new series.
     for (const type of ERROR_TYPES) {
-      const bySeverity: Record<string, Attributes> = {};
+      const bySeverity: Record<string, EventCount> = {};
       for (const severity of ERROR_SEVERITIES) {
-        bySeverity[severity] = Object.freeze({ [Label.ERROR_TYPE]: type, [Label.SEVERITY]: severity });
-        // Every (type, severity) exists at 0 from the start: a fresh bot's first error is an increase, not a new series.
-        this.errors.add(0, bySeverity[severity]);
+        bySeverity[severity] = { attributes: Object.freeze({ [Label.ERROR_TYPE]: type, [Label.SEVERITY]: severity }), count: 0 };
       }
-      this.errorAttributes.set(type, Object.freeze(bySeverity));
+      this.errorCounts.set(type, Object.freeze(bySeverity));
     }
 
     observeGauges(meter, {
@@ -237,6 +238,19 @@ export class Telemetry implements EventSink {
   /** Exports the host figures of `source`'s last sample (`poseidon_system_*`), read at collection time. */
   observeSystem(source: { readonly latest: SystemSample | null }): void {
     this.systemSource = source;
+  }
+
+  /** `poseidon_errors_total`: every (type, severity) pair, counted since this telemetry was built. */
+  private errorFamily(): SumFamily {
+    const since = Date.now();
+    return {
+      info: METRICS.errors,
+      monotonic: true,
+      forEach: (emit) => {
+        for (const bySeverity of this.errorCounts.values())
+          for (const severity of ERROR_SEVERITIES) emit(bySeverity[severity]!.attributes, bySeverity[severity]!.count, since);
+      },
+    };
   }
 
   /** The current metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -281,9 +295,12 @@ export class Telemetry implements EventSink {
         this.liquidityVolume.record(event.volume24h, a);
         break;
       }
-      case EventType.ERROR_EVENT:
-        this.errors.add(1, this.errorAttributes.get(event.errorType)?.[event.severity]);
+      case EventType.ERROR_EVENT: {
+        // Type and severity are validated against the same lists the counts are built from.
+        const counted = this.errorCounts.get(event.errorType)?.[event.severity];
+        if (counted !== undefined) counted.count++;
         break;
+      }
       case EventType.PERFORMANCE_METRIC:
         this.performance.record(event.value, this.metricNames.get(`${event.metricName}\0${event.unit}`));
         break;

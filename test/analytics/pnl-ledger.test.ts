@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PnlLedger } from '../../src/analytics/PnlLedger.js';
+import { PnlLedger, type Position } from '../../src/analytics/PnlLedger.js';
+import { CarryFold, carryPositions } from '../../src/analytics/positionCarry.js';
 
 type Side = 'buy' | 'sell';
 const t = (symbol: string, side: Side, quantity: number, price: number, fee = 0, pnl: number | null = null) => ({
@@ -114,6 +115,50 @@ describe('PnlLedger (average cost)', () => {
           const bySymbol = ledger.positionsList().reduce((s, p) => s + p.realizedPnl, 0);
           expect(ledger.totalRealizedPnl).toBeCloseTo(sum, 6);
           expect(bySymbol).toBeCloseTo(sum, 6);
+        },
+      ),
+    );
+  });
+});
+
+describe('position carry', () => {
+  it('property: CarryFold, trade by trade, gives what carryPositions gives for each symbol, refused trades skipped alike', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            symbol: fc.constantFrom('A', 'B', 'C'),
+            side: fc.constantFrom<Side>('buy', 'sell'),
+            // Now and then a quantity the ledger refuses (a position beyond the kept bound).
+            qty: fc.oneof(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.constant(1e300)),
+            price: fc.double({ min: 1, max: 1000, noNaN: true }),
+            pnl: fc.option(fc.double({ min: -100, max: 100, noNaN: true })),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.dictionary(fc.constantFrom('A', 'B'), fc.double({ min: -5, max: 5, noNaN: true })),
+        (trades, carriedQty) => {
+          const carried = new Map<string, Position>(
+            Object.entries(carriedQty).map(([symbol, quantity]) => [symbol, { symbol, quantity, averageCost: 50, realizedPnl: 7 }]),
+          );
+          const asked: string[] = [];
+          const fold = new CarryFold((symbol) => {
+            asked.push(symbol);
+            return carried.get(symbol);
+          });
+          const list = trades.map((x) => t(x.symbol, x.side, x.qty, x.price, 0.01, x.pnl));
+          for (const trade of list) fold.add(trade);
+          const order = [...new Set(list.map((x) => x.symbol))];
+          const expected = order.flatMap((symbol) =>
+            carryPositions(
+              carried.has(symbol) ? [carried.get(symbol)!] : [],
+              list.filter((x) => x.symbol === symbol),
+            ),
+          );
+          expect(fold.positions()).toEqual(expected);
+          expect(asked).toEqual(order);
+          fold.clear();
+          expect(fold.size).toBe(0);
         },
       ),
     );

@@ -27,14 +27,19 @@ const STORES = [
   },
 ];
 
-type Report = { trading: { tradingStats: { tradeCount: number; volume: number } } };
+type Report = {
+  summary: { accountBalance: number | null; uptimeSeconds: number | null };
+  trading: { tradingStats: { tradeCount: number; volume: number } };
+};
+
+const HOUR = 3_600_000;
 
 describe.each(STORES)('fleet reports over one $name store', (store) => {
   beforeAll(async () => {
     const clock = new ManualClock(Date.now() - 60_000);
-    for (const [bot, trades] of [
-      ['alpha', 1],
-      ['beta/2', 3],
+    for (const [bot, trades, balance] of [
+      ['alpha', 1, 1000],
+      ['beta/2', 3, 2000],
     ] as const) {
       const m = new MonitoringSystem({
         ...store.options(),
@@ -45,17 +50,28 @@ describe.each(STORES)('fleet reports over one $name store', (store) => {
         clock,
       });
       await m.start();
+      m.updateAccountBalance(balance);
       for (let i = 0; i < trades; i++) m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100 });
+      // Past the end of the hour: its growth row, with the closing balance, is written.
+      clock.advance(HOUR);
       await m.stop();
     }
   });
 
   const env = () => cleanEnv({ POSEIDON_LOG_FILE: '', ...store.env() });
 
-  it('--bot NAME reads only that bot', async () => {
+  it('--bot NAME reads only that bot, its balance as its history closed it, and no uptime', async () => {
     const r = await runCli(['report', '--format', 'json', '--bot', 'beta/2'], { cwd: dir, env: env() });
     expect(r.stderr).toBe('');
-    expect((JSON.parse(r.stdout) as Report).trading.tradingStats).toMatchObject({ tradeCount: 3, volume: 300 });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.trading.tradingStats).toMatchObject({ tradeCount: 3, volume: 300 });
+    expect(report.summary).toMatchObject({ accountBalance: 2000, uptimeSeconds: null });
+  });
+
+  it('--bot with no history in the store is refused, naming the bots that have some', async () => {
+    const r = await runCli(['report', '--bot', 'gamma'], { cwd: dir, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no history of bot "gamma" in .*; bots with history there: alpha, beta\/2/);
   });
 
   it('--all-bots gives each bot its own report', async () => {
@@ -64,8 +80,9 @@ describe.each(STORES)('fleet reports over one $name store', (store) => {
     const reports = JSON.parse(r.stdout) as Record<string, Report>;
     expect(Object.keys(reports)).toEqual(['alpha', 'beta/2']);
     expect(reports.alpha!.trading.tradingStats.tradeCount).toBe(1);
+    expect(reports.alpha!.summary.accountBalance).toBe(1000);
     expect(reports['beta/2']!.trading.tradingStats.tradeCount).toBe(3);
     const table = await runCli(['report', '--all-bots'], { cwd: dir, env: env() });
     expect(table.stdout).toMatch(/== bot alpha ==[\s\S]*== bot beta\/2 ==/);
-  });
+  }, 120_000);
 });

@@ -5,10 +5,12 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
+import { MonitoringConfig, type MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { ErrorType } from '../../src/events/types.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { ownerFields, toRecord, tradeLine } from '../../src/store/fileRecords.js';
+import { openHistoryReader } from '../../src/store/openHistoryReader.js';
+import { normalizeQuery } from '../../src/store/queries.js';
 import { DAY_MS } from '../../src/store/retention.js';
 import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
 import { findRedisServer, type RedisServer, startRedis } from '../helpers/redis.js';
@@ -254,6 +256,31 @@ describe.each(BACKENDS.filter((b) => b.name !== 'redis' || REDIS_SERVER !== null
     await second.flush();
     expect(second.metricsCollector.getTradeMetrics({ limit: 1 })[0]!.symbol).toBe('BTC');
     expect(second.getTradingDashboard({ hours: 1 }).recentTrades[0]!.realizedPnl).toBeCloseTo(120 - 100.25, 9);
+  });
+
+  it('bots() lists the bots with rows in the store, to the bot writing it and to a read-only reader', async () => {
+    const dir = dirs.make();
+    const clock = new ManualClock(T0);
+    const alpha = monitor(b, dir, clock, { botName: 'alpha' });
+    await alpha.start();
+    expect(alpha.store.bots()).toEqual([]);
+    alpha.logError('first', {});
+    expect(alpha.store.bots()).toEqual(['alpha']);
+    if (!b.persistent) return;
+    const beta = monitor(b, dir, clock, { botName: 'beta/../x' });
+    await beta.start();
+    beta.logTrade({ symbol: 'BTC', side: 'buy', quantity: 5, price: 90 });
+    await beta.flush();
+    expect(alpha.store.bots()).toEqual(['alpha', 'beta/../x']);
+    await alpha.stop();
+    await beta.stop();
+    const reader = openHistoryReader(new MonitoringConfig({ ...b.options(dir), botName: 'nobody' }));
+    try {
+      expect(reader.bots()).toEqual(['alpha', 'beta/../x']);
+      expect(reader.query('errors', normalizeQuery({}, []))).toEqual([]);
+    } finally {
+      reader.close();
+    }
   });
 
   it('keeps the last balance and the balance its hour opened with (written with the batch, read back by a new process)', async () => {

@@ -2,11 +2,10 @@
 
 import { Command } from 'commander';
 import { systemClock } from '../../clock.js';
-import { type ConnectionFlags, databaseDescription, openHistory } from '../internal/openMonitor.js';
+import { openStoredHistory } from '../internal/historyViews.js';
+import { type ConnectionFlags, DB_OPTION, databaseDescription, openHistory } from '../internal/openMonitor.js';
 import { numberIn, oneOf } from '../internal/parse.js';
 import { renderTable } from '../internal/table.js';
-
-const DB_OPTION = ['--db <file>', 'SQLite file (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)'] as const;
 
 export function dbCommand(): Command {
   const db = new Command('db').description('inspect or clean up the history database');
@@ -14,10 +13,10 @@ export function dbCommand(): Command {
     .description('rows per table and the size of the database')
     .option(...DB_OPTION)
     .option('--format <format>', 'table or json', oneOf(['table', 'json'] as const), 'table')
-    .action(async (flags: ConnectionFlags & { format: 'table' | 'json' }) => {
-      const monitor = await openHistory(flags);
+    .action((flags: ConnectionFlags & { format: 'table' | 'json' }) => {
+      const { config, reader } = openStoredHistory(flags);
       try {
-        const stats = monitor.getDatabaseStats();
+        const stats = { ...reader.counts(), db_size_bytes: reader.sizeBytes() };
         if (flags.format === 'json') {
           process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
           return;
@@ -26,10 +25,10 @@ export function dbCommand(): Command {
           .filter(([k]) => k !== 'db_size_bytes')
           .map(([k, v]) => [k, v] as [string, number]);
         process.stdout.write(
-          `${databaseDescription(monitor.config)}\n${renderTable(['table', 'rows'], rows)}\nsize ${(stats.db_size_bytes / 1024).toFixed(1)} KiB\n`,
+          `${databaseDescription(config)}\n${renderTable(['table', 'rows'], rows)}\nsize ${(stats.db_size_bytes / 1024).toFixed(1)} KiB\n`,
         );
       } finally {
-        await monitor.stop();
+        reader.close();
       }
     });
   db.command('cleanup')
@@ -37,7 +36,7 @@ export function dbCommand(): Command {
     .requiredOption('--days <n>', 'keep this many days', numberIn(0.001, 36_500, 'a number of days'))
     .option(...DB_OPTION)
     .action(async (flags: ConnectionFlags & { days: number }) => {
-      const monitor = await openHistory(flags, { clock: systemClock });
+      const monitor = await openHistory(flags, systemClock);
       try {
         const result = await monitor.metricsCollector.cleanupOldData(flags.days);
         const rows = Object.entries(result.deleted).map(([k, v]) => [k, v] as [string, number]);

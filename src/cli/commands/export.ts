@@ -1,11 +1,11 @@
-// `poseidon-monitor export`: the dashboards' export (JSON or CSV) of a database, written to a file.
+// `poseidon-monitor export`: the dashboards' export (JSON or CSV) of a stored history, written to a file.
 
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { dashboardViews } from '../internal/dashboardViews.js';
-import { openHistoryAsOf } from '../internal/historyClock.js';
-import type { ConnectionFlags } from '../internal/openMonitor.js';
+import { ManualClock } from '../../clock.js';
+import { dashboardsOf, historySources, openStoredHistory, requireBotHistory, viewInstant } from '../internal/historyViews.js';
+import { BOT_OPTION, type ConnectionFlags, DB_OPTION } from '../internal/openMonitor.js';
 import { oneOf, parseInstant } from '../internal/parse.js';
 
 /** Flags of `export`. */
@@ -21,19 +21,23 @@ export function exportCommand(): Command {
     .option('--format <format>', 'json or csv', oneOf(['json', 'csv'] as const), 'json')
     .requiredOption('--out <file>', 'file to write ("-" for stdout)')
     .option('--at <time>', 'export as of this ISO time (default: now, or the newest row if that is later)', parseInstant)
-    .option('--db <file>', 'SQLite file (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)')
+    .option(...DB_OPTION)
+    .option(...BOT_OPTION)
     .action(async (flags: ExportFlags) => {
       await runExport(flags);
     });
 }
 
 export async function runExport(flags: ExportFlags): Promise<void> {
-  const { monitor } = await openHistoryAsOf(flags, flags.at);
+  const opened = openStoredHistory(flags);
+  const { reader } = opened;
   let body: string;
   try {
-    body = await dashboardViews(monitor).exportDashboardData(flags.format);
+    requireBotHistory(opened);
+    const clock = new ManualClock(viewInstant(reader, flags.at));
+    body = dashboardsOf(historySources(reader, clock), reader).exportDashboardData(flags.format);
   } finally {
-    await monitor.stop();
+    reader.close();
   }
   if (flags.out === '-') {
     process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);

@@ -2,10 +2,9 @@
 
 import { Command } from 'commander';
 import type { DashboardSummary, Drawdown, HourlyReport, PerformanceDashboard, TradingDashboard } from '../../analytics/dashboardTypes.js';
-import { storedBots } from '../../store/storedBots.js';
-import { dashboardViews } from '../internal/dashboardViews.js';
-import { openHistoryAsOf } from '../internal/historyClock.js';
-import { type ConnectionFlags, configFrom } from '../internal/openMonitor.js';
+import { ManualClock } from '../../clock.js';
+import { dashboardsOf, historySources, openStoredHistory, requireBotHistory, viewInstant } from '../internal/historyViews.js';
+import { BOT_OPTION, type ConnectionFlags, DB_OPTION } from '../internal/openMonitor.js';
 import { numberIn, oneOf, parseInstant } from '../internal/parse.js';
 import { formatNumber, percent, renderPairs, renderTable, signedBar, sparkline } from '../internal/table.js';
 import { UsageError } from '../internal/UsageError.js';
@@ -32,48 +31,58 @@ export interface ReportJson {
 export function reportCommand(): Command {
   return new Command('report')
     .description('print the summary, trading, performance and hourly views from the database')
-    .option('--hour <YYYY-MM-DDTHH>', 'UTC hour of the hourly report (default: the last complete hour)')
+    .option('--hour <YYYY-MM-DDTHH>', 'UTC hour of the hourly report (default: the hour in progress, so far)')
     .option('--hours <n>', 'window of the trading and performance views, in hours', numberIn(0.01, 8784, 'a number of hours'), 24)
     .option('--format <format>', 'table or json', oneOf(['table', 'json'] as const), 'table')
     .option('--at <time>', 'view the history as of this ISO time (default: now, or the newest row if that is later)', parseInstant)
-    .option('--db <file>', 'SQLite file (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)')
-    .option('--bot <name>', "this bot's history in a store several bots share (default: POSEIDON_BOT_NAME, else the host name)")
+    .option(...DB_OPTION)
+    .option(...BOT_OPTION)
     .option('--all-bots', 'one report per bot with history in the store')
-    .action(async (flags: ReportFlags) => {
-      if (flags.allBots) await runFleetReport(flags);
-      else await runReport(flags);
+    .action((flags: ReportFlags) => {
+      if (flags.allBots) runFleetReport(flags);
+      else runReport(flags);
     });
 }
 
 /** `--all-bots`: each bot's report, as tables under its name, or one JSON object by bot name. */
-export async function runFleetReport(flags: ReportFlags): Promise<void> {
+export function runFleetReport(flags: ReportFlags): void {
   if (flags.bot !== undefined) throw new UsageError('--bot and --all-bots exclude each other');
-  const bots = storedBots(configFrom(flags));
-  if (bots.length === 0) throw new UsageError('no bot has history in this store');
+  const { reader } = openStoredHistory(flags);
+  let bots: string[];
+  try {
+    bots = reader.bots();
+  } finally {
+    reader.close();
+  }
+  if (bots.length === 0) throw new UsageError(`no bot has history in ${reader.location}`);
   const reports: Record<string, ReportJson> = {};
-  for (const bot of bots) reports[bot] = await buildReport({ ...flags, bot });
+  for (const bot of bots) reports[bot] = buildReport({ ...flags, bot });
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   else process.stdout.write(`${bots.map((bot) => `== bot ${bot} ==\n\n${renderReport(reports[bot]!)}`).join('\n\n')}\n`);
 }
 
-export async function runReport(flags: ReportFlags): Promise<void> {
-  const report = await buildReport(flags);
+export function runReport(flags: ReportFlags): void {
+  const report = buildReport(flags);
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
 }
 
-async function buildReport(flags: ReportFlags): Promise<ReportJson> {
-  const { monitor, asOf } = await openHistoryAsOf(flags, flags.at);
+/** One bot's report, read from its stored history (read-only). */
+function buildReport(flags: ReportFlags): ReportJson {
+  const opened = openStoredHistory(flags);
+  const { reader } = opened;
   try {
-    const views = dashboardViews(monitor);
+    requireBotHistory(opened);
+    const asOf = viewInstant(reader, flags.at);
+    const views = dashboardsOf(historySources(reader, new ManualClock(asOf)), reader);
     return {
       asOf: new Date(asOf).toISOString(),
-      summary: await views.getDashboardSummary(),
-      trading: await views.getTradingDashboard({ hours: flags.hours }),
-      performance: await views.getPerformanceDashboard({ hours: flags.hours }),
-      hourlyReport: await views.getHourlyReport(flags.hour),
+      summary: views.getDashboardSummary(),
+      trading: views.getTradingDashboard({ hours: flags.hours }),
+      performance: views.getPerformanceDashboard({ hours: flags.hours }),
+      hourlyReport: views.getHourlyReport(flags.hour),
     };
   } finally {
-    await monitor.stop();
+    reader.close();
   }
 }
 

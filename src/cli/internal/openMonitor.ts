@@ -1,8 +1,8 @@
-// How CLI commands build their MonitoringSystem: POSEIDON_* variables, then the command's flags.
+// The configuration the CLI commands share (POSEIDON_* variables, then flags), and the monitor `db cleanup` writes through.
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Clock, ManualClock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { MonitoringConfig, type MonitoringConfigOptions } from '../../config/MonitoringConfig.js';
 import { ConfigurationError } from '../../errors.js';
 import { MonitoringSystem } from '../../MonitoringSystem.js';
@@ -18,6 +18,14 @@ export interface ConnectionFlags {
   port?: number;
   logFile?: string;
 }
+
+/** `--db`, as every command that reads or cleans up history takes it. */
+export const DB_OPTION = ['--db <file>', 'SQLite file (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)'] as const;
+/** `--bot`, as every command that reads one bot's history takes it. */
+export const BOT_OPTION = [
+  '--bot <name>',
+  "this bot's history in a store several bots share (default: POSEIDON_BOT_NAME, else the host name)",
+] as const;
 
 /** `sqlite:///` URL of a file path; a relative path is taken from the working directory. */
 export function dbUrlOf(path: string): string {
@@ -60,47 +68,25 @@ export function requireExistingDatabase(config: MonitoringConfig): void {
   }
 }
 
-/** Options of {@link openHistory}. */
-export interface OpenHistoryOptions {
-  /** Serve /metrics and the API. @default false */
-  server?: boolean;
-  /** The clock to use. @default a manual clock at the current time, moved only by the command */
-  clock?: Clock;
-}
-
 /**
- * A started monitor over an existing database, for the commands that read it. Retention is pushed
- * out to its maximum so looking at history never deletes any (`db cleanup` does that explicitly).
+ * A started monitor over an existing database, for `db cleanup` (the one command that writes
+ * history; the others read it through a read-only reader). Its own retention is pushed out to the
+ * maximum: only the cleanup asked for deletes anything.
  */
-export async function openHistory(flags: ConnectionFlags, options: OpenHistoryOptions = {}): Promise<MonitoringSystem> {
+export async function openHistory(flags: ConnectionFlags, clock: Clock): Promise<MonitoringSystem> {
   const config = configFrom(flags, {
-    enableMetricsServer: options.server ?? false,
+    enableMetricsServer: false,
     metricsRetentionDays: 36_500,
-    // Looking at a running bot's history must not be refused for holding its bot name.
+    // Deleting old rows must not be refused while the bot appends new ones under its bot name.
     writerLease: false,
     installSignalHandlers: false,
-    clock: options.clock ?? new ManualClock(Date.now()),
-    // stdout carries the command's own output (tables, JSON); `serve` logs there only when asked to.
-    ...(options.server && process.env.POSEIDON_LOG_CONSOLE !== undefined ? {} : { logConsole: false }),
-    // A command that only reads history writes nothing but its output: no log file unless one is asked for.
-    ...(options.server || process.env.POSEIDON_LOG_FILE !== undefined ? {} : { logFile: null }),
+    clock,
+    logConsole: false,
+    // A command writes nothing but its output: no log file unless one is asked for.
+    ...(process.env.POSEIDON_LOG_FILE !== undefined ? {} : { logFile: null }),
   });
   requireExistingDatabase(config);
   const monitor = new MonitoringSystem(config);
   await monitor.start();
   return monitor;
-}
-
-/** The newest timestamp stored in any history table, or null for an empty database. */
-export function latestActivity(monitor: MonitoringSystem): number | null {
-  const c = monitor.metricsCollector;
-  const newest = [
-    c.getTradeMetrics({ limit: 1 })[0]?.timestamp,
-    c.getLoopExecutions({ limit: 1 })[0]?.timestamp,
-    c.getErrors({ limit: 1 })[0]?.timestamp,
-    c.getGrowthMetrics({ limit: 1 })[0]?.timestamp,
-    c.getPerformanceMetrics({ limit: 1 })[0]?.timestamp,
-    c.getLiquidityMetrics({ limit: 1 })[0]?.timestamp,
-  ].filter((t): t is number => t !== undefined);
-  return newest.length === 0 ? null : Math.max(...newest);
 }

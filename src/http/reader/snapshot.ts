@@ -22,8 +22,9 @@ export interface LiveSources {
 
 /** What {@link DashboardData} reads of the monitor's state, as plain figures. */
 export interface StateFigures {
-  readonly running: boolean;
-  readonly uptimeSeconds: number;
+  /** Null where no monitor runs (views of a stored history), as the uptime. */
+  readonly running: boolean | null;
+  readonly uptimeSeconds: number | null;
   readonly activeExecutionCount: number;
   readonly accountBalance: number | null;
   readonly unrealizedPnl: number;
