@@ -190,6 +190,10 @@ export class RedisBackend implements StoreBackend {
     return this.call('lastBalance');
   }
 
+  bots(): string[] {
+    return this.call('bots');
+  }
+
   counts(): TableCounts {
     return this.call('counts');
   }

@@ -30,6 +30,8 @@ export interface RedisHistoryOptions {
   readonly botName?: string;
   readonly strategy?: string;
   readonly exchange?: string;
+  /** Only reads (the CLI's reports): a replica is accepted and nothing is written, not even the bot's name. @default false */
+  readonly readOnly?: boolean;
   /** Longest a connection attempt waits. @default 3000 */
   readonly connectTimeoutMs?: number;
   /** Longest one command waits for its answer; past it the connection is dropped and made anew. @default 2000 */
@@ -222,11 +224,13 @@ export class RedisHistory {
       await this.connect();
       const pong = await this.cmd(['PING']);
       if (pong !== 'PONG') throw new Error(`answered PING with ${JSON.stringify(pong)}, not as Redis does`);
-      const role = (await this.cmd(['ROLE'])) as unknown[];
-      if (Array.isArray(role) && role[0] !== 'master') {
-        throw new Error(`is a read-only replica (role ${String(role[0])}); point POSEIDON_REDIS_URL at the primary`);
+      if (this.options.readOnly !== true) {
+        const role = (await this.cmd(['ROLE'])) as unknown[];
+        if (Array.isArray(role) && role[0] !== 'master') {
+          throw new Error(`is a read-only replica (role ${String(role[0])}); point POSEIDON_REDIS_URL at the primary`);
+        }
+        await this.cmd(['SADD', this.keys.bots, this.owner.bot]);
       }
-      await this.cmd(['SADD', this.keys.bots, this.owner.bot]);
     } catch (error) {
       this.drop();
       throw clean(error, `redis ${this.where} refused`);
@@ -645,6 +649,23 @@ export class RedisHistory {
   async lastBalance(): Promise<BalanceState | null> {
     const stored = (await this.cmd(['GET', this.keys.balance])) as string | null;
     return stored === null ? null : (JSON.parse(stored) as BalanceState);
+  }
+
+  /** Bots under this prefix with at least one row, sorted. */
+  async bots(): Promise<string[]> {
+    const prefix = this.options.prefix ?? 'poseidon';
+    const names = ((await this.cmd(['SMEMBERS', this.keys.bots])) as string[]).sort();
+    const out: string[] = [];
+    for (const name of names) {
+      const keys = redisKeys(prefix, name);
+      for (const t of TABLES) {
+        if (Number(await this.cmd(['ZCARD', keys.table(t)])) > 0) {
+          out.push(name);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   async counts(): Promise<TableCounts> {

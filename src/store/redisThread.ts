@@ -25,6 +25,7 @@ export type BridgeOp =
   | 'lastGrowthBefore'
   | 'positions'
   | 'lastBalance'
+  | 'bots'
   | 'counts'
   | 'deleteOlderThan'
   | 'sizeBytes'
@@ -64,6 +65,8 @@ async function answer(history: RedisHistory, op: BridgeOp, args: readonly unknow
       return history.positions();
     case 'lastBalance':
       return history.lastBalance();
+    case 'bots':
+      return history.bots();
     case 'counts':
       return history.counts();
     case 'deleteOlderThan':
