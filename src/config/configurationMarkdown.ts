@@ -26,6 +26,8 @@ function accepted(s: Setting): string {
       return `a host name or IP address (${code('[::1]')} accepted)`;
     case 'dbUrl':
       return [code('sqlite:///relative.db'), code('sqlite:////absolute/path.db'), code('sqlite::memory:')].join(', ');
+    case 'redisUrl':
+      return [code('redis://[user:password@]host:port/db'), code('rediss://…')].join(', ');
     case 'webhooks':
       return `comma-separated ${code('[json=|telegram=|discord=]http(s)://…')}`;
     case 'label':

@@ -21,4 +21,5 @@ export enum StorageBackend {
   SQLITE = 'sqlite',
   MEMORY = 'memory',
   FILE = 'file',
+  REDIS = 'redis',
 }

@@ -1,6 +1,7 @@
 // Parsing and checking of one setting's value, from an option or from the text of its environment variable.
 
 import { ConfigurationError } from '../errors.js';
+import { redactText } from '../internal/redact.js';
 import { parseWebhookUrls } from '../notify/webhookFormats.js';
 import type { Setting } from './settings.js';
 
@@ -120,6 +121,9 @@ export function check(s: Setting, value: unknown, field: string): unknown {
     case 'dbUrl':
       parseDbUrl(field, value);
       return value;
+    case 'redisUrl':
+      parseRedisUrl(field, value);
+      return value;
     case 'label':
       if (typeof value !== 'string' || !LABEL_PATTERN.test(value)) {
         throw new ConfigurationError(
@@ -142,6 +146,31 @@ export function check(s: Setting, value: unknown, field: string): unknown {
     default:
       return value;
   }
+}
+
+/**
+ * Checks `redis://[user:password@]host[:port][/db]` (`rediss://` for TLS); the refused value is
+ * shown with its password hidden.
+ */
+export function parseRedisUrl(field: string, url: unknown): URL {
+  const accepted = 'redis://[user:password@]host[:port][/db] or rediss://… (TLS), db a whole number';
+  if (typeof url !== 'string') throw new ConfigurationError(field, url, accepted);
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // refused below
+  }
+  if (
+    parsed === null ||
+    (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') ||
+    parsed.hostname === '' ||
+    !/^(\/\d{0,5})?$/.test(parsed.pathname) ||
+    /[\0\r\n]/.test(url)
+  ) {
+    throw new ConfigurationError(field, redactText(url), accepted);
+  }
+  return parsed;
 }
 
 /** Where a SQLite database lives: a file path or `:memory:`. */

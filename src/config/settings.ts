@@ -4,7 +4,19 @@ import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { LogLevel, OutputFormat, StorageBackend } from './enums.js';
 
-export type Kind = 'enum' | 'boolean' | 'int' | 'number' | 'string' | 'nullableString' | 'size' | 'host' | 'dbUrl' | 'webhooks' | 'label';
+export type Kind =
+  | 'enum'
+  | 'boolean'
+  | 'int'
+  | 'number'
+  | 'string'
+  | 'nullableString'
+  | 'size'
+  | 'host'
+  | 'dbUrl'
+  | 'redisUrl'
+  | 'webhooks'
+  | 'label';
 
 /** One setting: its option key, its variable, how its text is parsed and checked, its default. `T` is its value's type. */
 export interface Setting<K extends string = string, T = unknown> {
@@ -55,11 +67,6 @@ function defaultBotName(): string {
     .slice(0, 64);
   return name.length > 0 ? name : 'poseidon-bot';
 }
-
-/** Storage kinds named by the seed that this version cannot provide yet. */
-const UNAVAILABLE_STORAGE = {
-  redis: 'redis storage is not supported yet; sqlite keeps the same history in one file',
-};
 
 /** Every setting, in documentation order. */
 export const SETTINGS = [
@@ -146,7 +153,6 @@ export const SETTINGS = [
     kind: 'enum',
     def: StorageBackend.SQLITE,
     values: Object.values(StorageBackend),
-    unavailable: UNAVAILABLE_STORAGE,
     description: 'History backend',
   }),
   typed<string>()({
@@ -313,6 +319,22 @@ export const SETTINGS = [
     kind: 'string',
     def: './poseidon_history',
     description: 'Directory of the JSON Lines files of file storage (one file per table per UTC day)',
+  }),
+  typed<string>()({
+    key: 'redisUrl',
+    env: 'POSEIDON_REDIS_URL',
+    kind: 'redisUrl',
+    def: 'redis://127.0.0.1:6379/0',
+    secret: true,
+    description: 'Redis of redis storage: redis://[user:password@]host:port/db, or rediss:// for TLS',
+  }),
+  typed<string>()({
+    key: 'redisPrefix',
+    env: 'POSEIDON_REDIS_PREFIX',
+    kind: 'label',
+    def: 'poseidon',
+    nonEmpty: true,
+    description: 'First part of every key redis storage writes (`<prefix>:{<bot>}:…`), to share a Redis with other data',
   }),
 ] as const;
 

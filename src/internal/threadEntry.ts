@@ -14,3 +14,18 @@ export function threadEntry(from: string, name: string): string {
   const tsxApi = JSON.stringify(typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api');
   return `import(${tsxApi}).then((tsx) => { tsx.register(); return import(${entry}); })`;
 }
+
+/**
+ * The code a worker evals to load `name` (see {@link threadEntry}): when the module cannot load, it
+ * posts `failure(message)` (an object literal's code, given the expression of the error's text) on
+ * `workerData.port` and bumps `workerData.signal[0]`, so a caller waiting on the signal is told
+ * instead of timing out.
+ */
+export function threadBootstrap(from: string, name: string, failure: (message: string) => string): string {
+  return `const { workerData: d } = require('node:worker_threads');
+${threadEntry(from, name)}.catch((e) => {
+  d.port.postMessage(${failure('String((e && e.message) || e)')});
+  Atomics.add(d.signal, 0, 1);
+  Atomics.notify(d.signal, 0);
+});`;
+}

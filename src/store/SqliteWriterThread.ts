@@ -1,7 +1,7 @@
-// SqliteWriterThread: the main thread's handle on the history writer thread (SQLite's, or the file backend's) — post a batch, take its result, or wait for it.
+// SqliteWriterThread: the main thread's handle on a history writer thread (SQLite's, or another backend's speaking its protocol) — post a batch, take its result, or wait for it.
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { threadEntry } from '../internal/threadEntry.js';
+import { threadBootstrap } from '../internal/threadEntry.js';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
 import type { SqliteBackendOptions } from './SqliteBackend.js';
 import type { BackendSpec, WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
@@ -43,19 +43,12 @@ export class SqliteWriterThread {
   /** Arrays the thread handed back with its last answer, for the next batch to be copied into. */
   private spare: BatchBuffers | null = null;
 
-  private constructor(spec: BackendSpec, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
+  private constructor(entry: string, spec: object, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const backend: BackendSpec = spec.kind === 'sqlite' ? { ...spec, options: threadOptions(spec.options) } : spec;
-    const data: WriterThreadData = { backend, port: port2, signal: this.signal };
-    const load = threadEntry(import.meta.url, 'writerThread');
+    const data = { ...spec, port: port2, signal: this.signal };
     // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
-    const bootstrap = `const { workerData: d } = require('node:worker_threads');
-${load}.catch((e) => {
-  d.port.postMessage({ kind: 'open', error: { message: String((e && e.message) || e), code: null } });
-  Atomics.add(d.signal, 0, 1);
-  Atomics.notify(d.signal, 0);
-});`;
+    const bootstrap = threadBootstrap(import.meta.url, entry, (message) => `{ kind: 'open', error: { message: ${message}, code: null } }`);
     this.worker = new Worker(bootstrap, {
       eval: true,
       workerData: data,
@@ -90,8 +83,24 @@ ${load}.catch((e) => {
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
   ): SqliteWriterThread | null {
+    const backend: BackendSpec = spec.kind === 'sqlite' ? { ...spec, options: threadOptions(spec.options) } : spec;
+    const data: Omit<WriterThreadData, 'port' | 'signal'> = { backend };
+    return SqliteWriterThread.startEntry('writerThread', data, onResult, onExit);
+  }
+
+  /**
+   * Starts the writer thread module `entry` (beside this file, speaking the same requests and
+   * results) with `spec` as its data, plus the port and signal this handle adds. Null when no
+   * thread can be started.
+   */
+  static startEntry(
+    entry: string,
+    spec: object,
+    onResult: (result: WriterResult) => void,
+    onExit: (thread: SqliteWriterThread) => void,
+  ): SqliteWriterThread | null {
     try {
-      return new SqliteWriterThread(spec, onResult, onExit);
+      return new SqliteWriterThread(entry, spec, onResult, onExit);
     } catch {
       return null;
     }

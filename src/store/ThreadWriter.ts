@@ -41,6 +41,15 @@ export class ThreadWriter implements BatchWriter {
     }
   }
 
+  /** A writer on a thread running the writer module `entry` (see {@link SqliteWriterThread.startEntry}); null when it cannot start. */
+  static startEntry(entry: string, spec: object, queue: RowQueue, report: WriteReport): ThreadWriter | null {
+    try {
+      return new ThreadWriter((onResult, onExit) => SqliteWriterThread.startEntry(entry, spec, onResult, onExit), queue, report);
+    } catch {
+      return null;
+    }
+  }
+
   get inflightRows(): number {
     return this.inflight === null ? 0 : this.inflight.length;
   }

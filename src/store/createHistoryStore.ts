@@ -7,11 +7,12 @@ import { ConfigurationError } from '../errors.js';
 import { FileBackend } from './FileBackend.js';
 import { HistoryStore } from './HistoryStore.js';
 import { MemoryBackend } from './MemoryBackend.js';
+import { RedisBackend } from './RedisBackend.js';
 import { SqliteBackend } from './SqliteBackend.js';
 import type { StoreBackend } from './StoreBackend.js';
 
 /**
- * The store for `config`. Opens nothing: the database (or the file directory) is created by `start()`.
+ * The store for `config`. Opens nothing: the database (the file directory, the Redis connection) is opened by `start()`.
  */
 export function createHistoryStore(config: MonitoringConfig, onFailure: (error: unknown) => void): HistoryStore {
   let backend: StoreBackend;
@@ -39,11 +40,21 @@ export function createHistoryStore(config: MonitoringConfig, onFailure: (error: 
       });
       persistent = true;
       break;
+    case StorageBackend.REDIS:
+      backend = new RedisBackend({
+        url: config.redisUrl,
+        prefix: config.redisPrefix,
+        botName: config.botName,
+        strategy: config.strategy,
+        exchange: config.exchange,
+      });
+      persistent = true;
+      break;
     case StorageBackend.MEMORY:
       backend = new MemoryBackend(config.botName);
       break;
     default:
-      throw new ConfigurationError('storage', config.storage, 'sqlite, memory or file');
+      throw new ConfigurationError('storage', config.storage, 'sqlite, memory, file or redis');
   }
   return new HistoryStore(backend, {
     clock: config.clock,

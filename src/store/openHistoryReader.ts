@@ -6,6 +6,8 @@ import { StorageBackend } from '../config/enums.js';
 import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import { FileBackend } from './FileBackend.js';
 import type { HistoryReader } from './HistoryReader.js';
+import { RedisBackend } from './RedisBackend.js';
+import { safeUrl } from './RedisHistory.js';
 import { SqliteReader } from './SqliteReader.js';
 
 /** A reader of one bot's stored history that never writes to the store. */
@@ -53,6 +55,15 @@ export function openHistoryReader(config: MonitoringConfig): ReadOnlyHistory {
       const backend = new FileBackend(directory, { botName: config.botName, readOnly: true });
       backend.open();
       return Object.assign(backend, { location: directory });
+    }
+    case StorageBackend.REDIS: {
+      const backend = new RedisBackend({ url: config.redisUrl, prefix: config.redisPrefix, botName: config.botName, readOnly: true });
+      try {
+        backend.open();
+      } catch (error) {
+        throw new HistoryUnavailableError((error as Error).message);
+      }
+      return Object.assign(backend, { location: safeUrl(config.redisUrl) });
     }
     default:
       throw new HistoryUnavailableError(

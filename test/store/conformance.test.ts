@@ -1,9 +1,9 @@
-// One conformance suite for every history backend: the same recorded events give the same answers on sqlite, memory and file.
+// One conformance suite for every history backend: the same recorded events give the same answers on sqlite, memory, file and redis.
 
 import { appendFileSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig, type MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { ErrorType } from '../../src/events/types.js';
@@ -13,6 +13,7 @@ import { openHistoryReader } from '../../src/store/openHistoryReader.js';
 import { normalizeQuery } from '../../src/store/queries.js';
 import { DAY_MS } from '../../src/store/retention.js';
 import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
+import { findRedisServer, type RedisServer, startRedis } from '../helpers/redis.js';
 import { T0, tempDirs } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,7 +21,7 @@ const CHILD = fileURLToPath(new URL('../fixtures/store/backend-child.ts', import
 const HOUR = 3_600_000;
 
 interface BackendCase {
-  readonly name: 'sqlite' | 'memory' | 'file';
+  readonly name: 'sqlite' | 'memory' | 'file' | 'redis';
   /** History outlives the process (restart and crash cases apply). */
   readonly persistent: boolean;
   /** The monitor's storage options for a store kept under `dir` (one store per dir, shared by its bots). */
@@ -31,7 +32,22 @@ const BACKENDS: readonly BackendCase[] = [
   { name: 'sqlite', persistent: true, options: (dir) => ({ storage: 'sqlite', dbUrl: `sqlite:///${join(dir, 'history.db')}` }) },
   { name: 'memory', persistent: false, options: () => ({ storage: 'memory' }) },
   { name: 'file', persistent: true, options: (dir) => ({ storage: 'file', storagePath: join(dir, 'history') }) },
+  // One redis-server for the suite; each store is a key prefix of its own.
+  {
+    name: 'redis',
+    persistent: true,
+    options: (dir) => ({ storage: 'redis', redisUrl: redis!.url, redisPrefix: `t_${basename(dir).replace(/[^A-Za-z0-9]/g, '_')}` }),
+  },
 ];
+
+const REDIS_SERVER = findRedisServer();
+let redis: RedisServer | null = null;
+beforeAll(async () => {
+  if (REDIS_SERVER !== null) redis = await startRedis(REDIS_SERVER);
+});
+afterAll(async () => {
+  await redis?.stop();
+});
 
 const dirs = tempDirs();
 const running: MonitoringSystem[] = [];
@@ -158,7 +174,7 @@ beforeAll(async () => {
   expect(reference.trading).toMatchObject({ tradingStats: { tradeCount: 60 } });
 });
 
-describe.each(BACKENDS)('history backend conformance: $name', (b) => {
+describe.each(BACKENDS.filter((b) => b.name !== 'redis' || REDIS_SERVER !== null))('history backend conformance: $name', (b) => {
   it('answers every history query and dashboard exactly as sqlite does', async () => {
     const got = await recordedAnswers(b);
     for (const key of Object.keys(reference) as (keyof typeof reference)[]) {

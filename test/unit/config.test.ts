@@ -55,6 +55,8 @@ function samples(s: Setting): { raw: string; parsed: unknown; garbage: string } 
       return { raw: '0.0.0.0', parsed: '0.0.0.0', garbage: 'not a host!' };
     case 'dbUrl':
       return { raw: 'sqlite::memory:', parsed: 'sqlite::memory:', garbage: 'postgres://db/bot' };
+    case 'redisUrl':
+      return { raw: 'redis://10.0.0.5:6380/1', parsed: 'redis://10.0.0.5:6380/1', garbage: 'http://10.0.0.5' };
     case 'webhooks':
       return { raw: 'https://example.com/hook', parsed: 'https://example.com/hook', garbage: 'ftp://example.com/hook' };
     case 'label':
@@ -231,17 +233,30 @@ describe('the POSEIDON_* variables', () => {
 });
 
 describe('redis storage', () => {
-  it('is refused from the environment with "not supported yet"', () => {
-    const err = refusal(() => MonitoringConfig.fromEnv({ POSEIDON_STORAGE: 'redis' }));
-    expect(err.field).toBe('POSEIDON_STORAGE');
-    expect(err.message).toContain('not supported yet');
-    for (const v of Object.values(StorageBackend)) expect(err.message).toContain(v);
+  it('is accepted, with POSEIDON_REDIS_URL and POSEIDON_REDIS_PREFIX', () => {
+    const config = MonitoringConfig.fromEnv({
+      POSEIDON_STORAGE: 'redis',
+      POSEIDON_REDIS_URL: 'rediss://user:pw@cache.internal:6380/2',
+      POSEIDON_REDIS_PREFIX: 'desk1',
+    });
+    expect(config.storage).toBe(StorageBackend.REDIS);
+    expect(config.redisUrl).toBe('rediss://user:pw@cache.internal:6380/2');
+    expect(config.redisPrefix).toBe('desk1');
+    expect(new MonitoringConfig({}).redisUrl).toBe('redis://127.0.0.1:6379/0');
   });
 
-  it('is refused as an option with "not supported yet"', () => {
-    const err = refusal(() => new MonitoringConfig({ storage: 'redis' as never }));
-    expect(err.field).toBe('storage');
-    expect(err.message).toContain('not supported yet');
+  it('a bad POSEIDON_REDIS_URL is refused naming the variable, its password hidden', () => {
+    for (const raw of ['http://u:hunter2secret@host:6379', 'redis://', 'redis://u:hunter2secret@host/x', 'nonsense']) {
+      const err = refusal(() => MonitoringConfig.fromEnv({ POSEIDON_STORAGE: 'redis', POSEIDON_REDIS_URL: raw }));
+      expect(err.field).toBe('POSEIDON_REDIS_URL');
+      expect(err.message).toContain('redis://');
+      expect(err.message).not.toContain('hunter2secret');
+    }
+  });
+
+  it('the URL is a secret: never in toJSON()', () => {
+    const config = new MonitoringConfig({ storage: 'redis', redisUrl: 'redis://:hunter2secret@127.0.0.1:6379/0' });
+    expect(JSON.stringify(config)).not.toContain('hunter2secret');
   });
 });
 
@@ -332,9 +347,9 @@ describe('configurationMarkdown', () => {
     expect(rows.map((r) => r.split(' | ')[0]!.slice(3, -1))).toEqual(ENV_VARIABLES);
     for (const [i, s] of SETTINGS.entries()) {
       expect(rows[i]).toContain(`\`${s.key}\``);
-      expect(rows[i]!.includes('secret')).toBe(s.key === 'apiToken' || s.key === 'webhookUrls');
+      expect(rows[i]!.includes('secret')).toBe(s.key === 'apiToken' || s.key === 'redisUrl' || s.key === 'webhookUrls');
     }
     expect(rows.find((r) => r.includes('POSEIDON_BOT_NAME'))).toContain('the host name');
-    expect(rows.find((r) => r.includes('`POSEIDON_STORAGE`'))).toContain('| `sqlite`, `memory`, `file` |');
+    expect(rows.find((r) => r.includes('`POSEIDON_STORAGE`'))).toContain('| `sqlite`, `memory`, `file`, `redis` |');
   });
 });

@@ -22,7 +22,7 @@ export interface DemoFlags extends ConnectionFlags {
   loopInterval: number;
   status: boolean;
   /** History backend; undefined leaves POSEIDON_STORAGE (else sqlite). */
-  storage?: 'sqlite' | 'memory' | 'file';
+  storage?: 'sqlite' | 'memory' | 'file' | 'redis';
 }
 
 /** Clamps a simulated interval so that at any speed it is a sensible real interval and a valid setting. */
@@ -55,8 +55,8 @@ export function demoCommand(): Command {
     .addOption(
       new Option(
         '--storage <kind>',
-        'history backend (default: POSEIDON_STORAGE, else sqlite); file writes under POSEIDON_STORAGE_PATH',
-      ).choices(['sqlite', 'memory', 'file']),
+        'history backend (default: POSEIDON_STORAGE, else sqlite); file writes under POSEIDON_STORAGE_PATH, redis to POSEIDON_REDIS_URL',
+      ).choices(['sqlite', 'memory', 'file', 'redis']),
     )
     .option('--db <file>', 'SQLite file for history (default: POSEIDON_DB_URL, else ./poseidon_metrics.db)')
     .option('--host <host>', 'interface for /metrics and the API (default: POSEIDON_METRICS_HOST, else 127.0.0.1)')

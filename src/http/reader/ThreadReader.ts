@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../errors.js';
 import { threadEntry } from '../../internal/threadEntry.js';
+import type { RedisHistoryOptions } from '../../store/RedisHistory.js';
 import { TurnPacer } from '../TurnPacer.js';
 import type { DashboardReader } from './DashboardReader.js';
 import type { ReaderReply, ReaderRequest, ReaderThreadData } from './readerThread.js';
@@ -12,8 +13,10 @@ import { withCleanup } from './withCleanup.js';
 
 /** Options of {@link ThreadReader}. */
 export interface ThreadReaderOptions {
-  /** The SQLite file the history store writes. */
+  /** The SQLite file the history store writes ('' with `redis`). */
   readonly path: string;
+  /** Reads the bot's history from this Redis instead of the file. */
+  readonly redis?: RedisHistoryOptions;
   /** Whose rows the views count (the `bot` column). */
   readonly bot: string;
   readonly live: LiveSources;
@@ -120,7 +123,12 @@ export class ThreadReader implements DashboardReader {
 
   private started(): Worker {
     if (this.worker !== null) return this.worker;
-    const data: ReaderThreadData = { path: this.options.path, bot: this.options.bot, busyTimeoutMs: this.options.busyTimeoutMs ?? 1000 };
+    const data: ReaderThreadData = {
+      path: this.options.path,
+      bot: this.options.bot,
+      busyTimeoutMs: this.options.busyTimeoutMs ?? 1000,
+      ...(this.options.redis === undefined ? {} : { redis: this.options.redis }),
+    };
     const worker = new Worker(`${threadEntry(import.meta.url, 'readerThread')}.catch((e) => { throw e; });`, {
       eval: true,
       workerData: data,

@@ -1,6 +1,7 @@
-// Chooses where the JSON API's history views run: a reader thread for a SQLite file, in process (bounded) otherwise.
+// Chooses where the JSON API's history views run: a reader thread for a SQLite file or Redis, in process (bounded) otherwise.
 
 import type { HistoryStore } from '../../store/HistoryStore.js';
+import { RedisBackend } from '../../store/RedisBackend.js';
 import { SqliteBackend } from '../../store/SqliteBackend.js';
 import type { DashboardReader } from './DashboardReader.js';
 import { InProcessReader } from './InProcessReader.js';
@@ -24,6 +25,16 @@ export function createDashboardReader(options: DashboardReaderOptions): Dashboar
   if (backend instanceof SqliteBackend && backend.filePath !== null) {
     return new ThreadReader({
       path: backend.filePath,
+      bot: options.bot,
+      live,
+      onError: options.onError,
+      storeRunning: () => store.isRunning,
+    });
+  }
+  if (backend instanceof RedisBackend) {
+    return new ThreadReader({
+      path: '',
+      redis: backend.options,
       bot: options.bot,
       live,
       onError: options.onError,

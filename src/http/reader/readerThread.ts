@@ -1,4 +1,4 @@
-// Entry of the HTTP API's reader thread: its own read-only SQLite connection; computes and serializes the dashboard views.
+// Entry of the HTTP API's reader thread: its own read-only SQLite connection (or Redis connection); computes and serializes the dashboard views.
 
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import type { AnalyticsQueries, TimeRange } from '../../analytics/AnalyticsQueries.js';
 import { DashboardData } from '../../analytics/DashboardData.js';
 import { ValidationError } from '../../errors.js';
+import { RedisBackend } from '../../store/RedisBackend.js';
+import type { RedisHistoryOptions } from '../../store/RedisHistory.js';
 import { SqliteReader } from '../../store/SqliteReader.js';
 import { type LiveSnapshot, snapshotSources } from './snapshot.js';
 import { type ExportFormat, exportPages, renderView, type ViewRequest } from './views.js';
@@ -16,6 +18,8 @@ export interface ReaderThreadData {
   readonly path: string;
   readonly bot: string;
   readonly busyTimeoutMs: number;
+  /** Set for redis storage: the history is read from there (through the backend's own bridge thread), not from `path`. */
+  readonly redis?: RedisHistoryOptions;
 }
 
 /** Main thread → reader thread. */
@@ -70,7 +74,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   const encoder = new TextEncoder();
   /** Exports in progress: their pages, and the next one once made. */
   const exports = new Map<number, { readonly pages: Generator<string, void, undefined>; ahead: IteratorResult<string, void> | null }>();
-  let db: Database.Database | null = null;
+  let db: { close(): void } | null = null;
   let analytics: AnalyticsQueries | null = null;
   /** The stored minutes that fill the bot's day window, kept while the range they answer stays the same. */
   let seedCache: { until: number; since: number; rows: ReturnType<AnalyticsQueries['minuteTotals']> } | null = null;
@@ -78,6 +82,13 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   const queries = (): AnalyticsQueries => {
     if (analytics === null) {
       // Read-only: this connection can never write, lock the writer out, or change the file (WAL readers run beside the writer).
+      if (data.redis !== undefined) {
+        const backend = new RedisBackend(data.redis);
+        backend.open();
+        analytics = backend.analytics();
+        db = backend;
+        return analytics;
+      }
       const opened = new Database(data.path, { readonly: true, fileMustExist: true });
       try {
         opened.pragma(`busy_timeout = ${Math.trunc(data.busyTimeoutMs)}`);

@@ -1,0 +1,136 @@
+// Trial: redis storage: logTrade throughput into a local redis-server beside node-redis doing the same pipelined writes by hand, then the trading dashboard over the stored month.
+// Run: node --import tsx bench/trials/redis-history.ts [--n=1000000] [--days=30] [--calls=20] (needs redis-server on PATH)
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createClient } from 'redis';
+import { ManualClock } from '../../src/clock.js';
+import { buildTrade } from '../../src/events/build.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { ownerFields, tradeLine } from '../../src/store/fileRecords.js';
+import { fail, numArg, report, tempDir, tradePool } from './shared.js';
+
+const n = numArg('n', 1_000_000);
+const days = numArg('days', 30);
+const calls = numArg('calls', 20);
+const DAY_MS = 86_400_000;
+
+const port = await new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => resolve(p));
+  });
+});
+const tmp = tempDir('redis-history');
+// As the docs advise running it: AOF on, fsync every second, no RDB snapshots.
+const server: ChildProcess = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--dir', tmp.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'],
+  { stdio: 'ignore' },
+);
+const url = `redis://127.0.0.1:${port}/0`;
+
+function monitor(prefix: string, clock: ManualClock | undefined, flushIntervalMs: number): MonitoringSystem {
+  return new MonitoringSystem({
+    storage: 'redis',
+    redisUrl: url,
+    redisPrefix: prefix,
+    botName: 'bench',
+    enableMetricsServer: false,
+    logFile: null,
+    logConsole: false,
+    logLevel: 'ERROR',
+    enableHourlyGrowth: false,
+    metricsRetentionDays: 3650,
+    storeMaxBufferRows: 2_000_000,
+    flushIntervalMs,
+    ...(clock === undefined ? {} : { clock }),
+  });
+}
+
+try {
+  const raw = createClient({ url });
+  for (let i = 0; ; i++) {
+    try {
+      await raw.connect();
+      break;
+    } catch (error) {
+      if (i > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const pool = tradePool(20);
+
+  // Ours: `n` trades on the real clock (the writer thread), every one read back.
+  const live = monitor('live', undefined, 1000);
+  live.diagnostics.onFailure((where, error) => process.stderr.write(`${where}: ${String(error)}\n`));
+  await live.start();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    live.logTrade(pool[i % pool.length]!);
+    if (i % 1000 === 999) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await live.flush();
+  const logMs = performance.now() - t0;
+  const stored = live.getDatabaseStats().trades;
+  await live.stop();
+  if (stored !== n) fail(`stored ${stored} trades of ${n}`);
+
+  // Raw: node-redis alone, the same records (built events, JSON lines) in one ZADD pipeline (MULTI) per 10,000 trades.
+  const owner = ownerFields({ bot: 'bench', strategy: '', exchange: '' });
+  const r0 = performance.now();
+  let seq = 0;
+  for (let i = 0; i < n; i += 10_000) {
+    const multi = raw.multi();
+    const args: { score: number; value: string }[] = [];
+    for (let j = i; j < Math.min(n, i + 10_000); j++) {
+      const t = buildTrade(pool[j % pool.length]!, Date.now());
+      args.push({ score: t.timestamp, value: `${(++seq).toString(16).padStart(16, '0')}${tradeLine(t, owner, null, null)}` });
+    }
+    multi.zAdd('raw:{bench}:trades', args);
+    multi.set('raw:{bench}:seq', String(seq));
+    await multi.exec();
+  }
+  const rawMs = performance.now() - r0;
+  const rawStored = await raw.zCard('raw:{bench}:trades');
+  if (rawStored !== n) fail(`raw stored ${rawStored} of ${n}`);
+
+  // The month for the dashboard, logged on a manual clock so the trades spread over `days` days.
+  const end = Date.now();
+  const clock = new ManualClock(end - days * DAY_MS);
+  const step = (days * DAY_MS) / n;
+  const writer = monitor('month', clock, 3_600_000);
+  await writer.start();
+  let at = end - days * DAY_MS;
+  for (let i = 0; i < n; i++) {
+    writer.logTrade(pool[i % pool.length]!);
+    at += step;
+    if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
+  }
+  await writer.stop();
+
+  const reader = monitor('month', new ManualClock(end), 3_600_000);
+  await reader.start();
+  const reread = reader.getDatabaseStats().trades;
+  if (reread !== n) fail(`read back ${reread} trades of ${n}`);
+  const times: number[] = [];
+  for (let i = 0; i < calls + 3; i++) {
+    const s = performance.now();
+    reader.getTradingDashboard({ hours: 24 });
+    if (i >= 3) times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  await reader.stop();
+  await raw.close();
+  report({
+    tradesPerSec: Math.round(n / (logMs / 1000)),
+    rawTradesPerSec: Math.round(n / (rawMs / 1000)),
+    stored,
+    tradingMs: times[times.length >> 1],
+    tradingMaxMs: times[times.length - 1],
+  });
+} finally {
+  server.kill('SIGKILL');
+  tmp.remove();
+}

@@ -1,0 +1,121 @@
+// Test helper: runs a real redis-server on a free loopback port with a temporary directory (AOF on), stopped or killed by its PID.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './prometheus.js';
+import { findBinary } from './promtool.js';
+
+/** The redis-server binary, or null when it is not installed (throws under CI, see findBinary). */
+export function findRedisServer(): string | null {
+  return findBinary('redis-server');
+}
+
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>/0` */
+  readonly url: string;
+  readonly dir: string;
+  readonly log: () => string;
+  /** One command over a raw connection (inline protocol), its raw reply. */
+  command(...args: string[]): Promise<string>;
+  /** SIGKILL: the process dies at once, as in a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and directory (the AOF is replayed). */
+  restart(): Promise<void>;
+  /** Stops it and removes its directory; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends `args` as one RESP command and resolves with the first reply's raw text. */
+export function rawCommand(port: number, args: readonly string[], timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer to ${args[0]} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.on('data', (d) => {
+      text += d.toString();
+      if (text.endsWith('\r\n')) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(text);
+      }
+    });
+    socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+  });
+}
+
+/** Starts redis-server on a free loopback port, AOF on (`appendfsync everysec`), no RDB snapshots; `extra` go on its command line. */
+export async function startRedis(binary: string, extra: readonly string[] = []): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'poseidon-redis-'));
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  let stdout = '';
+  let exited: Promise<void> = Promise.resolve();
+  const launch = async (): Promise<void> => {
+    const proc = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--daemonize', 'no', ...extra],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = proc;
+    proc.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    proc.stderr?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        // A server with a password answers NOAUTH: listening all the same.
+        if (/^(\+PONG|-NOAUTH)/.test(await rawCommand(port, ['PING']))) return;
+      } catch {
+        // not listening yet
+      }
+      if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start:\n${stdout}`);
+      await pause(50);
+    }
+  };
+  const kill = async (): Promise<void> => {
+    if (child !== null && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  let stopped = false;
+  const server: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    dir,
+    log: () => stdout,
+    command: (...args) => rawCommand(port, args),
+    kill,
+    restart: launch,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await launch();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
