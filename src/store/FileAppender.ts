@@ -331,7 +331,8 @@ export class FileAppender {
       for (const [name, f] of this.files) if (/^(trades|growth_metrics)-.*\.jsonl$/.test(name)) carry.covered[name] = f.size;
       this.unwritten.add(CARRY_FILE);
     }
-    this.writeSmallFiles();
+    // With an fsync interval they are replaced once per interval (see sync()): the lines past them are read at the next open.
+    if (this.policy.full || this.policy.intervalMs === null) this.writeSmallFiles();
   }
 
   private writeSmallFiles(): void {
@@ -365,6 +366,7 @@ export class FileAppender {
 
   private sync(): void {
     this.lastSync = Date.now();
+    this.writeSmallFiles();
     for (const f of this.files.values()) {
       if (!f.dirty) continue;
       try {
