@@ -44,13 +44,13 @@ export class FileAnalytics implements AnalyticsQueries {
   constructor(private readonly reader: FileReader) {}
 
   tradeAggregate(range: TimeRange): TradeAggregate {
-    if (wholeHours(range) === null) return over(this.reader.trades(range)).tradeAggregate(range);
+    if (wholeHours(range) === null) return over(this.reader.trades(range, true)).tradeAggregate(range);
     return sumAggregates(this.tradeAggregateBySymbol(range));
   }
 
   tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
     const hours = wholeHours(range);
-    if (hours === null) return over(this.reader.trades(range)).tradeAggregateBySymbol(range);
+    if (hours === null) return over(this.reader.trades(range, true)).tradeAggregateBySymbol(range);
     const bySymbol = new Map<string, MutableAggregate>();
     const add = (symbol: string, figures: ArrayLike<number>) => {
       let a = bySymbol.get(symbol);
@@ -70,7 +70,7 @@ export class FileAnalytics implements AnalyticsQueries {
       { since: hours.until, until: range.until },
     ].filter((e) => e.until > e.since);
     for (const edge of edges) {
-      for (const a of over(this.reader.trades(edge)).tradeAggregateBySymbol(edge))
+      for (const a of over(this.reader.trades(edge, true)).tradeAggregateBySymbol(edge))
         add(
           a.symbol,
           AGGREGATE_KEYS.map((k) => a[k]),

@@ -123,3 +123,58 @@ export function tradeTimes(line: Buffer): [number, number] | null {
   if (r.event_type !== 'trade_execution' || typeof r.timestamp !== 'number' || typeof r.execution_time_ms !== 'number') return null;
   return [r.timestamp, r.execution_time_ms];
 }
+
+const PNL_PREFIX = Buffer.from('{"event_type":"profit_loss",');
+/** The fields of a trade line the trade figures need, in the order the backend writes them. */
+const FIGURE_FIELDS = [
+  ['timestamp', false],
+  ['symbol', true],
+  ['side', true],
+  ['notional_value', false],
+  ['fee', false],
+  ['execution_time_ms', false],
+  ['slippage_bps', false],
+  ['execution_id', true],
+  ['realized_pnl', false],
+  ['pnl_source', true],
+] as const;
+const FIGURE_KEYS = FIGURE_FIELDS.map(([name]) => Buffer.from(`,"${name}":`));
+
+/**
+ * The fields of a trade line that the trade figures read (time, symbol, side, notional, fee,
+ * execution ms, slippage, execution id, P&L and its source) taken from its bytes without parsing;
+ * null for a P&L line; undefined for a line of another shape (an escaped string, a null figure),
+ * which the caller parses.
+ */
+export function tradeFigures(line: Buffer): Record<string, string | number | null> | null | undefined {
+  if (line.compare(TRADE_PREFIX, 0, TRADE_PREFIX.length, 0, TRADE_PREFIX.length) !== 0)
+    return line.compare(PNL_PREFIX, 0, PNL_PREFIX.length, 0, PNL_PREFIX.length) === 0 ? null : undefined;
+  if (line.indexOf(0x5c) !== -1) return undefined;
+  const r: Record<string, string | number | null> = { event_type: 'trade_execution', additional_data: null };
+  let at = TRADE_PREFIX.length - 1;
+  for (let i = 0; i < FIGURE_FIELDS.length; i++) {
+    const [name, text] = FIGURE_FIELDS[i]!;
+    const key = FIGURE_KEYS[i]!;
+    const k = line.indexOf(key, at);
+    if (k === -1) return undefined;
+    at = k + key.length;
+    if (line[at] === 0x6e) {
+      // null: only the P&L fields may be.
+      if (name !== 'realized_pnl' && name !== 'pnl_source') return undefined;
+      r[name] = null;
+      continue;
+    }
+    if (text) {
+      if (line[at] !== 0x22) return undefined;
+      const end = line.indexOf(0x22, at + 1);
+      if (end === -1) return undefined;
+      r[name] = line.toString('utf8', at + 1, end);
+      at = end + 1;
+    } else {
+      const v = numberAt(line, at);
+      if (Number.isNaN(v)) return undefined;
+      r[name] = v;
+    }
+  }
+  return r;
+}
