@@ -124,8 +124,9 @@ export function tradeTimes(line: Buffer): [number, number] | null {
   return [r.timestamp, r.execution_time_ms];
 }
 
-const PNL_PREFIX = Buffer.from('{"event_type":"profit_loss",');
-/** The fields of a trade line the trade figures need, in the order the backend writes them. */
+const TRADE_TEXT = TRADE_PREFIX.toString('latin1');
+const PNL_TEXT = '{"event_type":"profit_loss",';
+/** The fields of a trade line the trade figures need, in the order the backend writes them: name, and whether it is text. */
 const FIGURE_FIELDS = [
   ['timestamp', false],
   ['symbol', true],
@@ -138,42 +139,45 @@ const FIGURE_FIELDS = [
   ['realized_pnl', false],
   ['pnl_source', true],
 ] as const;
-const FIGURE_KEYS = FIGURE_FIELDS.map(([name]) => Buffer.from(`,"${name}":`));
+const FIGURE_KEYS = FIGURE_FIELDS.map(([name]) => `,"${name}":`);
 
 /**
  * The fields of a trade line that the trade figures read (time, symbol, side, notional, fee,
- * execution ms, slippage, execution id, P&L and its source) taken from its bytes without parsing;
+ * execution ms, slippage, execution id, P&L and its source) cut from its text without parsing;
  * null for a P&L line; undefined for a line of another shape (an escaped string, a null figure),
  * which the caller parses.
  */
 export function tradeFigures(line: Buffer): Record<string, string | number | null> | null | undefined {
-  if (line.compare(TRADE_PREFIX, 0, TRADE_PREFIX.length, 0, TRADE_PREFIX.length) !== 0)
-    return line.compare(PNL_PREFIX, 0, PNL_PREFIX.length, 0, PNL_PREFIX.length) === 0 ? null : undefined;
-  if (line.indexOf(0x5c) !== -1) return undefined;
+  const text = line.toString('utf8');
+  if (!text.startsWith(TRADE_TEXT)) return text.startsWith(PNL_TEXT) ? null : undefined;
+  if (text.includes('\\')) return undefined;
   const r: Record<string, string | number | null> = { event_type: 'trade_execution', additional_data: null };
-  let at = TRADE_PREFIX.length - 1;
+  let at = TRADE_TEXT.length - 1;
   for (let i = 0; i < FIGURE_FIELDS.length; i++) {
-    const [name, text] = FIGURE_FIELDS[i]!;
+    const [name, isText] = FIGURE_FIELDS[i]!;
     const key = FIGURE_KEYS[i]!;
-    const k = line.indexOf(key, at);
+    const k = text.indexOf(key, at);
     if (k === -1) return undefined;
     at = k + key.length;
-    if (line[at] === 0x6e) {
+    if (text.charCodeAt(at) === 0x6e) {
       // null: only the P&L fields may be.
       if (name !== 'realized_pnl' && name !== 'pnl_source') return undefined;
       r[name] = null;
       continue;
     }
-    if (text) {
-      if (line[at] !== 0x22) return undefined;
-      const end = line.indexOf(0x22, at + 1);
+    if (isText) {
+      if (text.charCodeAt(at) !== 0x22) return undefined;
+      const end = text.indexOf('"', at + 1);
       if (end === -1) return undefined;
-      r[name] = line.toString('utf8', at + 1, end);
+      r[name] = text.slice(at + 1, end);
       at = end + 1;
     } else {
-      const v = numberAt(line, at);
+      let end = at;
+      for (let c = text.charCodeAt(end); end < text.length && c !== 0x2c && c !== 0x7d; c = text.charCodeAt(++end));
+      const v = Number(text.slice(at, end));
       if (Number.isNaN(v)) return undefined;
       r[name] = v;
+      at = end;
     }
   }
   return r;
