@@ -113,30 +113,28 @@ end
 `;
 
 /**
- * Applies one batch atomically (a script runs whole), unless its token is the last one applied.
+ * Applies one batch atomically (a script runs whole), unless its token is the last one applied (-1), or the
+ * sequence number is not the one the members were numbered from (-2: another writer moved it; renumbered and sent again).
  * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, balance, the hour index, the execution-time
- * hours. ARGV: token, then per table a count and (score, record) pairs, then hour deltas, execution-time counts, then P&L fills (count, score, old
- * member, new member), then carried positions (count, symbol, JSON), then the balance state ('' for unchanged).
+ * hours. ARGV: token, the sequence number before and after the batch, then per table a count and (score, member)
+ * pairs (members already numbered, so each table is a few ZADDs of the arguments as given), then hour deltas,
+ * execution-time counts, then P&L fills (count, score, old member, new member), then carried positions (count,
+ * symbol, JSON), then the balance state ('' for unchanged).
  */
 const WRITE_SCRIPT = `${ADD_HOURS}
 if redis.call('GET', KEYS[2]) == ARGV[1] then return -1 end
-local i = 2
-local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-local written = 0
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[2]) then return -2 end
+local i = 4
 for t = 1, 6 do
-  local n = tonumber(ARGV[i]); i = i + 1
-  local args = {}
-  for k = 1, n do
-    seq = seq + 1
-    args[#args + 1] = ARGV[i]
-    args[#args + 1] = string.format('%016x', seq) .. ARGV[i + 1]
-    i = i + 2
-    if #args >= 2000 then redis.call('ZADD', KEYS[4 + t], unpack(args)); args = {} end
+  local last = i + 2 * tonumber(ARGV[i])
+  i = i + 1
+  while i <= last do
+    local stop = math.min(i + 1999, last)
+    redis.call('ZADD', KEYS[4 + t], unpack(ARGV, i, stop))
+    i = stop + 1
   end
-  if #args > 0 then redis.call('ZADD', KEYS[4 + t], unpack(args)) end
-  written = written + n
 end
-redis.call('SET', KEYS[1], seq)
+redis.call('SET', KEYS[1], ARGV[3])
 i = addTimes(addHours(i, 12), 13)
 local p = tonumber(ARGV[i]); i = i + 1
 for k = 1, p do
@@ -147,7 +145,7 @@ local c = tonumber(ARGV[i]); i = i + 1
 for k = 1, c do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]); i = i + 2 end
 if ARGV[i] ~= '' then redis.call('SET', KEYS[11], ARGV[i]) end
 redis.call('SET', KEYS[2], ARGV[1])
-return written
+return 0
 `;
 
 /** Retention: removes members (ARGV after the hour deltas and time counts) of the table KEYS[4], and takes deleted trades out of the hour sums and time counts. KEYS: -, -, hours, table, hour index, the execution-time hours. */
@@ -218,6 +216,8 @@ export class RedisHistory {
   /** The last batch that failed without a clear answer: retried with the same token, so it is applied once. */
   private unsure: { token: string; print: string } | null = null;
   private realizedOf = new WeakMap<TradeMetric, number>();
+  /** The stored sequence number as this writer last left it; null when it must be read again (a failure, another writer). */
+  private seq: number | null = null;
 
   constructor(private readonly options: RedisHistoryOptions) {
     const bot = options.botName ?? '';
@@ -323,13 +323,19 @@ export class RedisHistory {
   async write(rows: RowBatch, start: number, end: number): Promise<number> {
     if (!this.opened) throw new Error('history store is not open');
     try {
-      return await this.writeOnce(rows, start, end);
+      const written = await this.writeOnce(rows, start, end);
+      return written !== null ? written : ((await this.writeOnce(rows, start, end)) ?? this.stale());
     } catch (error) {
       throw error instanceof RedisUnavailableError ? error : clean(error, `redis ${this.where}: batch of ${end - start} rows not written`);
     }
   }
 
-  private async writeOnce(rows: RowBatch, start: number, end: number): Promise<number> {
+  private stale(): never {
+    throw new RedisUnavailableError(`redis ${this.where}: another writer keeps moving this bot's sequence number`);
+  }
+
+  /** One attempt; null when the sequence number had moved (then read again). */
+  private async writeOnce(rows: RowBatch, start: number, end: number): Promise<number | null> {
     const perTable = new Map<TableName, ([number, string] | BatchTrade)[]>(TABLES.map((t) => [t, []]));
     const batchTrades: BatchTrade[] = [];
     const fills: { score: string; old: string; now: string }[] = [];
@@ -370,14 +376,17 @@ export class RedisHistory {
         perTable.get(table)!.push([e.timestamp, JSON.stringify(toRecord(e, this.owner, null, null))]);
       }
     }
-    const args: string[] = [];
+    const before = this.seq ?? Number((await this.cmd(['GET', this.keys.seq])) ?? 0);
+    let seq = before;
+    const member = (record: string) => `${(++seq).toString(16).padStart(SEQ_WIDTH, '0')}${record}`;
+    const args: string[] = [String(before), String(before + count)];
     const trades: TradeMetric[] = [];
     for (const t of TABLES) {
       const list = perTable.get(t)!;
       args.push(String(list.length));
       for (const r of list) {
         if (Array.isArray(r)) {
-          args.push(String(r[0]), r[1]);
+          args.push(String(r[0]), member(r[1]));
           continue;
         }
         const e = r.e;
@@ -395,7 +404,7 @@ export class RedisHistory {
           1,
         );
         times.add(e.timestamp, e.executionTimeMs, 1);
-        args.push(String(e.timestamp), tradeLine(e, this.ownerJson, r.realized, r.source));
+        args.push(String(e.timestamp), member(tradeLine(e, this.ownerJson, r.realized, r.source)));
       }
     }
     const hours: string[] = [];
@@ -410,8 +419,10 @@ export class RedisHistory {
     args.push(balance === undefined || balance === null ? '' : JSON.stringify(balance));
     const token = this.tokenFor(rows, start, end);
     const k = this.keys;
+    let answer: unknown;
+    this.seq = null;
     try {
-      await this.cmd(
+      answer = await this.cmd(
         [
           'EVAL',
           WRITE_SCRIPT,
@@ -436,6 +447,8 @@ export class RedisHistory {
       throw clean(error, `redis ${this.where}: batch of ${end - start} rows not written`);
     }
     this.unsure = null;
+    if (answer === -2) return null;
+    if (answer !== -1) this.seq = before + count;
     return count;
   }
 
