@@ -263,4 +263,21 @@ describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
     const hoursLeft = new Set(logged.filter((t) => t.at >= cutoff).map((t) => Math.floor(t.at / HOUR) * HOUR));
     expect(keys.match(/trade_times:\d+/g)?.length).toBe(hoursLeft.size);
   }, 60_000);
+
+  it('a sequence number moved by another writer between batches: the batch is numbered again from it, nothing lost', async () => {
+    const server = await redis();
+    const clock = new ManualClock(T0);
+    const m = monitor(server.url, { clock, flushIntervalMs: 3_600_000 });
+    await m.start();
+    trade(m, 0);
+    await m.flush();
+    await server.command('SET', 'poseidon:{alpha}:seq', '1000');
+    clock.advance(1000);
+    trade(m, 1);
+    await m.flush();
+    expect(storedIds(m)).toEqual([0, 1]);
+    const newest = await server.command('ZRANGE', 'poseidon:{alpha}:trades', '0', '-1');
+    expect(newest).toContain('00000000000003e9{');
+    expect(await server.command('GET', 'poseidon:{alpha}:seq')).toContain('1001');
+  }, 60_000);
 });
