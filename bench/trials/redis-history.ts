@@ -62,6 +62,16 @@ try {
   }
   const pool = tradePool(20);
 
+  /** Redis' own time in commands (`INFO commandstats`) since the last call, µs. */
+  const redisUsec = async (): Promise<number> => {
+    const info = await raw.info('commandstats');
+    await raw.configResetStat();
+    let usec = 0;
+    for (const m of info.matchAll(/usec=(\d+)/g)) usec += Number(m[1]);
+    return usec;
+  };
+  await redisUsec();
+
   // Ours: `n` trades on the real clock (the writer thread), every one read back.
   const live = monitor('live', undefined, 1000);
   live.diagnostics.onFailure((where, error) => process.stderr.write(`${where}: ${String(error)}\n`));
@@ -76,25 +86,54 @@ try {
   const stored = live.getDatabaseStats().trades;
   await live.stop();
   if (stored !== n) fail(`stored ${stored} trades of ${n}`);
+  const oursRedisUsec = await redisUsec();
 
-  // Raw: node-redis alone, the same records (built events, JSON lines) in one ZADD pipeline (MULTI) per 10,000 trades.
+  // Raw: node-redis alone doing by hand what one batch of ours writes, in one MULTI per 10,000 trades: the JSON records
+  // (ZADD), each hour and symbol's sums (HINCRBYFLOAT) and its hour index entry, each hour's execution-time counts
+  // (HINCRBY), each symbol's carried position, the sequence number and the batch token.
   const owner = ownerFields({ bot: 'bench', strategy: '', exchange: '' });
   const r0 = performance.now();
   let seq = 0;
+  const held = new Map<string, number>();
   for (let i = 0; i < n; i += 10_000) {
     const multi = raw.multi();
     const args: { score: number; value: string }[] = [];
+    const sums = new Map<string, number[]>();
+    const times = new Map<number, Map<string, number>>();
     for (let j = i; j < Math.min(n, i + 10_000); j++) {
       const t = buildTrade(pool[j % pool.length]!, Date.now());
       args.push({ score: t.timestamp, value: `${(++seq).toString(16).padStart(16, '0')}${tradeLine(t, owner, null, null)}` });
+      const hour = Math.floor(t.timestamp / 3_600_000) * 3_600_000;
+      const field = `${hour}|${t.symbol}`;
+      const f = sums.get(field) ?? [0, 0, 0, 0, 0, 0, 0];
+      sums.set(field, f);
+      f[0]! += 1;
+      f[t.side === 'buy' ? 1 : 2]! += 1;
+      f[3]! += t.notionalValue;
+      f[4]! += t.fee;
+      f[5]! += t.executionTimeMs;
+      f[6]! += t.slippageBps;
+      const c = times.get(hour) ?? new Map<string, number>();
+      times.set(hour, c);
+      const text = String(t.executionTimeMs);
+      c.set(text, (c.get(text) ?? 0) + 1);
+      held.set(t.symbol, (held.get(t.symbol) ?? 0) + (t.side === 'buy' ? t.quantity : -t.quantity));
     }
     multi.zAdd('raw:{bench}:trades', args);
+    for (const [field, f] of sums) {
+      for (const [k, v] of f.entries()) multi.hIncrByFloat(`raw:{bench}:trade_hours:${field}`, String(k), v);
+      multi.zAdd('raw:{bench}:trade_hours_index', { score: Number(field.slice(0, field.indexOf('|'))), value: field });
+    }
+    for (const [hour, c] of times) for (const [text, k] of c) multi.hIncrBy(`raw:{bench}:trade_times:${hour}`, text, k);
+    for (const [symbol, q] of held) multi.hSet('raw:{bench}:position_carry', symbol, JSON.stringify({ symbol, quantity: q }));
     multi.set('raw:{bench}:seq', String(seq));
+    multi.set('raw:{bench}:last_batch', `raw:${i}`);
     await multi.exec();
   }
   const rawMs = performance.now() - r0;
   const rawStored = await raw.zCard('raw:{bench}:trades');
   if (rawStored !== n) fail(`raw stored ${rawStored} of ${n}`);
+  const rawRedisUsec = await redisUsec();
 
   // The month for the dashboard, logged on a manual clock so the trades spread over `days` days.
   const end = Date.now();
@@ -114,6 +153,9 @@ try {
   await reader.start();
   const reread = reader.getDatabaseStats().trades;
   if (reread !== n) fail(`read back ${reread} trades of ${n}`);
+  // Count exact in the hour sums too: the month's dashboard counts every trade.
+  const counted = reader.getTradingDashboard({ hours: days * 24 + 1 }).tradingStats.tradeCount;
+  if (counted !== n) fail(`the dashboard counts ${counted} trades of ${n}`);
   const times: number[] = [];
   for (let i = 0; i < calls + 3; i++) {
     const s = performance.now();
@@ -126,11 +168,16 @@ try {
   report({
     tradesPerSec: Math.round(n / (logMs / 1000)),
     rawTradesPerSec: Math.round(n / (rawMs / 1000)),
+    redisUsecPerTrade: Math.round((oursRedisUsec / n) * 100) / 100,
+    rawRedisUsecPerTrade: Math.round((rawRedisUsec / n) * 100) / 100,
     stored,
     tradingMs: times[times.length >> 1],
     tradingMaxMs: times[times.length - 1],
   });
 } finally {
+  // Its exit awaited: until then it may still be writing into the directory being removed.
+  const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGKILL');
+  await exited;
   tmp.remove();
 }

@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import type { AnalyticsQueries, TimeRange } from '../analytics/AnalyticsQueries.js';
 import { AGGREGATE_KEYS, sumAggregates } from '../analytics/AnalyticsQueries.js';
+import { hourStartOf } from '../analytics/GrowthTracker.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
@@ -50,6 +51,8 @@ export function redisKeys(prefix: string, bot: string) {
     hours: `${base}:trade_hours`,
     /** Sorted set of the hash's fields scored by hour, so a range reads only its hours. */
     hourIndex: `${base}:trade_hours_index`,
+    /** Hash per UTC hour: execution time (as text) → how many of the hour's trades took it, so percentiles read hours, not trades. */
+    times: (hourStart: number) => `${base}:trade_times:${hourStart}`,
     /** Hash symbol → the position every trade written (deleted ones included) left, as JSON. */
     carry: `${base}:position_carry`,
     /** The last balance given and its hour's opening one (BalanceState, as JSON). */
@@ -69,10 +72,23 @@ const SEQ_WIDTH = 16;
 
 /**
  * Adds hour deltas (ARGV from `i`: count, then field and comma-separated figures) to the hour sums
- * in KEYS[3], keeping the hour index (the last key) in step; returns the next index.
+ * in KEYS[3], keeping the hour index (KEYS[index]) in step; then execution-time counts (ARGV: count
+ * of hours, then per hour a count and (time, delta) pairs, the hours' keys from KEYS[first]); returns the next index.
  */
 const ADD_HOURS = `
-local function addHours(i)
+local function addTimes(i, first)
+  local h = tonumber(ARGV[i]); i = i + 1
+  for k = 1, h do
+    local key = KEYS[first + k - 1]
+    local m = tonumber(ARGV[i]); i = i + 1
+    for j = 1, m do
+      if redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1]) <= 0 then redis.call('HDEL', key, ARGV[i]) end
+      i = i + 2
+    end
+  end
+  return i
+end
+local function addHours(i, index)
   local h = tonumber(ARGV[i]); i = i + 1
   for k = 1, h do
     local field, delta = ARGV[i], ARGV[i + 1]; i = i + 2
@@ -86,9 +102,9 @@ local function addHours(i)
     end
     if tonumber(out[1]) <= 0 then
       redis.call('HDEL', KEYS[3], field)
-      redis.call('ZREM', KEYS[#KEYS], field)
+      redis.call('ZREM', KEYS[index], field)
     else
-      if not old then redis.call('ZADD', KEYS[#KEYS], tonumber(string.match(field, '^[^|]+')), field) end
+      if not old then redis.call('ZADD', KEYS[index], tonumber(string.match(field, '^[^|]+')), field) end
       redis.call('HSET', KEYS[3], field, table.concat(out, ','))
     end
   end
@@ -97,31 +113,29 @@ end
 `;
 
 /**
- * Applies one batch atomically (a script runs whole), unless its token is the last one applied.
- * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, balance, the hour index. ARGV: token, then per
- * table a count and (score, record) pairs, then hour deltas, then P&L fills (count, score, old
- * member, new member), then carried positions (count, symbol, JSON), then the balance state ('' for unchanged).
+ * Applies one batch atomically (a script runs whole), unless its token is the last one applied (-1), or the
+ * sequence number is not the one the members were numbered from (-2: another writer moved it; renumbered and sent again).
+ * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, balance, the hour index, the execution-time
+ * hours. ARGV: token, the sequence number before and after the batch, then per table a count and (score, member)
+ * pairs (members already numbered, so each table is a few ZADDs of the arguments as given), then hour deltas,
+ * execution-time counts, then P&L fills (count, score, old member, new member), then carried positions (count,
+ * symbol, JSON), then the balance state ('' for unchanged).
  */
 const WRITE_SCRIPT = `${ADD_HOURS}
 if redis.call('GET', KEYS[2]) == ARGV[1] then return -1 end
-local i = 2
-local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-local written = 0
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[2]) then return -2 end
+local i = 4
 for t = 1, 6 do
-  local n = tonumber(ARGV[i]); i = i + 1
-  local args = {}
-  for k = 1, n do
-    seq = seq + 1
-    args[#args + 1] = ARGV[i]
-    args[#args + 1] = string.format('%016x', seq) .. ARGV[i + 1]
-    i = i + 2
-    if #args >= 2000 then redis.call('ZADD', KEYS[4 + t], unpack(args)); args = {} end
+  local last = i + 2 * tonumber(ARGV[i])
+  i = i + 1
+  while i <= last do
+    local stop = math.min(i + 1999, last)
+    redis.call('ZADD', KEYS[4 + t], unpack(ARGV, i, stop))
+    i = stop + 1
   end
-  if #args > 0 then redis.call('ZADD', KEYS[4 + t], unpack(args)) end
-  written = written + n
 end
-redis.call('SET', KEYS[1], seq)
-i = addHours(i)
+redis.call('SET', KEYS[1], ARGV[3])
+i = addTimes(addHours(i, 12), 13)
 local p = tonumber(ARGV[i]); i = i + 1
 for k = 1, p do
   if redis.call('ZREM', KEYS[5], ARGV[i + 1]) == 1 then redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 2]) end
@@ -131,12 +145,12 @@ local c = tonumber(ARGV[i]); i = i + 1
 for k = 1, c do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]); i = i + 2 end
 if ARGV[i] ~= '' then redis.call('SET', KEYS[11], ARGV[i]) end
 redis.call('SET', KEYS[2], ARGV[1])
-return written
+return 0
 `;
 
-/** Retention: removes members (ARGV after the hour deltas) of the table KEYS[4], and takes deleted trades out of the hour sums. KEYS: -, -, hours, table, hour index. */
+/** Retention: removes members (ARGV after the hour deltas and time counts) of the table KEYS[4], and takes deleted trades out of the hour sums and time counts. KEYS: -, -, hours, table, hour index, the execution-time hours. */
 const DELETE_SCRIPT = `${ADD_HOURS}
-local i = addHours(1)
+local i = addTimes(addHours(1, 5), 6)
 local n = 0
 while i <= #ARGV do
   local last = math.min(i + 999, #ARGV)
@@ -202,6 +216,8 @@ export class RedisHistory {
   /** The last batch that failed without a clear answer: retried with the same token, so it is applied once. */
   private unsure: { token: string; print: string } | null = null;
   private realizedOf = new WeakMap<TradeMetric, number>();
+  /** The stored sequence number as this writer last left it; null when it must be read again (a failure, another writer). */
+  private seq: number | null = null;
 
   constructor(private readonly options: RedisHistoryOptions) {
     const bot = options.botName ?? '';
@@ -307,17 +323,24 @@ export class RedisHistory {
   async write(rows: RowBatch, start: number, end: number): Promise<number> {
     if (!this.opened) throw new Error('history store is not open');
     try {
-      return await this.writeOnce(rows, start, end);
+      const written = await this.writeOnce(rows, start, end);
+      return written !== null ? written : ((await this.writeOnce(rows, start, end)) ?? this.stale());
     } catch (error) {
       throw error instanceof RedisUnavailableError ? error : clean(error, `redis ${this.where}: batch of ${end - start} rows not written`);
     }
   }
 
-  private async writeOnce(rows: RowBatch, start: number, end: number): Promise<number> {
+  private stale(): never {
+    throw new RedisUnavailableError(`redis ${this.where}: another writer keeps moving this bot's sequence number`);
+  }
+
+  /** One attempt; null when the sequence number had moved (then read again). */
+  private async writeOnce(rows: RowBatch, start: number, end: number): Promise<number | null> {
     const perTable = new Map<TableName, ([number, string] | BatchTrade)[]>(TABLES.map((t) => [t, []]));
     const batchTrades: BatchTrade[] = [];
     const fills: { score: string; old: string; now: string }[] = [];
     const sums = new HourSums();
+    const times = new HourTimes();
     let count = 0;
     let balance: BalanceState | null | undefined;
     for (let i = start; i < end; i++) {
@@ -353,14 +376,17 @@ export class RedisHistory {
         perTable.get(table)!.push([e.timestamp, JSON.stringify(toRecord(e, this.owner, null, null))]);
       }
     }
-    const args: string[] = [];
+    const before = this.seq ?? Number((await this.cmd(['GET', this.keys.seq])) ?? 0);
+    let seq = before;
+    const member = (record: string) => `${(++seq).toString(16).padStart(SEQ_WIDTH, '0')}${record}`;
+    const args: string[] = [String(before), String(before + count)];
     const trades: TradeMetric[] = [];
     for (const t of TABLES) {
       const list = perTable.get(t)!;
       args.push(String(list.length));
       for (const r of list) {
         if (Array.isArray(r)) {
-          args.push(String(r[0]), r[1]);
+          args.push(String(r[0]), member(r[1]));
           continue;
         }
         const e = r.e;
@@ -377,12 +403,14 @@ export class RedisHistory {
           e.slippageBps,
           1,
         );
-        args.push(String(e.timestamp), tradeLine(e, this.ownerJson, r.realized, r.source));
+        times.add(e.timestamp, e.executionTimeMs, 1);
+        args.push(String(e.timestamp), member(tradeLine(e, this.ownerJson, r.realized, r.source)));
       }
     }
     const hours: string[] = [];
     sums.drain((_bot, hourStart, symbol, f) => hours.push(`${hourStart}|${symbol}`, Array.from(f, String).join(',')));
     args.push(String(hours.length / 2), ...hours);
+    const timeKeys = times.drain(this.keys.times, args);
     args.push(String(fills.length));
     for (const f of fills) args.push(f.score, f.old, f.now);
     const carried = trades.length > 0 ? await this.carried(trades) : [];
@@ -391,12 +419,14 @@ export class RedisHistory {
     args.push(balance === undefined || balance === null ? '' : JSON.stringify(balance));
     const token = this.tokenFor(rows, start, end);
     const k = this.keys;
+    let answer: unknown;
+    this.seq = null;
     try {
-      await this.cmd(
+      answer = await this.cmd(
         [
           'EVAL',
           WRITE_SCRIPT,
-          String(6 + TABLES.length),
+          String(6 + TABLES.length + timeKeys.length),
           k.seq,
           k.lastBatch,
           k.hours,
@@ -404,6 +434,7 @@ export class RedisHistory {
           ...TABLES.map(k.table),
           k.balance,
           k.hourIndex,
+          ...timeKeys,
           token,
           ...args,
         ],
@@ -416,6 +447,8 @@ export class RedisHistory {
       throw clean(error, `redis ${this.where}: batch of ${end - start} rows not written`);
     }
     this.unsure = null;
+    if (answer === -2) return null;
+    if (answer !== -1) this.seq = before + count;
     return count;
   }
 
@@ -596,17 +629,51 @@ export class RedisHistory {
     return [...merged.values()].sort((a, b) => Buffer.compare(Buffer.from(a.symbol), Buffer.from(b.symbol)));
   }
 
-  /** Nearest-rank percentiles of the range's execution times, read from the records' text (no whole record parsed). */
+  /**
+   * Nearest-rank percentiles of the range's execution times: whole UTC hours from their time
+   * counts, the partial hours at the edges from the records' text (no whole record parsed).
+   */
   private async executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): Promise<(number | null)[]> {
-    const members = (await this.cmd(['ZRANGE', this.keys.table('trades'), String(range.since), `(${range.until}`, 'BYSCORE'])) as string[];
-    const values = new Float64Array(members.length);
-    members.forEach((m, i) => {
-      // The record's own field comes before any nested data, so the first match is it.
-      const at = m.indexOf(EXECUTION_FIELD) + EXECUTION_FIELD.length;
-      values[i] = Number(m.slice(at, m.indexOf(',', at)));
-    });
-    values.sort();
-    return percentiles.map((p) => (values.length === 0 ? null : values[nearestRank(p, values.length) - 1]!));
+    const counts = new Map<string, number>();
+    const add = (text: string, n: number) => counts.set(text, (counts.get(text) ?? 0) + n);
+    const hours = wholeHours(range);
+    const edges =
+      hours === null
+        ? [range]
+        : [
+            { since: range.since, until: hours.since },
+            { since: hours.until, until: range.until },
+          ];
+    const reads: Promise<void>[] = edges
+      .filter((e) => e.until > e.since)
+      .map(async (edge) => {
+        const members = (await this.cmd([
+          'ZRANGE',
+          this.keys.table('trades'),
+          String(edge.since),
+          `(${edge.until}`,
+          'BYSCORE',
+        ])) as string[];
+        for (const m of members) {
+          // The record's own field comes before any nested data, so the first match is it.
+          const at = m.indexOf(EXECUTION_FIELD) + EXECUTION_FIELD.length;
+          add(String(Number(m.slice(at, m.indexOf(',', at)))), 1);
+        }
+      });
+    if (hours !== null) {
+      const fields = (await this.cmd(['ZRANGE', this.keys.hourIndex, String(hours.since), `(${hours.until}`, 'BYSCORE'])) as string[];
+      const starts = new Set(fields.map((f) => Number(f.slice(0, f.indexOf('|')))));
+      for (const hour of starts) {
+        reads.push(
+          (this.cmd(['HGETALL', this.keys.times(hour)]) as Promise<unknown>).then((flat) => {
+            const list = flatPairs(flat);
+            for (let i = 0; i < list.length; i += 2) add(list[i]!, Number(list[i + 1]));
+          }),
+        );
+      }
+    }
+    await Promise.all(reads);
+    return rankedPercentiles(counts, percentiles);
   }
 
   private async over(ranges: { trades?: TimeRange; loops?: TimeRange; errors?: TimeRange; growth?: null }): Promise<MemoryAnalytics> {
@@ -680,26 +747,30 @@ export class RedisHistory {
     const members = (await this.cmd(['ZRANGE', key, '-inf', `(${cutoff}`, 'BYSCORE', 'LIMIT', '0', String(limit)])) as string[];
     if (members.length === 0) return 0;
     const hours: string[] = [];
+    const times = new HourTimes();
     if (table === 'trades') {
       const sums = new HourSums();
       for (const m of members) {
         const t = this.decode('trades', m) as TradeMetric;
         sums.addTrade('', t.timestamp, t.symbol, t.side, t.notionalValue, t.fee, this.realizedPnl(t), t.executionTimeMs, t.slippageBps, -1);
+        times.add(t.timestamp, t.executionTimeMs, -1);
       }
       sums.drain((_bot, hourStart, symbol, f) => hours.push(`${hourStart}|${symbol}`, Array.from(f, String).join(',')));
     }
     const k = this.keys;
+    const timeArgs = [String(hours.length / 2), ...hours];
+    const timeKeys = times.drain(k.times, timeArgs);
     const removed = await this.cmd([
       'EVAL',
       DELETE_SCRIPT,
-      '5',
+      String(5 + timeKeys.length),
       k.seq,
       k.lastBatch,
       k.hours,
       key,
       k.hourIndex,
-      String(hours.length / 2),
-      ...hours,
+      ...timeKeys,
+      ...timeArgs,
       ...members,
     ]);
     return Number(removed);
@@ -725,6 +796,61 @@ function newestOpen(batch: readonly BatchTrade[], id: string, symbol: string, ts
 }
 
 const EXECUTION_FIELD = '"execution_time_ms":';
+
+/** HGETALL's answer as [field, value, …] (node-redis gives a flat list over RESP2, an object otherwise). */
+function flatPairs(reply: unknown): string[] {
+  if (Array.isArray(reply)) return reply as string[];
+  return Object.entries(reply as Record<string, string>).flat();
+}
+
+/** Nearest-rank percentiles of values given as text (as the records hold them, -0 as 0) → how many: the same answer as sorting them all. */
+function rankedPercentiles(counts: ReadonlyMap<string, number>, percentiles: readonly number[]): (number | null)[] {
+  const values = [...counts]
+    .map(([text, n]) => ({ v: Number(text), n }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => a.v - b.v);
+  let total = 0;
+  for (const x of values) total += x.n;
+  return percentiles.map((p) => {
+    if (total === 0) return null;
+    const rank = nearestRank(p, total);
+    let seen = 0;
+    for (const x of values) {
+      seen += x.n;
+      if (seen >= rank) return x.v;
+    }
+    return null;
+  });
+}
+
+/** A batch's execution-time counts per UTC hour, for the hours' `trade_times` hashes. */
+class HourTimes {
+  private readonly hours = new Map<number, Map<string, number>>();
+
+  add(timestamp: number, executionTimeMs: number, sign: 1 | -1): void {
+    const hour = hourStartOf(timestamp);
+    let m = this.hours.get(hour);
+    if (m === undefined) {
+      m = new Map();
+      this.hours.set(hour, m);
+    }
+    const text = String(executionTimeMs);
+    m.set(text, (m.get(text) ?? 0) + sign);
+  }
+
+  /** Appends the script's arguments (count of hours, then per hour a count and pairs) to `args`; returns the hours' keys in that order. */
+  drain(keyOf: (hourStart: number) => string, args: string[]): string[] {
+    const keys: string[] = [];
+    args.push(String(this.hours.size));
+    for (const [hour, m] of this.hours) {
+      keys.push(keyOf(hour));
+      args.push(String(m.size));
+      for (const [text, n] of m) args.push(text, String(n));
+    }
+    this.hours.clear();
+    return keys;
+  }
+}
 
 const NO_PNL = '"realized_pnl":null,"pnl_source":null';
 

@@ -72,6 +72,8 @@ async function flushOnceBack(m: MonitoringSystem): Promise<void> {
   }
 }
 
+const HOUR = 3_600_000;
+
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
@@ -225,5 +227,57 @@ describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
     } finally {
       calls.mockRestore();
     }
+  }, 60_000);
+
+  it('execution-time percentiles come from per-hour counts kept through writes and retention: the same as ranking the rows left', async () => {
+    const server = await redis();
+    const now = Date.UTC(2026, 0, 15, 12, 25, 0);
+    const clock = new ManualClock(now - 36 * HOUR);
+    const m = monitor(server.url, { clock, flushIntervalMs: 3_600_000, enableHourlyGrowth: false, metricsRetentionDays: 30 });
+    await m.start();
+    // Values repeated within each hour.
+    const times = [3, 3, 7, 7, 7, 12, 40, 0, 0.25, 12, 12, 3, 1e-7];
+    const logged: { at: number; ms: number }[] = [];
+    for (let n = 0; clock.now() < now; n++) {
+      const ms = times[n % times.length]!;
+      m.logTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 100, executionTimeMs: ms, executionId: `t${n}` });
+      logged.push({ at: clock.now(), ms });
+      if (n % 50 === 0) await m.flush();
+      clock.advance(7 * 60_000 + 13);
+    }
+    clock.advanceTo(Math.max(now, clock.now()));
+    await m.flush();
+    // A cutoff inside an hour the 48-hour window holds whole: its counts must lose the deleted trades.
+    const result = await m.metricsCollector.cleanupOldData(1);
+    const cutoff = clock.now() - 24 * HOUR;
+    expect(result.deleted.trades).toBe(logged.filter((t) => t.at < cutoff).length);
+    const left = Float64Array.from(
+      logged.filter((t) => t.at >= cutoff),
+      (t) => t.ms,
+    ).sort();
+    const rank = (p: number) => left[Math.min(left.length, Math.max(1, Math.ceil((p / 100) * left.length))) - 1];
+    const got = m.getTradingDashboard({ hours: 48 }).tradingStats.executionTimeMs;
+    expect(got).toEqual({ p50: rank(50), p95: rank(95), p99: rank(99) });
+    // Hours emptied by retention leave no counts behind.
+    const keys = await server.command('KEYS', '*trade_times*');
+    const hoursLeft = new Set(logged.filter((t) => t.at >= cutoff).map((t) => Math.floor(t.at / HOUR) * HOUR));
+    expect(keys.match(/trade_times:\d+/g)?.length).toBe(hoursLeft.size);
+  }, 60_000);
+
+  it('a sequence number moved by another writer between batches: the batch is numbered again from it, nothing lost', async () => {
+    const server = await redis();
+    const clock = new ManualClock(T0);
+    const m = monitor(server.url, { clock, flushIntervalMs: 3_600_000 });
+    await m.start();
+    trade(m, 0);
+    await m.flush();
+    await server.command('SET', 'poseidon:{alpha}:seq', '1000');
+    clock.advance(1000);
+    trade(m, 1);
+    await m.flush();
+    expect(storedIds(m)).toEqual([0, 1]);
+    const newest = await server.command('ZRANGE', 'poseidon:{alpha}:trades', '0', '-1');
+    expect(newest).toContain('00000000000003e9{');
+    expect(await server.command('GET', 'poseidon:{alpha}:seq')).toContain('1001');
   }, 60_000);
 });
