@@ -16,7 +16,7 @@ export function fileSuite(quick: boolean): Suite {
       { label: 'dashboard', script: 'file-dashboard.ts', args: [`--n=${stored}`, '--days=30', `--calls=${quick ? 10 : 20}`] },
     ],
     notes: [
-      'ours: `monitor.logTrade()` with `storage: file` (history only: no /metrics server, no log file), on the real clock, a turn of the event loop every 1,000 calls, timed from the first call to the end of flush(); the writer thread appends 10,000 rows per batch and replaces the day summary and the carried positions after each; `synchronous=normal` (an fsync per flush interval). Every trade counted back through getDatabaseStats().',
+      'ours: `monitor.logTrade()` with `storage: file` (history only: no /metrics server, no log file), on the real clock, a turn of the event loop every 1,000 calls, timed from the first call to the end of flush(); the writer thread appends 10,000 rows per batch and, with `synchronous=normal`, replaces the day summaries and the carried positions and fsyncs once per flush interval. Every trade counted back through getDatabaseStats().',
       'raw: the same trades, a `JSON.stringify` of the same fields per trade, one `writeSync` per 10,000 lines on the same thread, an fsync a second; the lines counted back.',
       'dashboard: a month of trades (30 days, 20 symbols) logged through the monitor on a manual clock, then a new monitor on the folder: start(), getTradingDashboard({hours: 24}) and getDashboardSummary() timed, RSS growth from before start() to after the calls.',
     ],
