@@ -44,13 +44,13 @@ export class FileAnalytics implements AnalyticsQueries {
   constructor(private readonly reader: FileReader) {}
 
   tradeAggregate(range: TimeRange): TradeAggregate {
-    if (wholeHours(range) === null) return over(this.reader.trades(range)).tradeAggregate(range);
+    if (wholeHours(range) === null) return over(this.reader.trades(range, true)).tradeAggregate(range);
     return sumAggregates(this.tradeAggregateBySymbol(range));
   }
 
   tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
     const hours = wholeHours(range);
-    if (hours === null) return over(this.reader.trades(range)).tradeAggregateBySymbol(range);
+    if (hours === null) return over(this.reader.trades(range, true)).tradeAggregateBySymbol(range);
     const bySymbol = new Map<string, MutableAggregate>();
     const add = (symbol: string, figures: ArrayLike<number>) => {
       let a = bySymbol.get(symbol);
@@ -70,7 +70,7 @@ export class FileAnalytics implements AnalyticsQueries {
       { since: hours.until, until: range.until },
     ].filter((e) => e.until > e.since);
     for (const edge of edges) {
-      for (const a of over(this.reader.trades(edge)).tradeAggregateBySymbol(edge))
+      for (const a of over(this.reader.trades(edge, true)).tradeAggregateBySymbol(edge))
         add(
           a.symbol,
           AGGREGATE_KEYS.map((k) => a[k]),
@@ -81,21 +81,35 @@ export class FileAnalytics implements AnalyticsQueries {
 
   /** From each day's `.times` file (two numbers a trade), or its lines where that file is missing or behind. */
   executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {
-    const values: number[] = [];
+    const parts: Float64Array[] = [];
+    let count = 0;
+    const keep = (part: Float64Array) => {
+      parts.push(part);
+      count += part.length;
+    };
     for (const [day, s] of this.reader.daysOf('trades', range.since, range.until)) {
       const times = this.reader.times(day, s.counts.trades);
       if (times !== null) {
-        for (let i = 0; i < times.length; i += 2) if (times[i]! >= range.since && times[i]! < range.until) values.push(times[i + 1]!);
+        keep(timesIn(times, range, s.ordered.trades));
         continue;
       }
+      const values: number[] = [];
       const [from, to] = s.tradeBytes(range.since, range.until);
       forEachLine(this.reader.path('trades', day), from, to, (line) => {
         const t = tradeTimes(line);
         if (t !== null && t[0] >= range.since && t[0] < range.until) values.push(t[1]);
       });
+      keep(Float64Array.from(values));
     }
-    const sorted = Float64Array.from(values).sort();
-    return percentiles.map((p) => (sorted.length === 0 ? null : sorted[nearestRank(p, sorted.length) - 1]!));
+    const all = new Float64Array(count);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    // -0 is stored as 0 by the other backends.
+    for (let i = 0; i < all.length; i++) all[i]! += 0;
+    return percentiles.map((p) => (all.length === 0 ? null : selectKth(all, nearestRank(p, all.length) - 1)));
   }
 
   recentTrades(limit: number): RecentTrade[] {
@@ -129,4 +143,57 @@ export class FileAnalytics implements AnalyticsQueries {
   private errors(range: TimeRange): ErrorEvent[] {
     return this.reader.rows('errors', range) as ErrorEvent[];
   }
+}
+
+/** The execution times of a day's `(timestamp, ms)` pairs stamped in `range`; pairs in time order are cut by binary search. */
+function timesIn(times: Float64Array, range: TimeRange, ordered: boolean): Float64Array {
+  const n = times.length >> 1;
+  if (ordered) {
+    const first = lowerBound(times, n, range.since);
+    const last = lowerBound(times, n, range.until);
+    const out = new Float64Array(Math.max(0, last - first));
+    for (let i = first; i < last; i++) out[i - first] = times[2 * i + 1]!;
+    return out;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < times.length; i += 2) if (times[i]! >= range.since && times[i]! < range.until) out.push(times[i + 1]!);
+  return Float64Array.from(out);
+}
+
+/** The first pair whose timestamp is at least `t`. */
+function lowerBound(times: Float64Array, n: number, t: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[2 * mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The value at index `k` of `a` sorted ascending (Hoare's selection: `a` is reordered, not sorted). */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const x = a[i]!;
+        a[i] = a[j]!;
+        a[j] = x;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }

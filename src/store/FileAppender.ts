@@ -1,6 +1,6 @@
 // FileAppender: the file backend's write side: a batch appended to its day files, then the day summaries and carried positions brought up to date.
 
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CarriedTrade, carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type TradeEvent } from '../events/types.js';
@@ -37,6 +37,7 @@ interface Pending {
 /** An open day file. */
 interface DayFile {
   readonly fd: number;
+  readonly ino: number;
   size: number;
   dirty: boolean;
 }
@@ -99,6 +100,7 @@ export class FileAppender {
   }
 
   write(rows: RowBatch, start: number, end: number): number {
+    this.checkFiles();
     const pending: Pending[] = [];
     const batchTrades: BatchTrade[] = [];
     const next = new Map<string, number>();
@@ -289,7 +291,8 @@ export class FileAppender {
     let f = this.files.get(name);
     if (f === undefined) {
       const fd = openSync(join(this.dir, name), 'a', 0o600);
-      f = { fd, size: fstatSync(fd).size, dirty: false };
+      const st = fstatSync(fd);
+      f = { fd, ino: st.ino, size: st.size, dirty: false };
       this.files.set(name, f);
     }
     return f;
@@ -331,7 +334,8 @@ export class FileAppender {
       for (const [name, f] of this.files) if (/^(trades|growth_metrics)-.*\.jsonl$/.test(name)) carry.covered[name] = f.size;
       this.unwritten.add(CARRY_FILE);
     }
-    this.writeSmallFiles();
+    // With an fsync interval they are replaced once per interval (see sync()): the lines past them are read at the next open.
+    if (this.policy.full || this.policy.intervalMs === null) this.writeSmallFiles();
   }
 
   private writeSmallFiles(): void {
@@ -365,6 +369,8 @@ export class FileAppender {
 
   private sync(): void {
     this.lastSync = Date.now();
+    this.checkFiles();
+    this.writeSmallFiles();
     for (const f of this.files.values()) {
       if (!f.dirty) continue;
       try {
@@ -376,6 +382,23 @@ export class FileAppender {
     }
     for (const name of this.unsynced) syncPath(this.dir, name);
     this.unsynced.clear();
+  }
+
+  /**
+   * Retention run by another opening of the folder (the main thread's, while this one writes on its
+   * thread) deletes day files: open files it replaced or deleted are closed and everything cached
+   * read again, so no line goes to a deleted file and no summary of a deleted day is written back.
+   */
+  private checkFiles(): void {
+    let gone = false;
+    for (const [name, f] of this.files) {
+      if (statSync(join(this.dir, name), { throwIfNoEntry: false })?.ino === f.ino) continue;
+      gone = true;
+      this.forgetFile(name);
+    }
+    if (!gone) return;
+    this.unwritten.clear();
+    this.invalidate();
   }
 
   /** Closes a day file retention deleted. */

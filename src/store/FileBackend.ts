@@ -79,6 +79,8 @@ interface Open {
  * interval, `full` after every batch. A torn last line (a crash mid-append) is cut off at open and
  * reported; retention deletes whole day files.
  */
+const PSEUDO_FILESYSTEMS = ['/proc', '/sys'];
+
 export class FileBackend implements StoreBackend {
   readonly kind = 'file';
   private readonly root: string;
@@ -110,6 +112,10 @@ export class FileBackend implements StoreBackend {
     const o = this.options;
     const readOnly = o.readOnly === true;
     const writes = o.writerLease !== false && !readOnly;
+    const pseudo = PSEUDO_FILESYSTEMS.find((p) => this.root === p || this.root.startsWith(`${p}/`));
+    // The kernel's pseudo-filesystems take no files; creating folders in them can block.
+    if (pseudo !== undefined)
+      throw new Error(`history directory ${this.root} is under ${pseudo}, a kernel pseudo-filesystem: choose a directory on a disk`);
     for (const path of [dirname(this.dir), this.dir]) {
       const existing = statSync(path, { throwIfNoEntry: false });
       if (existing !== undefined && !existing.isDirectory()) throw new Error(`history directory ${path} is not a directory`);

@@ -65,6 +65,11 @@ export function addLine(s: DaySummary, table: TableName, r: Row, offset: number)
   );
 }
 
+/** Whether two cache keys name the same stored summary file. */
+function sameSummary(a: string, b: string): boolean {
+  return a.slice(a.indexOf('|')) === b.slice(b.indexOf('|'));
+}
+
 interface Cached {
   readonly key: string;
   readonly summary: DaySummary;
@@ -117,8 +122,10 @@ export class FileDays {
     const key = `${sizes.join(',')}|${sum === undefined ? '' : `${sum.ino}:${sum.mtimeMs}:${sum.size}`}`;
     const hit = this.cache.get(day);
     if (hit !== undefined && hit.key === key) return hit;
-    let s = DaySummary.parse(readJson(join(this.dir, summaryFile(day)))) ?? new DaySummary();
-    let stale = sum === undefined;
+    // The same stored summary and files that only grew: the cached summary goes on from the lines it accounts for.
+    const grown = hit !== undefined && sameSummary(hit.key, key) && TABLES.every((t, i) => sizes[i]! >= hit.summary.bytes[t]);
+    let s = grown ? hit.summary : (DaySummary.parse(readJson(join(this.dir, summaryFile(day)))) ?? new DaySummary());
+    let stale = grown ? hit.stale : sum === undefined;
     const complete = TABLES.map((t, i) => {
       const size = sizes[i]!;
       if (size === 0) return 0;

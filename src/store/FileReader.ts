@@ -11,7 +11,7 @@ import { FileAnalytics } from './FileAnalytics.js';
 import type { FileDays } from './FileDays.js';
 import { dataFile, dayStart, timesFile } from './fileLayout.js';
 import { fromRecord } from './fileRecords.js';
-import { forEachLine, linesBackward } from './fileScan.js';
+import { forEachLine, linesBackward, tradeFigures } from './fileScan.js';
 import type { TableCounts } from './HistoryReader.js';
 import { KIND_TABLE } from './MemoryBackend.js';
 import { EVENT_TYPE_OF, matches, type NormalizedQuery, newestGrowthBefore, type StoredEventByKind, type StoredKind } from './queries.js';
@@ -133,14 +133,19 @@ export class FileReader {
     return times;
   }
 
-  /** Trades stamped in `range`, oldest first (file order), each with its stored P&L. */
-  trades(range: TimeRange): StoredTrade[] {
+  /**
+   * Trades stamped in `range`, oldest first (file order), each with its stored P&L; with `figuresOnly`,
+   * each holds only what the trade figures read (time, symbol, side, notional, fee, times, slippage, id).
+   */
+  trades(range: TimeRange, figuresOnly = false): StoredTrade[] {
     const out: StoredTrade[] = [];
     for (const [day, s] of this.daysOf('trades', range.since, range.until).reverse()) {
       const [from, to] = s.tradeBytes(range.since, range.until);
       const rows: Row[] = [];
       forEachLine(this.path('trades', day), from, to, (line) => {
-        const r = parse(line);
+        const light = figuresOnly ? tradeFigures(line) : undefined;
+        if (light === null) return;
+        const r = light ?? parse(line);
         if (r !== null && r.event_type !== 'profit_loss' && (r.timestamp as number) >= range.since && (r.timestamp as number) < range.until)
           rows.push(r);
       });

@@ -12,9 +12,18 @@ export const SUMMARY_NAME = /^summary-(\d{4}-\d{2}-\d{2})\.json$/;
 export const CARRY_FILE = 'position_carry.json';
 export const LOCK_FILE = 'writer.lock';
 
+let lastDayStart = Number.NaN;
+let lastDay = '';
+
 /** `YYYY-MM-DD` of the UTC day of `t`. */
 export function dayOf(t: number): string {
-  return new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  const start = Math.floor(t / DAY_MS) * DAY_MS;
+  // Rows come in time order: the day of the previous one is nearly always the answer.
+  if (start !== lastDayStart) {
+    lastDay = new Date(start).toISOString().slice(0, 10);
+    lastDayStart = start;
+  }
+  return lastDay;
 }
 
 /** Epoch milliseconds of the start of a `YYYY-MM-DD` UTC day. */

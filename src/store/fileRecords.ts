@@ -126,12 +126,20 @@ export function toRecord(e: MonitorEvent, owner: RecordOwner, realized: number |
   }
 }
 
+/** The time fields of the last trade written: a busy bot writes many trades in one millisecond. */
+let lastTimestamp = Number.NaN;
+let lastTimeFields = '';
+
 /**
  * A trade's record as its JSON line, the same fields in the same order as {@link toRecord} gives,
  * written by hand: trades are most of the lines, and this skips an object per trade.
  */
 export function tradeLine(e: TradeMetric, owner: string, realized: number | null, source: 'caller' | 'ledger' | null): string {
-  return `{"event_type":"trade_execution","time":"${isoTime(e.timestamp)}","timestamp":${jsonNumber(e.timestamp)},"symbol":${jsonString(
+  if (e.timestamp !== lastTimestamp) {
+    lastTimestamp = e.timestamp;
+    lastTimeFields = `"time":"${isoTime(e.timestamp)}","timestamp":${jsonNumber(e.timestamp)}`;
+  }
+  return `{"event_type":"trade_execution",${lastTimeFields},"symbol":${jsonString(
     e.symbol,
   )},"side":${jsonString(e.side)},"quantity":${jsonNumber(e.quantity)},"price":${jsonNumber(e.price)},"notional_value":${jsonNumber(
     e.notionalValue,

@@ -123,3 +123,62 @@ export function tradeTimes(line: Buffer): [number, number] | null {
   if (r.event_type !== 'trade_execution' || typeof r.timestamp !== 'number' || typeof r.execution_time_ms !== 'number') return null;
   return [r.timestamp, r.execution_time_ms];
 }
+
+const TRADE_TEXT = TRADE_PREFIX.toString('latin1');
+const PNL_TEXT = '{"event_type":"profit_loss",';
+/** The fields of a trade line the trade figures need, in the order the backend writes them: name, and whether it is text. */
+const FIGURE_FIELDS = [
+  ['timestamp', false],
+  ['symbol', true],
+  ['side', true],
+  ['notional_value', false],
+  ['fee', false],
+  ['execution_time_ms', false],
+  ['slippage_bps', false],
+  ['execution_id', true],
+  ['realized_pnl', false],
+  ['pnl_source', true],
+] as const;
+const FIGURE_KEYS = FIGURE_FIELDS.map(([name]) => `,"${name}":`);
+
+/**
+ * The fields of a trade line that the trade figures read (time, symbol, side, notional, fee,
+ * execution ms, slippage, execution id, P&L and its source) cut from its text without parsing;
+ * null for a P&L line; undefined for a line of another shape (an escaped string, a null figure),
+ * which the caller parses.
+ */
+export function tradeFigures(line: Buffer): Record<string, string | number | null> | null | undefined {
+  const text = line.toString('utf8');
+  if (!text.startsWith(TRADE_TEXT)) return text.startsWith(PNL_TEXT) ? null : undefined;
+  if (text.includes('\\')) return undefined;
+  const r: Record<string, string | number | null> = { event_type: 'trade_execution', additional_data: null };
+  let at = TRADE_TEXT.length - 1;
+  for (let i = 0; i < FIGURE_FIELDS.length; i++) {
+    const [name, isText] = FIGURE_FIELDS[i]!;
+    const key = FIGURE_KEYS[i]!;
+    const k = text.indexOf(key, at);
+    if (k === -1) return undefined;
+    at = k + key.length;
+    if (text.charCodeAt(at) === 0x6e) {
+      // null: only the P&L fields may be.
+      if (name !== 'realized_pnl' && name !== 'pnl_source') return undefined;
+      r[name] = null;
+      continue;
+    }
+    if (isText) {
+      if (text.charCodeAt(at) !== 0x22) return undefined;
+      const end = text.indexOf('"', at + 1);
+      if (end === -1) return undefined;
+      r[name] = text.slice(at + 1, end);
+      at = end + 1;
+    } else {
+      let end = at;
+      for (let c = text.charCodeAt(end); end < text.length && c !== 0x2c && c !== 0x7d; c = text.charCodeAt(++end));
+      const v = Number(text.slice(at, end));
+      if (Number.isNaN(v)) return undefined;
+      r[name] = v;
+      at = end;
+    }
+  }
+  return r;
+}

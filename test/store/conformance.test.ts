@@ -483,6 +483,14 @@ describe('file backend: what only files can get wrong', () => {
     expect(readFileSync(path, 'utf8')).toBe('not a directory');
   });
 
+  it.each(['/proc/poseidon-history', '/sys/kernel/poseidon'])(
+    'a storage path under a kernel pseudo-filesystem (%s) is refused by start() at once',
+    async (path) => {
+      const m = monitor(file, dirs.make(), new ManualClock(T0), { storagePath: path });
+      await expect(m.start()).rejects.toThrow(/history directory \/(proc|sys)\/.* is under \/(proc|sys), a kernel pseudo-filesystem/);
+    },
+  );
+
   it('a full disk while running: a counted, reported write failure; rows kept, retried, stored once when space returns', async () => {
     const dir = dirs.make();
     const clock = new ManualClock(T0);
