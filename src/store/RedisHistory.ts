@@ -1,26 +1,27 @@
 // RedisHistory: one bot's history in Redis through node-redis (asynchronous), the work behind the redis backend's threads.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import type { AnalyticsQueries, TimeRange } from '../analytics/AnalyticsQueries.js';
-import { AGGREGATE_KEYS, sumAggregates } from '../analytics/AnalyticsQueries.js';
-import { hourStartOf } from '../analytics/GrowthTracker.js';
+import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
-import { EventType, type GrowthMetric, type MonitorEvent, type TradeMetric } from '../events/types.js';
-import { jsonNumber } from '../internal/numberText.js';
-import { redactText } from '../internal/redact.js';
+import { EventType, type GrowthMetric, type TradeMetric } from '../events/types.js';
 import { type BalanceState, balanceOf, nextBalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
-import { fromRecord, ownerFields, type RecordOwner, realizedOf, toRecord, tradeLine } from './fileRecords.js';
+import { ownerFields, type RecordOwner, toRecord, tradeLine } from './fileRecords.js';
 import type { TableCounts } from './HistoryReader.js';
-import { MemoryAnalytics } from './MemoryAnalytics.js';
-import { KIND_TABLE, TABLE_OF } from './MemoryBackend.js';
-import { EVENT_TYPE_OF, matches, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
-import { nearestRank, wholeHours } from './SqliteAnalytics.js';
+import { TABLE_OF } from './MemoryBackend.js';
+import type { NormalizedQuery, StoredEventByKind, StoredKind } from './queries.js';
+import { RedisReads } from './RedisReads.js';
+import { clean, RedisUnavailableError, safeUrl } from './redisErrors.js';
+import { BATCH_TIMEOUT_MS, DELETE_SCRIPT, type RedisKeys, redisKeys, SEQ_WIDTH, WRITE_SCRIPT } from './redisLayout.js';
+import { type BatchTrade, fingerprint, HourTimes, isReply, newestOpen, withPnl } from './redisRows.js';
 import { TABLES, type TableName } from './schema.js';
 import type { Row } from './sqliteRows.js';
 import { HourSums } from './tradeHours.js';
+
+export { RedisUnavailableError, safeUrl } from './redisErrors.js';
+export { redisKeys } from './redisLayout.js';
 
 /** Where and as whom a bot's history is kept. */
 export interface RedisHistoryOptions {
@@ -39,164 +40,7 @@ export interface RedisHistoryOptions {
   readonly commandTimeoutMs?: number;
 }
 
-/** The keys of one bot: all share the `{bot}` hash tag, so in Redis Cluster they live in one slot and a script may touch them all. */
-export function redisKeys(prefix: string, bot: string) {
-  const base = `${prefix}:{${bot}}`;
-  return {
-    /** One sorted set per table: score the row's timestamp, member a 16-digit hex sequence number and the row's JSON record. */
-    table: (t: TableName) => `${base}:${t}`,
-    /** Last sequence number given to a row (orders rows of the same millisecond as they were written). */
-    seq: `${base}:seq`,
-    /** Hash `<hourStart>|<symbol>` → the hour's trade figures (TRADE_HOUR_FIGURES, comma-separated). */
-    hours: `${base}:trade_hours`,
-    /** Sorted set of the hash's fields scored by hour, so a range reads only its hours. */
-    hourIndex: `${base}:trade_hours_index`,
-    /** Hash per UTC hour: execution time (as text) → how many of the hour's trades took it, so percentiles read hours, not trades. */
-    times: (hourStart: number) => `${base}:trade_times:${hourStart}`,
-    /** Hash symbol → the position every trade written (deleted ones included) left, as JSON. */
-    carry: `${base}:position_carry`,
-    /** The last balance given and its hour's opening one (BalanceState, as JSON). */
-    balance: `${base}:balance`,
-    /** Token of the last batch applied, so a batch retried after a lost answer is not applied twice. */
-    lastBatch: `${base}:last_batch`,
-    /** Every bot with history under this prefix (its own slot: written apart from the bot's keys). */
-    bots: `${prefix}:bots`,
-  };
-}
-
-/** Longest a batch's script may take before the connection is given up on (its rows are then retried). */
-const BATCH_TIMEOUT_MS = 15_000;
-
-/** Characters before a member's JSON record: its sequence number in hex. */
-const SEQ_WIDTH = 16;
-
-/**
- * Adds hour deltas (ARGV from `i`: count, then field and comma-separated figures) to the hour sums
- * in KEYS[3], keeping the hour index (KEYS[index]) in step; then execution-time counts (ARGV: count
- * of hours, then per hour a count and (time, delta) pairs, the hours' keys from KEYS[first]); returns the next index.
- */
-const ADD_HOURS = `
-local function addTimes(i, first)
-  local h = tonumber(ARGV[i]); i = i + 1
-  for k = 1, h do
-    local key = KEYS[first + k - 1]
-    local m = tonumber(ARGV[i]); i = i + 1
-    for j = 1, m do
-      if redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1]) <= 0 then redis.call('HDEL', key, ARGV[i]) end
-      i = i + 2
-    end
-  end
-  return i
-end
-local function addHours(i, index)
-  local h = tonumber(ARGV[i]); i = i + 1
-  for k = 1, h do
-    local field, delta = ARGV[i], ARGV[i + 1]; i = i + 2
-    local old = redis.call('HGET', KEYS[3], field)
-    local f = {}
-    if old then for x in string.gmatch(old, '[^,]+') do f[#f + 1] = tonumber(x) end end
-    local out = {}
-    local j = 1
-    for x in string.gmatch(delta, '[^,]+') do
-      out[j] = string.format('%.17g', (f[j] or 0) + tonumber(x)); j = j + 1
-    end
-    if tonumber(out[1]) <= 0 then
-      redis.call('HDEL', KEYS[3], field)
-      redis.call('ZREM', KEYS[index], field)
-    else
-      if not old then redis.call('ZADD', KEYS[index], tonumber(string.match(field, '^[^|]+')), field) end
-      redis.call('HSET', KEYS[3], field, table.concat(out, ','))
-    end
-  end
-  return i
-end
-`;
-
-/**
- * Applies one batch atomically (a script runs whole), unless its token is the last one applied (-1), or the
- * sequence number is not the one the members were numbered from (-2: another writer moved it; renumbered and sent again).
- * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, balance, the hour index, the execution-time
- * hours. ARGV: token, the sequence number before and after the batch, then per table a count and (score, member)
- * pairs (members already numbered, so each table is a few ZADDs of the arguments as given), then hour deltas,
- * execution-time counts, then P&L fills (count, score, old member, new member), then carried positions (count,
- * symbol, JSON), then the balance state ('' for unchanged).
- */
-const WRITE_SCRIPT = `${ADD_HOURS}
-if redis.call('GET', KEYS[2]) == ARGV[1] then return -1 end
-if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[2]) then return -2 end
-local i = 4
-for t = 1, 6 do
-  local last = i + 2 * tonumber(ARGV[i])
-  i = i + 1
-  while i <= last do
-    local stop = math.min(i + 1999, last)
-    redis.call('ZADD', KEYS[4 + t], unpack(ARGV, i, stop))
-    i = stop + 1
-  end
-end
-redis.call('SET', KEYS[1], ARGV[3])
-i = addTimes(addHours(i, 12), 13)
-local p = tonumber(ARGV[i]); i = i + 1
-for k = 1, p do
-  if redis.call('ZREM', KEYS[5], ARGV[i + 1]) == 1 then redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 2]) end
-  i = i + 3
-end
-local c = tonumber(ARGV[i]); i = i + 1
-for k = 1, c do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]); i = i + 2 end
-if ARGV[i] ~= '' then redis.call('SET', KEYS[11], ARGV[i]) end
-redis.call('SET', KEYS[2], ARGV[1])
-return 0
-`;
-
-/** Retention: removes members (ARGV after the hour deltas and time counts) of the table KEYS[4], and takes deleted trades out of the hour sums and time counts. KEYS: -, -, hours, table, hour index, the execution-time hours. */
-const DELETE_SCRIPT = `${ADD_HOURS}
-local i = addTimes(addHours(1, 5), 6)
-local n = 0
-while i <= #ARGV do
-  local last = math.min(i + 999, #ARGV)
-  n = n + redis.call('ZREM', KEYS[4], unpack(ARGV, i, last))
-  i = last + 1
-end
-return n
-`;
-
-/** A trade of the batch being written, with the P&L it is stored with. */
-interface BatchTrade {
-  readonly e: TradeMetric;
-  realized: number | null;
-  source: 'caller' | 'ledger' | null;
-}
-
-/** A failure a retry may cure (the connection, a full or read-only Redis): the rows are kept. */
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-}
-
-/** `url` without its password, for messages. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = 'REDACTED';
-    return u.toString();
-  } catch {
-    return redactText(url);
-  }
-}
-
-/** An error of the client, its text redacted (a client may quote the URL it was given). */
-function clean(error: unknown, what: string): RedisUnavailableError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new RedisUnavailableError(`${what}: ${redactText(message)}`);
-}
-
 type Client = ReturnType<typeof createClient>;
-
-/** Kahan–Babuška–Neumaier summation step, as SQLite's sum() adds REAL values. */
-function kbnAdd(acc: { sum: number; err: number }, v: number): void {
-  const t = acc.sum + v;
-  acc.err += Math.abs(acc.sum) >= Math.abs(v) ? acc.sum - t + v : v - t + acc.sum;
-  acc.sum = t;
-}
 
 /**
  * One bot's history in one Redis (see {@link redisKeys}): every method is a few round trips, and
@@ -205,7 +49,8 @@ function kbnAdd(acc: { sum: number; err: number }, v: number): void {
 export class RedisHistory {
   private client: Client | null = null;
   private opened = false;
-  private readonly keys: ReturnType<typeof redisKeys>;
+  private readonly keys: RedisKeys;
+  private readonly reads: RedisReads;
   private readonly owner: RecordOwner;
   private readonly ownerJson: string;
   private readonly connectTimeoutMs: number;
@@ -215,13 +60,14 @@ export class RedisHistory {
   private tokens = 0;
   /** The last batch that failed without a clear answer: retried with the same token, so it is applied once. */
   private unsure: { token: string; print: string } | null = null;
-  private realizedOf = new WeakMap<TradeMetric, number>();
   /** The stored sequence number as this writer last left it; null when it must be read again (a failure, another writer). */
   private seq: number | null = null;
 
   constructor(private readonly options: RedisHistoryOptions) {
     const bot = options.botName ?? '';
-    this.keys = redisKeys(options.prefix ?? 'poseidon', bot);
+    const prefix = options.prefix ?? 'poseidon';
+    this.keys = redisKeys(prefix, bot);
+    this.reads = new RedisReads((args) => this.cmd(args), this.keys, prefix);
     this.owner = { bot, strategy: options.strategy ?? '', exchange: options.exchange ?? '' };
     this.ownerJson = ownerFields(this.owner);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
@@ -347,7 +193,7 @@ export class RedisHistory {
       const e = rows.at(i);
       const given = balanceOf(e);
       if (given !== null) {
-        if (balance === undefined) balance = await this.lastBalance();
+        if (balance === undefined) balance = await this.reads.lastBalance();
         balance = nextBalanceState(balance, given, e.timestamp);
         continue;
       }
@@ -484,261 +330,41 @@ export class RedisHistory {
     return carryPositions(before, trades);
   }
 
-  // ----- reads -----
+  // ----- reads, answered by RedisReads over this connection -----
 
-  /** Decoded rows of `table` stamped in `[since, until)`, oldest first. */
-  private async rowsIn(table: TableName, range: TimeRange | null): Promise<MonitorEvent[]> {
-    const min = range === null ? '-inf' : String(range.since);
-    const max = range === null ? '+inf' : `(${range.until}`;
-    const members = (await this.cmd(['ZRANGE', this.keys.table(table), min, max, 'BYSCORE'])) as string[];
-    return members.map((m) => this.decode(table, m));
-  }
-
-  private decode(table: TableName, member: string): MonitorEvent {
-    const record = JSON.parse(member.slice(SEQ_WIDTH)) as Row;
-    const e = fromRecord(table, record);
-    if (table === 'trades') {
-      const { realized } = realizedOf(record);
-      if (realized !== null) this.realizedOf.set(e as TradeMetric, realized);
-    }
-    return e;
-  }
-
-  private readonly realizedPnl = (t: TradeMetric): number | null => this.realizedOf.get(t) ?? null;
-
-  async query<K extends StoredKind>(kind: K, q: NormalizedQuery): Promise<StoredEventByKind[K][]> {
-    const table = KIND_TABLE[kind];
-    const type = EVENT_TYPE_OF[kind];
-    const max = q.until === null ? '+inf' : `(${q.until}`;
-    const min = q.since === null ? '-inf' : String(q.since);
-    const out: StoredEventByKind[K][] = [];
-    // Newest first, a page at a time, until `limit` rows match the filters.
-    const page = Math.min(Math.max(q.limit * 2, 500), 50_000);
-    for (let offset = 0; out.length < q.limit; offset += page) {
-      const members = (await this.cmd([
-        'ZRANGE',
-        this.keys.table(table),
-        max,
-        min,
-        'BYSCORE',
-        'REV',
-        'LIMIT',
-        String(offset),
-        String(page),
-      ])) as string[];
-      for (const m of members) {
-        const e = this.decode(table, m);
-        if (e.eventType === type && matches(q, e)) out.push(e as StoredEventByKind[K]);
-        if (out.length >= q.limit) break;
-      }
-      if (members.length < page) break;
-    }
-    return out;
+  query<K extends StoredKind>(kind: K, q: NormalizedQuery): Promise<StoredEventByKind[K][]> {
+    return this.reads.query(kind, q);
   }
 
   /** Answers one of the {@link AnalyticsQueries}, reading only the rows (or hour sums) of its range. */
-  async analytics(method: keyof AnalyticsQueries, args: unknown[]): Promise<unknown> {
-    const range = args[0] as TimeRange;
-    switch (method) {
-      case 'tradeAggregate':
-        if (wholeHours(range) !== null) return sumAggregates(await this.tradeAggregateBySymbol(range));
-        return (await this.over({ trades: range })).tradeAggregate(range);
-      case 'tradeAggregateBySymbol':
-        return this.tradeAggregateBySymbol(range);
-      case 'executionTimePercentiles':
-        return this.executionTimePercentiles(range, args[1] as number[]);
-      case 'recentTrades': {
-        const limit = args[0] as number;
-        const members = (await this.cmd([
-          'ZRANGE',
-          this.keys.table('trades'),
-          '+inf',
-          '-inf',
-          'BYSCORE',
-          'REV',
-          'LIMIT',
-          '0',
-          String(limit),
-        ])) as string[];
-        const trades = members.map((m) => this.decode('trades', m) as TradeMetric).reverse();
-        return this.analyticsOf({ trades }).recentTrades(limit);
-      }
-      case 'growthRows':
-        return (await this.over({ growth: null })).growthRows(range);
-      case 'loopAggregates':
-        return (await this.over({ loops: range })).loopAggregates(range);
-      case 'loopDurationPercentile':
-        return (await this.over({ loops: range })).loopDurationPercentile(range, args[1] as string, args[2] as number);
-      case 'errorCounts':
-        return (await this.over({ errors: range })).errorCounts(range);
-      case 'minuteTotals':
-        return (await this.over({ trades: range, errors: range })).minuteTotals(range);
-      default:
-        throw new Error(`unknown analytics query ${String(method)}`);
-    }
+  analytics(method: keyof AnalyticsQueries, args: unknown[]): Promise<unknown> {
+    return this.reads.analytics(method, args);
   }
 
-  /**
-   * Whole UTC hours from the hour sums, the partial hours at the edges from the rows, per symbol:
-   * the same figures as adding up the range's rows.
-   */
-  private async tradeAggregateBySymbol(range: TimeRange) {
-    const hours = wholeHours(range);
-    if (hours === null) return (await this.over({ trades: range })).tradeAggregateBySymbol(range);
-    const bySymbol = new Map<string, { sum: number; err: number }[]>();
-    const acc = (symbol: string) => {
-      let a = bySymbol.get(symbol);
-      if (a === undefined) {
-        a = AGGREGATE_KEYS.map(() => ({ sum: 0, err: 0 }));
-        bySymbol.set(symbol, a);
-      }
-      return a;
-    };
-    const fields = (await this.cmd(['ZRANGE', this.keys.hourIndex, String(hours.since), `(${hours.until}`, 'BYSCORE'])) as string[];
-    const values = fields.length === 0 ? [] : ((await this.cmd(['HMGET', this.keys.hours, ...fields])) as (string | null)[]);
-    const rows: { hour: number; symbol: string; f: number[] }[] = [];
-    fields.forEach((field, i) => {
-      const value = values[i];
-      if (value === null || value === undefined) return;
-      const bar = field.indexOf('|');
-      rows.push({ hour: Number(field.slice(0, bar)), symbol: field.slice(bar + 1), f: value.split(',').map(Number) });
-    });
-    rows.sort((a, b) => a.hour - b.hour);
-    for (const r of rows) {
-      const a = acc(r.symbol);
-      for (let i = 0; i < r.f.length; i++) kbnAdd(a[i]!, r.f[i]!);
-    }
-    type Agg = { symbol: string } & Record<(typeof AGGREGATE_KEYS)[number], number>;
-    const parts: Agg[] = [...bySymbol].map(
-      ([symbol, a]) =>
-        Object.assign({ symbol }, Object.fromEntries(AGGREGATE_KEYS.map((k, i) => [k, a[i]!.sum + a[i]!.err]))) as unknown as Agg,
-    );
-    for (const edge of [
-      { since: range.since, until: hours.since },
-      { since: hours.until, until: range.until },
-    ]) {
-      if (edge.until <= edge.since) continue;
-      parts.push(...((await this.over({ trades: edge })).tradeAggregateBySymbol(edge) as Agg[]));
-    }
-    const merged = new Map<string, Agg>();
-    for (const p of parts) {
-      const s = merged.get(p.symbol);
-      if (s === undefined) merged.set(p.symbol, { ...p });
-      else for (const k of AGGREGATE_KEYS) s[k] += p[k];
-    }
-    return [...merged.values()].sort((a, b) => Buffer.compare(Buffer.from(a.symbol), Buffer.from(b.symbol)));
+  lastGrowthBefore(hourStart: number): Promise<GrowthMetric | null> {
+    return this.reads.lastGrowthBefore(hourStart);
   }
 
-  /**
-   * Nearest-rank percentiles of the range's execution times: whole UTC hours from their time
-   * counts, the partial hours at the edges from the records' text (no whole record parsed).
-   */
-  private async executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): Promise<(number | null)[]> {
-    const counts = new Map<string, number>();
-    const add = (text: string, n: number) => counts.set(text, (counts.get(text) ?? 0) + n);
-    const hours = wholeHours(range);
-    const edges =
-      hours === null
-        ? [range]
-        : [
-            { since: range.since, until: hours.since },
-            { since: hours.until, until: range.until },
-          ];
-    const reads: Promise<void>[] = edges
-      .filter((e) => e.until > e.since)
-      .map(async (edge) => {
-        const members = (await this.cmd([
-          'ZRANGE',
-          this.keys.table('trades'),
-          String(edge.since),
-          `(${edge.until}`,
-          'BYSCORE',
-        ])) as string[];
-        for (const m of members) {
-          // The record's own field comes before any nested data, so the first match is it.
-          const at = m.indexOf(EXECUTION_FIELD) + EXECUTION_FIELD.length;
-          add(String(Number(m.slice(at, m.indexOf(',', at)))), 1);
-        }
-      });
-    if (hours !== null) {
-      const fields = (await this.cmd(['ZRANGE', this.keys.hourIndex, String(hours.since), `(${hours.until}`, 'BYSCORE'])) as string[];
-      const starts = new Set(fields.map((f) => Number(f.slice(0, f.indexOf('|')))));
-      for (const hour of starts) {
-        reads.push(
-          (this.cmd(['HGETALL', this.keys.times(hour)]) as Promise<unknown>).then((flat) => {
-            const list = flatPairs(flat);
-            for (let i = 0; i < list.length; i += 2) add(list[i]!, Number(list[i + 1]));
-          }),
-        );
-      }
-    }
-    await Promise.all(reads);
-    return rankedPercentiles(counts, percentiles);
+  positions(): Promise<Position[]> {
+    return this.reads.positions();
   }
 
-  private async over(ranges: { trades?: TimeRange; loops?: TimeRange; errors?: TimeRange; growth?: null }): Promise<MemoryAnalytics> {
-    return this.analyticsOf({
-      trades: ranges.trades === undefined ? [] : ((await this.rowsIn('trades', ranges.trades)) as TradeMetric[]),
-      loops: ranges.loops === undefined ? [] : await this.rowsIn('loop_executions', ranges.loops),
-      errors: ranges.errors === undefined ? [] : await this.rowsIn('errors', ranges.errors),
-      growth: ranges.growth === undefined ? [] : await this.rowsIn('growth_metrics', null),
-    });
-  }
-
-  private analyticsOf(t: {
-    trades?: readonly MonitorEvent[];
-    loops?: readonly MonitorEvent[];
-    errors?: readonly MonitorEvent[];
-    growth?: readonly MonitorEvent[];
-  }) {
-    return new MemoryAnalytics({
-      trades: () => (t.trades ?? []) as TradeMetric[],
-      loops: () => (t.loops ?? []) as never[],
-      errors: () => (t.errors ?? []) as never[],
-      growth: () => (t.growth ?? []) as GrowthMetric[],
-      realizedPnlOf: this.realizedPnl,
-    });
-  }
-
-  async lastGrowthBefore(hourStart: number): Promise<GrowthMetric | null> {
-    let best: GrowthMetric | null = null;
-    for (const e of (await this.rowsIn('growth_metrics', null)) as GrowthMetric[]) {
-      if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
-    }
-    return best;
-  }
-
-  async positions(): Promise<Position[]> {
-    const all = (await this.cmd(['HVALS', this.keys.carry])) as string[];
-    return all.map((s) => JSON.parse(s) as Position).sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  }
-
-  async lastBalance(): Promise<BalanceState | null> {
-    const stored = (await this.cmd(['GET', this.keys.balance])) as string | null;
-    return stored === null ? null : (JSON.parse(stored) as BalanceState);
+  lastBalance(): Promise<BalanceState | null> {
+    return this.reads.lastBalance();
   }
 
   /** Bots under this prefix with at least one row, sorted. */
-  async bots(): Promise<string[]> {
-    const prefix = this.options.prefix ?? 'poseidon';
-    const names = ((await this.cmd(['SMEMBERS', this.keys.bots])) as string[]).sort();
-    const out: string[] = [];
-    for (const name of names) {
-      const keys = redisKeys(prefix, name);
-      for (const t of TABLES) {
-        if (Number(await this.cmd(['ZCARD', keys.table(t)])) > 0) {
-          out.push(name);
-          break;
-        }
-      }
-    }
-    return out;
+  bots(): Promise<string[]> {
+    return this.reads.bots();
   }
 
-  async counts(): Promise<TableCounts> {
-    const out = {} as Record<TableName, number>;
-    for (const t of TABLES) out[t] = Number(await this.cmd(['ZCARD', this.keys.table(t)]));
-    return out;
+  counts(): Promise<TableCounts> {
+    return this.reads.counts();
+  }
+
+  /** Memory the bot's keys take in Redis (`MEMORY USAGE`, sampled). */
+  sizeBytes(): Promise<number> {
+    return this.reads.sizeBytes();
   }
 
   /** Deletes at most `limit` rows of `table` stamped before `cutoff` (trades also leave the hour sums); returns how many. */
@@ -751,8 +377,19 @@ export class RedisHistory {
     if (table === 'trades') {
       const sums = new HourSums();
       for (const m of members) {
-        const t = this.decode('trades', m) as TradeMetric;
-        sums.addTrade('', t.timestamp, t.symbol, t.side, t.notionalValue, t.fee, this.realizedPnl(t), t.executionTimeMs, t.slippageBps, -1);
+        const t = this.reads.decode('trades', m) as TradeMetric;
+        sums.addTrade(
+          '',
+          t.timestamp,
+          t.symbol,
+          t.side,
+          t.notionalValue,
+          t.fee,
+          this.reads.realizedPnl(t),
+          t.executionTimeMs,
+          t.slippageBps,
+          -1,
+        );
         times.add(t.timestamp, t.executionTimeMs, -1);
       }
       sums.drain((_bot, hourStart, symbol, f) => hours.push(`${hourStart}|${symbol}`, Array.from(f, String).join(',')));
@@ -775,99 +412,4 @@ export class RedisHistory {
     ]);
     return Number(removed);
   }
-
-  /** Memory the bot's keys take in Redis (`MEMORY USAGE`, sampled). */
-  async sizeBytes(): Promise<number> {
-    let total = 0;
-    const k = this.keys;
-    for (const key of [...TABLES.map(k.table), k.hours, k.hourIndex, k.carry])
-      total += Number((await this.cmd(['MEMORY', 'USAGE', key])) ?? 0);
-    return total;
-  }
-}
-
-/** The newest trade of the batch with that id, symbol and time and no P&L yet. */
-function newestOpen(batch: readonly BatchTrade[], id: string, symbol: string, ts: number): BatchTrade | null {
-  for (let j = batch.length - 1; j >= 0; j--) {
-    const b = batch[j]!;
-    if (b.e.executionId === id && b.e.symbol === symbol && b.e.timestamp === ts && b.source === null) return b;
-  }
-  return null;
-}
-
-const EXECUTION_FIELD = '"execution_time_ms":';
-
-/** HGETALL's answer as [field, value, …] (node-redis gives a flat list over RESP2, an object otherwise). */
-function flatPairs(reply: unknown): string[] {
-  if (Array.isArray(reply)) return reply as string[];
-  return Object.entries(reply as Record<string, string>).flat();
-}
-
-/** Nearest-rank percentiles of values given as text (as the records hold them, -0 as 0) → how many: the same answer as sorting them all. */
-function rankedPercentiles(counts: ReadonlyMap<string, number>, percentiles: readonly number[]): (number | null)[] {
-  const values = [...counts]
-    .map(([text, n]) => ({ v: Number(text), n }))
-    .filter((x) => x.n > 0)
-    .sort((a, b) => a.v - b.v);
-  let total = 0;
-  for (const x of values) total += x.n;
-  return percentiles.map((p) => {
-    if (total === 0) return null;
-    const rank = nearestRank(p, total);
-    let seen = 0;
-    for (const x of values) {
-      seen += x.n;
-      if (seen >= rank) return x.v;
-    }
-    return null;
-  });
-}
-
-/** A batch's execution-time counts per UTC hour, for the hours' `trade_times` hashes. */
-class HourTimes {
-  private readonly hours = new Map<number, Map<string, number>>();
-
-  add(timestamp: number, executionTimeMs: number, sign: 1 | -1): void {
-    const hour = hourStartOf(timestamp);
-    let m = this.hours.get(hour);
-    if (m === undefined) {
-      m = new Map();
-      this.hours.set(hour, m);
-    }
-    const text = String(executionTimeMs);
-    m.set(text, (m.get(text) ?? 0) + sign);
-  }
-
-  /** Appends the script's arguments (count of hours, then per hour a count and pairs) to `args`; returns the hours' keys in that order. */
-  drain(keyOf: (hourStart: number) => string, args: string[]): string[] {
-    const keys: string[] = [];
-    args.push(String(this.hours.size));
-    for (const [hour, m] of this.hours) {
-      keys.push(keyOf(hour));
-      args.push(String(m.size));
-      for (const [text, n] of m) args.push(text, String(n));
-    }
-    this.hours.clear();
-    return keys;
-  }
-}
-
-const NO_PNL = '"realized_pnl":null,"pnl_source":null';
-
-/** A stored trade's member with the ledger's P&L filled in (the first such text is the record's own field: it comes before any nested data). */
-function withPnl(member: string, realized: number): string {
-  const at = member.indexOf(NO_PNL, SEQ_WIDTH);
-  return `${member.slice(0, at)}"realized_pnl":${jsonNumber(realized)},"pnl_source":"ledger"${member.slice(at + NO_PNL.length)}`;
-}
-
-/** True for an error Redis answered with (the command was refused, so it did nothing). */
-function isReply(error: unknown): boolean {
-  return error instanceof Error && error.constructor.name === 'ErrorReply';
-}
-
-/** A digest of a batch's rows, to know a retried batch from a new one. */
-function fingerprint(rows: RowBatch, start: number, end: number): string {
-  const h = createHash('sha1');
-  for (let i = start; i < end; i++) h.update(JSON.stringify(rows.at(i)));
-  return h.digest('hex');
 }
