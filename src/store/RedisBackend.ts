@@ -25,6 +25,8 @@ const CALL_DEADLINE_MS = 10_000;
 
 /** A batch's script may take longer than a read (see RedisHistory's batch deadline). */
 const WRITE_DEADLINE_MS = 20_000;
+/** Young generation of the writer thread, MB: room for a 10,000-row batch's argument strings (megabytes, alive until its script answers) so they die young instead of being promoted. */
+const REDIS_WRITER_YOUNG_MB = 32;
 
 const ANALYTICS_METHODS = [
   'tradeAggregate',
@@ -222,7 +224,7 @@ export class RedisBackend implements StoreBackend {
 
   startThreadWriter(queue: RowQueue, report: WriteReport): BatchWriter | null {
     const spec: Omit<RedisThreadData, 'port' | 'signal'> = { role: 'writer', options: this.options };
-    return ThreadWriter.startEntry('redisThread', spec, queue, report);
+    return ThreadWriter.startEntry('redisThread', spec, queue, report, REDIS_WRITER_YOUNG_MB);
   }
 
   afterFlush(): void {}

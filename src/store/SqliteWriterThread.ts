@@ -43,7 +43,13 @@ export class SqliteWriterThread {
   /** Arrays the thread handed back with its last answer, for the next batch to be copied into. */
   private spare: BatchBuffers | null = null;
 
-  private constructor(entry: string, spec: object, onResult: (result: WriterResult) => void, onExit: (thread: SqliteWriterThread) => void) {
+  private constructor(
+    entry: string,
+    spec: object,
+    onResult: (result: WriterResult) => void,
+    onExit: (thread: SqliteWriterThread) => void,
+    youngGenerationMb: number,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data = { ...spec, port: port2, signal: this.signal };
@@ -56,8 +62,7 @@ export class SqliteWriterThread {
       execArgv: [],
       stdout: false,
       stderr: false,
-      // A small young generation: the thread only decodes batches, and a large one shows up as RSS.
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
     });
     this.port.on('message', (result: WriterResult) => onResult(this.received(result)));
     // Neither keeps the process alive (exit hooks wait for the thread synchronously). After `on`,
@@ -91,16 +96,18 @@ export class SqliteWriterThread {
   /**
    * Starts the writer thread module `entry` (beside this file, speaking the same requests and
    * results) with `spec` as its data, plus the port and signal this handle adds. Null when no
-   * thread can be started.
+   * thread can be started. A small young generation by default: a thread that only decodes batches
+   * needs no more, and a large one shows up as RSS.
    */
   static startEntry(
     entry: string,
     spec: object,
     onResult: (result: WriterResult) => void,
     onExit: (thread: SqliteWriterThread) => void,
+    youngGenerationMb = 4,
   ): SqliteWriterThread | null {
     try {
-      return new SqliteWriterThread(entry, spec, onResult, onExit);
+      return new SqliteWriterThread(entry, spec, onResult, onExit, youngGenerationMb);
     } catch {
       return null;
     }

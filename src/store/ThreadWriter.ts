@@ -42,9 +42,13 @@ export class ThreadWriter implements BatchWriter {
   }
 
   /** A writer on a thread running the writer module `entry` (see {@link SqliteWriterThread.startEntry}); null when it cannot start. */
-  static startEntry(entry: string, spec: object, queue: RowQueue, report: WriteReport): ThreadWriter | null {
+  static startEntry(entry: string, spec: object, queue: RowQueue, report: WriteReport, youngGenerationMb?: number): ThreadWriter | null {
     try {
-      return new ThreadWriter((onResult, onExit) => SqliteWriterThread.startEntry(entry, spec, onResult, onExit), queue, report);
+      return new ThreadWriter(
+        (onResult, onExit) => SqliteWriterThread.startEntry(entry, spec, onResult, onExit, youngGenerationMb),
+        queue,
+        report,
+      );
     } catch {
       return null;
     }
