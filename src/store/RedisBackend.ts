@@ -26,7 +26,7 @@ const CALL_DEADLINE_MS = 10_000;
 /** A batch's script may take longer than a read (see RedisHistory's batch deadline). */
 const WRITE_DEADLINE_MS = 20_000;
 /** Young generation of the writer thread, MB: room for a 10,000-row batch's argument strings (megabytes, alive until its script answers) so they die young instead of being promoted. */
-const REDIS_WRITER_YOUNG_MB = 32;
+const REDIS_WRITER_YOUNG_MB = 64;
 
 const ANALYTICS_METHODS = [
   'tradeAggregate',
