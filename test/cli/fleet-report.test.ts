@@ -1,4 +1,4 @@
-// `report --bot` and `report --all-bots` over a store two bots share (SQLite file and JSON Lines files), as a user runs them.
+// `report --bot` and `report --all-bots` over a store two bots share (SQLite file, JSON Lines files, a real Redis), as a user runs them.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,13 +6,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { findRedisServer, type RedisServer, startRedis } from '../helpers/redis.js';
 import { cleanEnv, runCli } from './cliProcess.js';
 
+const REDIS_SERVER = findRedisServer();
 let dir: string;
-beforeAll(() => {
+let redis: RedisServer | null = null;
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'poseidon-fleet-'));
+  if (REDIS_SERVER !== null) redis = await startRedis(REDIS_SERVER);
+}, 60_000);
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const STORES = [
   {
@@ -25,6 +32,16 @@ const STORES = [
     options: () => ({ storage: 'file' as const, storagePath: join(dir, 'fleet') }),
     env: () => ({ POSEIDON_STORAGE: 'file', POSEIDON_STORAGE_PATH: join(dir, 'fleet') }),
   },
+  // Without the binary (locally) the Redis case is left out; under CI findRedisServer() throws.
+  ...(REDIS_SERVER === null
+    ? []
+    : [
+        {
+          name: 'redis',
+          options: () => ({ storage: 'redis' as const, redisUrl: redis!.url }),
+          env: () => ({ POSEIDON_STORAGE: 'redis', POSEIDON_REDIS_URL: redis!.url }),
+        },
+      ]),
 ];
 
 type Report = {
