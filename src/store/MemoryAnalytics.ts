@@ -45,7 +45,29 @@ function emptyAggregate(): { -readonly [K in keyof TradeAggregate]: number } {
 
 /** Same answers as {@link SqliteAnalytics}, computed by scanning arrays (memory storage is for small histories). */
 export class MemoryAnalytics implements AnalyticsQueries {
+  /** How far the trades are known to be in time order: rows are appended at the end and deleted from the front. */
+  private order = { rows: null as readonly TradeEvent[] | null, first: undefined as TradeEvent | undefined, checked: 0, ok: true };
+
   constructor(private readonly tables: MemoryTables) {}
+
+  /** Whether the trades' timestamps never go down, checking only rows appended since the last call. */
+  private tradesOrdered(all: readonly TradeEvent[]): boolean {
+    const o = this.order;
+    const known = o.rows === all && o.first === all[0] && all.length >= o.checked;
+    if (!known) o.ok = true;
+    if (o.ok) o.ok = isTimeOrdered(all, known ? Math.max(1, o.checked) : 1);
+    o.rows = all;
+    o.first = all[0];
+    o.checked = all.length;
+    return o.ok;
+  }
+
+  /** The trades of `range` in stored order: two binary searches when rows are in time order (the usual case), else a scan. */
+  private tradesIn(range: TimeRange): readonly TradeEvent[] {
+    const all = this.tables.trades();
+    if (!this.tradesOrdered(all)) return all.filter((t) => inRange(range, t.timestamp));
+    return all.slice(firstAtOrAfter(all, range.since), firstAtOrAfter(all, range.until));
+  }
 
   private add(a: ReturnType<typeof emptyAggregate>, t: TradeEvent): void {
     a.tradeCount++;
@@ -70,14 +92,13 @@ export class MemoryAnalytics implements AnalyticsQueries {
 
   tradeAggregate(range: TimeRange): TradeAggregate {
     const a = emptyAggregate();
-    for (const t of this.tables.trades()) if (inRange(range, t.timestamp)) this.add(a, t);
+    for (const t of this.tradesIn(range)) this.add(a, t);
     return a;
   }
 
   tradeAggregateBySymbol(range: TimeRange): SymbolTradeAggregate[] {
     const by = new Map<string, ReturnType<typeof emptyAggregate>>();
-    for (const t of this.tables.trades()) {
-      if (!inRange(range, t.timestamp)) continue;
+    for (const t of this.tradesIn(range)) {
       let a = by.get(t.symbol);
       if (a === undefined) {
         a = emptyAggregate();
@@ -89,9 +110,7 @@ export class MemoryAnalytics implements AnalyticsQueries {
   }
 
   executionTimePercentiles(range: TimeRange, percentiles: readonly number[]): (number | null)[] {
-    const values = this.tables
-      .trades()
-      .filter((t) => inRange(range, t.timestamp))
+    const values = this.tradesIn(range)
       .map((t) => t.executionTimeMs)
       .sort((x, y) => x - y);
     return percentiles.map((p) => (values.length === 0 ? null : values[nearestRank(p, values.length) - 1]!));
@@ -99,6 +118,13 @@ export class MemoryAnalytics implements AnalyticsQueries {
 
   recentTrades(limit: number): RecentTrade[] {
     const trades = this.tables.trades();
+    // Rows in time order (the usual case): the newest are the last ones, ties newest-written first.
+    if (this.tradesOrdered(trades)) {
+      return trades
+        .slice(Math.max(0, trades.length - limit))
+        .reverse()
+        .map((t) => ({ trade: t, realizedPnl: this.tables.realizedPnlOf(t) }));
+    }
     return trades
       .map((t, i) => ({ t, i }))
       .sort((a, b) => b.t.timestamp - a.t.timestamp || b.i - a.i)
@@ -169,8 +195,7 @@ export class MemoryAnalytics implements AnalyticsQueries {
       }
       return m;
     };
-    for (const t of this.tables.trades()) {
-      if (!inRange(range, t.timestamp)) continue;
+    for (const t of this.tradesIn(range)) {
       const m = slot(t.timestamp);
       m.tradeCount++;
       m.volume += t.notionalValue;
@@ -185,4 +210,22 @@ export class MemoryAnalytics implements AnalyticsQueries {
 // Byte order, as SQLite's default BINARY collation sorts.
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether timestamps never go down (a clock set back breaks it; then the queries scan). */
+function isTimeOrdered(rows: readonly { timestamp: number }[], from: number): boolean {
+  for (let i = from; i < rows.length; i++) if (rows[i]!.timestamp < rows[i - 1]!.timestamp) return false;
+  return true;
+}
+
+/** Index of the first row stamped at or after `t` in time-ordered rows. */
+function firstAtOrAfter(rows: readonly { timestamp: number }[], t: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.timestamp < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

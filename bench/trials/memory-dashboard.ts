@@ -1,0 +1,56 @@
+// Trial: a month of trades held by memory storage (logged on a manual clock), then the dashboards timed in the same process.
+
+import { performance } from 'node:perf_hooks';
+import { ManualClock } from '../../src/clock.js';
+import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { fail, numArg, report, tradePool } from './shared.js';
+
+const n = numArg('n', 1_000_000);
+const days = numArg('days', 30);
+const calls = numArg('calls', 20);
+const DAY_MS = 86_400_000;
+
+function time(fn: () => unknown): { median: number; max: number } {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const s = performance.now();
+    fn();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1]!, max: times[times.length - 1]! };
+}
+
+const pool = tradePool(20);
+const end = Date.now();
+const clock = new ManualClock(end - days * DAY_MS);
+const step = (days * DAY_MS) / n;
+const monitor = new MonitoringSystem({
+  storage: 'memory',
+  botName: 'bench',
+  enableMetricsServer: false,
+  logFile: null,
+  logConsole: false,
+  logLevel: 'ERROR',
+  enableHourlyGrowth: false,
+  metricsRetentionDays: 3650,
+  storeMaxBufferRows: 2_000_000,
+  flushIntervalMs: 3_600_000,
+  clock,
+});
+await monitor.start();
+let at = end - days * DAY_MS;
+for (let i = 0; i < n; i++) {
+  monitor.logTrade(pool[i % pool.length]!);
+  at += step;
+  if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
+}
+await monitor.flush();
+clock.advance(end - clock.now());
+const stored = monitor.getDatabaseStats().trades;
+if (stored !== n) fail(`holds ${stored} trades of ${n}`);
+const trading = time(() => monitor.getTradingDashboard({ hours: 24 }));
+const summary = time(() => monitor.getDashboardSummary());
+await monitor.stop();
+report({ tradingMs: trading.median, tradingMaxMs: trading.max, summaryMs: summary.median, summaryMaxMs: summary.max, stored });
