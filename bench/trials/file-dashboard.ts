@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { fail, numArg, report, tempDir, tradePool } from './shared.js';
+import { fail, numArg, report, tempDir, timeCalls, tradePool } from './shared.js';
 
 const n = numArg('n', 1_000_000);
 const days = numArg('days', 30);
@@ -26,18 +26,6 @@ function monitor(dir: string, clock: ManualClock): MonitoringSystem {
     flushIntervalMs: 3_600_000,
     clock,
   });
-}
-
-function time(fn: () => unknown): { median: number; max: number } {
-  for (let i = 0; i < 3; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const s = performance.now();
-    fn();
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[times.length >> 1]!, max: times[times.length - 1]! };
 }
 
 const tmp = tempDir('file-dashboard');
@@ -66,8 +54,8 @@ try {
   const openMs = performance.now() - o0;
   const stored = reader.getDatabaseStats().trades;
   if (stored !== n) fail(`read back ${stored} trades of ${n}`);
-  const trading = time(() => reader.getTradingDashboard({ hours: 24 }));
-  const summary = time(() => reader.getDashboardSummary());
+  const trading = timeCalls(() => reader.getTradingDashboard({ hours: 24 }), calls);
+  const summary = timeCalls(() => reader.getDashboardSummary(), calls);
   const trades24h = reader.getTradingDashboard({ hours: 24 }).tradingStats.tradeCount;
   const rssMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
   await reader.stop();

@@ -1,26 +1,13 @@
 // Trial: a month of trades held by memory storage (logged on a manual clock), then the dashboards timed in the same process.
 
-import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { fail, numArg, report, tradePool } from './shared.js';
+import { fail, numArg, report, timeCalls, tradePool } from './shared.js';
 
 const n = numArg('n', 1_000_000);
 const days = numArg('days', 30);
 const calls = numArg('calls', 20);
 const DAY_MS = 86_400_000;
-
-function time(fn: () => unknown): { median: number; max: number } {
-  for (let i = 0; i < 3; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const s = performance.now();
-    fn();
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[times.length >> 1]!, max: times[times.length - 1]! };
-}
 
 const pool = tradePool(20);
 const end = Date.now();
@@ -50,7 +37,7 @@ await monitor.flush();
 clock.advance(end - clock.now());
 const stored = monitor.getDatabaseStats().trades;
 if (stored !== n) fail(`holds ${stored} trades of ${n}`);
-const trading = time(() => monitor.getTradingDashboard({ hours: 24 }));
-const summary = time(() => monitor.getDashboardSummary());
+const trading = timeCalls(() => monitor.getTradingDashboard({ hours: 24 }), calls);
+const summary = timeCalls(() => monitor.getDashboardSummary(), calls);
 await monitor.stop();
 report({ tradingMs: trading.median, tradingMaxMs: trading.max, summaryMs: summary.median, summaryMaxMs: summary.max, stored });

@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 
 /** Prefix of the one stdout line the harness reads; anything else a library prints is ignored. */
@@ -75,6 +76,19 @@ export function strArg(name: string, fallback: string): string {
 }
 
 /** A fresh directory under the OS temp dir, removed by the returned function. */
+/** Median and max milliseconds of `calls` calls of `fn`, after 3 warm-up calls. */
+export function timeCalls(fn: () => unknown, calls: number): { median: number; max: number } {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const s = performance.now();
+    fn();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1]!, max: times[times.length - 1]! };
+}
+
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `poseidon-bench-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
