@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { fail, numArg, report, tempDir, timeCalls, tradePool } from './shared.js';
+import { fail, HISTORY_ONLY, numArg, report, spreadOver, tempDir, timeCalls, tradePool } from './shared.js';
 
 const n = numArg('n', 1_000_000);
 const days = numArg('days', 30);
@@ -15,13 +15,7 @@ function monitor(dir: string, clock: ManualClock): MonitoringSystem {
   return new MonitoringSystem({
     storage: 'file',
     storagePath: join(dir, 'history'),
-    botName: 'bench',
-    enableMetricsServer: false,
-    logFile: null,
-    logConsole: false,
-    logLevel: 'ERROR',
-    enableHourlyGrowth: false,
-    metricsRetentionDays: 3650,
+    ...HISTORY_ONLY,
     storeMaxBufferRows: 1_000_000,
     flushIntervalMs: 3_600_000,
     clock,
@@ -33,16 +27,10 @@ try {
   const pool = tradePool(20);
   const end = Date.now();
   const clock = new ManualClock(end - days * DAY_MS);
-  const step = (days * DAY_MS) / n;
   const g0 = performance.now();
   const writer = monitor(tmp.dir, clock);
   await writer.start();
-  let at = end - days * DAY_MS;
-  for (let i = 0; i < n; i++) {
-    writer.logTrade(pool[i % pool.length]!);
-    at += step;
-    if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
-  }
+  spreadOver(clock, end, n, (i) => writer.logTrade(pool[i % pool.length]!));
   await writer.stop();
   const generateMs = performance.now() - g0;
 

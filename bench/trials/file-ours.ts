@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { drive, fail, numArg, report, settle, tempDir, tradePool } from './shared.js';
+import { drive, fail, HISTORY_ONLY, numArg, report, settle, tempDir, tradePool } from './shared.js';
 
 const n = numArg('n', 1_000_000);
 const warm = numArg('warm', 50_000);
@@ -14,13 +14,7 @@ try {
   const monitor = new MonitoringSystem({
     storage: 'file',
     storagePath: join(tmp.dir, 'history'),
-    botName: 'bench',
-    enableMetricsServer: false,
-    logFile: null,
-    logConsole: false,
-    logLevel: 'ERROR',
-    enableHourlyGrowth: false,
-    metricsRetentionDays: 3650,
+    ...HISTORY_ONLY,
     storeMaxBufferRows: 1_000_000,
   });
   await monitor.start();

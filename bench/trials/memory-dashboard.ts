@@ -2,7 +2,7 @@
 
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
-import { fail, numArg, report, timeCalls, tradePool } from './shared.js';
+import { fail, HISTORY_ONLY, numArg, report, spreadOver, timeCalls, tradePool } from './shared.js';
 
 const n = numArg('n', 1_000_000);
 const days = numArg('days', 30);
@@ -12,27 +12,15 @@ const DAY_MS = 86_400_000;
 const pool = tradePool(20);
 const end = Date.now();
 const clock = new ManualClock(end - days * DAY_MS);
-const step = (days * DAY_MS) / n;
 const monitor = new MonitoringSystem({
   storage: 'memory',
-  botName: 'bench',
-  enableMetricsServer: false,
-  logFile: null,
-  logConsole: false,
-  logLevel: 'ERROR',
-  enableHourlyGrowth: false,
-  metricsRetentionDays: 3650,
+  ...HISTORY_ONLY,
   storeMaxBufferRows: 2_000_000,
   flushIntervalMs: 3_600_000,
   clock,
 });
 await monitor.start();
-let at = end - days * DAY_MS;
-for (let i = 0; i < n; i++) {
-  monitor.logTrade(pool[i % pool.length]!);
-  at += step;
-  if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
-}
+spreadOver(clock, end, n, (i) => monitor.logTrade(pool[i % pool.length]!));
 await monitor.flush();
 clock.advance(end - clock.now());
 const stored = monitor.getDatabaseStats().trades;

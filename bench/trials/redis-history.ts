@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/clock.js';
 import { buildTrade } from '../../src/events/build.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { ownerFields, tradeLine } from '../../src/store/fileRecords.js';
-import { fail, numArg, report, tempDir, tradePool } from './shared.js';
+import { fail, HISTORY_ONLY, numArg, report, spreadOver, tempDir, tradePool } from './shared.js';
 
 const n = numArg('n', 1_000_000);
 const days = numArg('days', 30);
@@ -36,13 +36,7 @@ function monitor(prefix: string, clock: ManualClock | undefined, flushIntervalMs
     storage: 'redis',
     redisUrl: url,
     redisPrefix: prefix,
-    botName: 'bench',
-    enableMetricsServer: false,
-    logFile: null,
-    logConsole: false,
-    logLevel: 'ERROR',
-    enableHourlyGrowth: false,
-    metricsRetentionDays: 3650,
+    ...HISTORY_ONLY,
     storeMaxBufferRows: 2_000_000,
     flushIntervalMs,
     ...(clock === undefined ? {} : { clock }),
@@ -138,15 +132,9 @@ try {
   // The month for the dashboard, logged on a manual clock so the trades spread over `days` days.
   const end = Date.now();
   const clock = new ManualClock(end - days * DAY_MS);
-  const step = (days * DAY_MS) / n;
   const writer = monitor('month', clock, 3_600_000);
   await writer.start();
-  let at = end - days * DAY_MS;
-  for (let i = 0; i < n; i++) {
-    writer.logTrade(pool[i % pool.length]!);
-    at += step;
-    if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
-  }
+  spreadOver(clock, end, n, (i) => writer.logTrade(pool[i % pool.length]!));
   await writer.stop();
 
   const reader = monitor('month', new ManualClock(end), 3_600_000);

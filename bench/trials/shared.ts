@@ -89,6 +89,29 @@ export function timeCalls(fn: () => unknown, calls: number): { median: number; m
   return { median: times[times.length >> 1]!, max: times[times.length - 1]! };
 }
 
+/** A monitor that keeps history and nothing else, quietly: what the storage trials build. */
+export const HISTORY_ONLY = {
+  botName: 'bench',
+  enableMetricsServer: false,
+  logFile: null,
+  logConsole: false,
+  logLevel: 'ERROR',
+  enableHourlyGrowth: false,
+  metricsRetentionDays: 3650,
+} as const;
+
+/** Calls `log(i)` `n` times while moving `clock` evenly from its time to `until`, a step every 100 calls. */
+export function spreadOver(clock: { now(): number; advance(ms: number): void }, until: number, n: number, log: (i: number) => void): void {
+  const from = clock.now();
+  const step = (until - from) / n;
+  let at = from;
+  for (let i = 0; i < n; i++) {
+    log(i);
+    at += step;
+    if (i % 100 === 99) clock.advance(Math.floor(at) - clock.now());
+  }
+}
+
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `poseidon-bench-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
