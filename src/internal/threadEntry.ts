@@ -1,5 +1,7 @@
 // The code a worker thread evals to load its module: the compiled JavaScript, or the TypeScript source through tsx.
 
+import { type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads';
+
 /**
  * The expression (a promise) that imports `name` (without extension) beside `from` (an
  * `import.meta.url`). Run from TypeScript sources (tests, tsx), the thread registers tsx's loader
@@ -28,4 +30,26 @@ ${threadEntry(from, name)}.catch((e) => {
   Atomics.add(d.signal, 0, 1);
   Atomics.notify(d.signal, 0);
 });`;
+}
+
+/**
+ * Starts the worker module `name` beside `from` with `data` (its port transferred), quiet and with
+ * no inherited flags; a module that cannot load answers `failure` (see {@link threadBootstrap}).
+ */
+export function startThread(
+  from: string,
+  name: string,
+  failure: (message: string) => string,
+  data: { port: MessagePort; signal: Int32Array },
+  resourceLimits?: ResourceLimits,
+): Worker {
+  return new Worker(threadBootstrap(from, name, failure), {
+    eval: true,
+    workerData: data,
+    transferList: [data.port],
+    execArgv: [],
+    stdout: false,
+    stderr: false,
+    ...(resourceLimits === undefined ? {} : { resourceLimits }),
+  });
 }

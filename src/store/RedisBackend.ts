@@ -1,10 +1,10 @@
 // RedisBackend: history in Redis (POSEIDON_STORAGE=redis): writes from a thread of its own, synchronous reads through a bridge thread.
 
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { AnalyticsQueries } from '../analytics/AnalyticsQueries.js';
 import type { Position } from '../analytics/PnlLedger.js';
 import type { GrowthEvent } from '../events/types.js';
-import { threadBootstrap } from '../internal/threadEntry.js';
+import { startThread } from '../internal/threadEntry.js';
 import type { BatchWriter, WriteReport } from './BatchWriter.js';
 import type { BalanceState } from './balanceState.js';
 import type { RowBatch } from './batchCodec.js';
@@ -58,15 +58,7 @@ class RedisBridge {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data: RedisThreadData = { role: 'bridge', options, port: port2, signal: this.signal };
-    const bootstrap = threadBootstrap(import.meta.url, 'redisThread', (message) => `{ id: 0, ok: false, message: ${message} }`);
-    this.worker = new Worker(bootstrap, {
-      eval: true,
-      workerData: data,
-      transferList: [port2],
-      execArgv: [],
-      stdout: false,
-      stderr: false,
-    });
+    this.worker = startThread(import.meta.url, 'redisThread', (message) => `{ id: 0, ok: false, message: ${message} }`, data);
     this.worker.unref();
     this.port.unref();
     this.worker.on('error', () => undefined);

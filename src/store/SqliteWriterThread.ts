@@ -1,7 +1,7 @@
 // SqliteWriterThread: the main thread's handle on a history writer thread (SQLite's, or another backend's speaking its protocol) — post a batch, take its result, or wait for it.
 
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { threadBootstrap } from '../internal/threadEntry.js';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { startThread } from '../internal/threadEntry.js';
 import type { BatchBuffers, RowBatch } from './batchCodec.js';
 import type { SqliteBackendOptions } from './SqliteBackend.js';
 import type { BackendSpec, WriterRequest, WriterResult, WriterThreadData } from './writerThread.js';
@@ -54,15 +54,8 @@ export class SqliteWriterThread {
     this.port = port1;
     const data = { ...spec, port: port2, signal: this.signal };
     // A thread that cannot even load its module answers `open` with the error instead of leaving start() to time out.
-    const bootstrap = threadBootstrap(import.meta.url, entry, (message) => `{ kind: 'open', error: { message: ${message}, code: null } }`);
-    this.worker = new Worker(bootstrap, {
-      eval: true,
-      workerData: data,
-      transferList: [port2],
-      execArgv: [],
-      stdout: false,
-      stderr: false,
-      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
+    this.worker = startThread(import.meta.url, entry, (message) => `{ kind: 'open', error: { message: ${message}, code: null } }`, data, {
+      maxYoungGenerationSizeMb: youngGenerationMb,
     });
     this.port.on('message', (result: WriterResult) => onResult(this.received(result)));
     // Neither keeps the process alive (exit hooks wait for the thread synchronously). After `on`,
