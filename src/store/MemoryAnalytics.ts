@@ -43,7 +43,7 @@ function emptyAggregate(): { -readonly [K in keyof TradeAggregate]: number } {
   };
 }
 
-/** Same answers as {@link SqliteAnalytics}, computed by scanning arrays (memory storage is for small histories). */
+/** Same answers as {@link SqliteAnalytics}, computed over arrays: trade ranges by binary search while rows are in time order, by a scan otherwise. */
 export class MemoryAnalytics implements AnalyticsQueries {
   /** How far the trades are known to be in time order: rows are appended at the end and deleted from the front. */
   private order = { rows: null as readonly TradeEvent[] | null, first: undefined as TradeEvent | undefined, checked: 0, ok: true };
