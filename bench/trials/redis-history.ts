@@ -27,7 +27,8 @@ const tmp = tempDir('redis-history');
 const server: ChildProcess = spawn(
   'redis-server',
   ['--port', String(port), '--bind', '127.0.0.1', '--dir', tmp.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'],
-  { stdio: 'ignore' },
+  // Its own process group, so the kill at the end also stops a forked AOF rewrite still writing into the directory.
+  { stdio: 'ignore', detached: true },
 );
 const url = `redis://127.0.0.1:${port}/0`;
 
@@ -165,7 +166,7 @@ try {
 } finally {
   // Its exit awaited: until then it may still be writing into the directory being removed.
   const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGKILL');
+  process.kill(-server.pid!, 'SIGKILL');
   await exited;
   tmp.remove();
 }

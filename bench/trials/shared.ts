@@ -114,7 +114,8 @@ export function spreadOver(clock: { now(): number; advance(ms: number): void }, 
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `poseidon-bench-${prefix}-`));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  // Retried: a process just killed may still be closing files in it.
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** Prints the result line the harness parses. */

@@ -79,18 +79,21 @@ end
 `;
 
 /**
- * Applies one batch atomically (a script runs whole), unless its token is the last one applied (-1), or the
- * sequence number is not the one the members were numbered from (-2: another writer moved it; renumbered and sent again).
- * KEYS: seq, lastBatch, hours, carry, the six tables in TABLES order, balance, the hour index, the execution-time
- * hours. ARGV: token, the sequence number before and after the batch, then per table a count and (score, member)
+ * Applies one batch atomically (a script runs whole), unless its token is the last one applied (-1), the script
+ * sent before it did not apply (-3: its token is not the last one), or the sequence number is not the one the members
+ * were numbered from (-2: another writer moved it; renumbered and sent again). KEYS: seq, lastBatch, hours, carry, the
+ * six tables in TABLES order, balance, the hour index, the execution-time hours. ARGV: token, the token of the script
+ * sent before ('' when none), the sequence number before and after the batch, then per table a count and (score, member)
  * pairs (members already numbered, so each table is a few ZADDs of the arguments as given), then hour deltas,
  * execution-time counts, then P&L fills (count, score, old member, new member), then carried positions (count,
  * symbol, JSON), then the balance state ('' for unchanged).
  */
 export const WRITE_SCRIPT = `${ADD_HOURS}
-if redis.call('GET', KEYS[2]) == ARGV[1] then return -1 end
-if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[2]) then return -2 end
-local i = 4
+local applied = redis.call('GET', KEYS[2])
+if applied == ARGV[1] then return -1 end
+if ARGV[2] ~= '' and applied ~= ARGV[2] then return -3 end
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[3]) then return -2 end
+local i = 5
 for t = 1, 6 do
   local last = i + 2 * tonumber(ARGV[i])
   i = i + 1
@@ -100,7 +103,7 @@ for t = 1, 6 do
     i = stop + 1
   end
 end
-redis.call('SET', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[4])
 i = addTimes(addHours(i, 12), 13)
 local p = tonumber(ARGV[i]); i = i + 1
 for k = 1, p do

@@ -1,10 +1,8 @@
-// redisRows: helpers on the redis history's rows and members: decoding, P&L fills, hour time counts, percentiles, batch digests.
+// redisRows: helpers on the redis history's rows and members: decoding, P&L fills, hour time counts, percentiles.
 
-import { createHash } from 'node:crypto';
 import { hourStartOf } from '../analytics/GrowthTracker.js';
 import type { MonitorEvent, TradeMetric } from '../events/types.js';
 import { jsonNumber } from '../internal/numberText.js';
-import type { RowBatch } from './batchCodec.js';
 import { fromRecord, realizedOf } from './fileRecords.js';
 import { SEQ_WIDTH } from './redisLayout.js';
 import { nearestRank } from './SqliteAnalytics.js';
@@ -113,11 +111,4 @@ export function withPnl(member: string, realized: number): string {
 /** True for an error Redis answered with (the command was refused, so it did nothing). */
 export function isReply(error: unknown): boolean {
   return error instanceof Error && error.constructor.name === 'ErrorReply';
-}
-
-/** A digest of a batch's rows, to know a retried batch from a new one. */
-export function fingerprint(rows: RowBatch, start: number, end: number): string {
-  const h = createHash('sha1');
-  for (let i = start; i < end; i++) h.update(JSON.stringify(rows.at(i)));
-  return h.digest('hex');
 }

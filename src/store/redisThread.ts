@@ -118,10 +118,11 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         let result: Omit<Extract<WriterResult, { kind: 'write' }>, 'buffers'>;
         try {
           const rows = RowBatch.decode(request.batch);
-          const written = await history.write(rows, 0, rows.length);
-          result = { kind: 'write', consumed: rows.length, written, refused: [], error: null, durationMs: performance.now() - started };
+          // What is not consumed (a failure part way) the main thread keeps and sends again.
+          const r = await history.writeChunks(rows, 0, rows.length);
+          const error = r.error === null ? null : fault(r.error);
+          result = { kind: 'write', consumed: r.consumed, written: r.written, refused: [], error, durationMs: performance.now() - started };
         } catch (error) {
-          // Nothing of the batch is applied (one script each): the main thread keeps the rows and retries them.
           result = { kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 };
         }
         const buffers = { nums: new Float64Array(nums.buffer), bytes: new Uint8Array(bytes.buffer) };

@@ -2,7 +2,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './prometheus.js';
@@ -118,4 +118,71 @@ export async function startRedis(binary: string, extra: readonly string[] = []):
     throw error;
   }
   return server;
+}
+
+/** What a {@link RedisProxy} does with the next traffic. */
+export type ProxyMode =
+  /** Forwards both ways. */
+  | 'pass'
+  /** Forwards commands; the server's answers are dropped, and the client's connection is closed once `answers` have come (the commands ran, the client never knows). */
+  | 'lose-answers'
+  /** The client's next data is dropped and its connection closed (the commands never reach the server). */
+  | 'lose-commands';
+
+/** A TCP proxy in front of a real redis-server, to lose a command or its answer on the way, as a broken network does. */
+export interface RedisProxy {
+  readonly url: string;
+  set(mode: ProxyMode, answers?: number): void;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link RedisProxy} on a free loopback port forwarding to `port`. */
+export async function startRedisProxy(port: number): Promise<RedisProxy> {
+  let mode: ProxyMode = 'pass';
+  let answersLeft = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port });
+    sockets.add(client).add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.on('data', (d) => {
+      if (mode === 'lose-commands') {
+        mode = 'pass';
+        end();
+        return;
+      }
+      upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (mode !== 'lose-answers') {
+        client.write(d);
+        return;
+      }
+      // Every answer the proxy loses is an integer (a script's): count them.
+      answersLeft -= d.toString('latin1').match(/:-?\d+\r\n/g)?.length ?? 0;
+      if (answersLeft <= 0) {
+        mode = 'pass';
+        end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxyPort = (server.address() as { port: number }).port;
+  return {
+    url: `redis://127.0.0.1:${proxyPort}/0`,
+    set(next, answers = 1) {
+      mode = next;
+      answersLeft = answers;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -1,0 +1,209 @@
+// The redis history's writes in parts against a real redis-server: the same keys as one script, and a lost command or answer sent again without a double write.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildError, buildProfitLoss, buildSystemEvent, buildTrade } from '../../src/events/build.js';
+import type { MonitorEvent } from '../../src/events/types.js';
+import { RowBatch } from '../../src/store/batchCodec.js';
+import { RedisHistory, redisKeys } from '../../src/store/RedisHistory.js';
+import { type ChunkedWrite, chunkEnd } from '../../src/store/RedisWriter.js';
+import { WRITE_SCRIPT } from '../../src/store/redisLayout.js';
+import { TABLES } from '../../src/store/schema.js';
+import { findRedisServer, type RedisProxy, type RedisServer, startRedis, startRedisProxy } from '../helpers/redis.js';
+import { T0 } from './helpers.js';
+
+const REDIS_SERVER = findRedisServer();
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+async function redis(): Promise<RedisServer> {
+  const s = await startRedis(REDIS_SERVER!);
+  closers.push(() => s.stop());
+  return s;
+}
+
+async function proxy(server: RedisServer): Promise<RedisProxy> {
+  const p = await startRedisProxy(server.port);
+  closers.push(() => p.close());
+  return p;
+}
+
+async function history(url: string, prefix = 'poseidon'): Promise<RedisHistory> {
+  const h = new RedisHistory({ url, prefix, botName: 'alpha', commandTimeoutMs: 2000 });
+  await h.open();
+  closers.push(() => h.close());
+  return h;
+}
+
+/**
+ * `n` trades from `from` on two symbols, every sell followed by its P&L event (as the ledger
+ * emits it), with a balance update and an error among them.
+ */
+function rows(n: number, from = 0): RowBatch {
+  const out: MonitorEvent[] = [];
+  for (let i = from; i < from + n; i++) {
+    const at = T0 + i * 1000;
+    const symbol = i % 2 === 0 ? 'BTC' : 'ETH';
+    const side = i % 4 < 2 ? 'buy' : 'sell';
+    out.push(buildTrade({ symbol, side, quantity: 1, price: 100 + (i % 7), executionId: `t${i}` }, at));
+    if (side === 'sell') {
+      out.push(
+        buildProfitLoss({
+          timestamp: at,
+          symbol,
+          executionId: `t${i}`,
+          realizedPnl: i % 7,
+          positionQuantity: 0,
+          averageCost: 100,
+          cumulativeRealizedPnl: i,
+        }),
+      );
+    }
+    if (i % 10 === 5) out.push(buildSystemEvent('balance_updated', 'balance', { balance: 1000 + i }, at));
+    if (i % 10 === 7) out.push(buildError(`failure ${i}`, { errorType: 'api_error' }, at));
+  }
+  const batch = new RowBatch(undefined, out.length);
+  for (const e of out) batch.push(e);
+  return batch;
+}
+
+/** Every key of `prefix` with its whole content (members in order, without their sequence number), keys named without the prefix. */
+async function dump(server: RedisServer, prefix: string): Promise<Record<string, string>> {
+  const keys = (await server.command('KEYS', `${prefix}:*`)).match(/[^\r\n]+:\{alpha\}[^\r\n]*/g) ?? [];
+  const out: Record<string, string> = {};
+  for (const key of keys.sort()) {
+    const type = (await server.command('TYPE', key)).trim();
+    const read =
+      type === '+zset'
+        ? ['ZRANGE', key, '0', '-1', 'WITHSCORES']
+        : type === '+hash'
+          ? ['HGETALL', key]
+          : type === '+string'
+            ? ['GET', key]
+            : ['TYPE', key];
+    // Members without their sequence number: one script numbers a table's rows together, parts number them as they come.
+    out[key.slice(prefix.length)] = (await server.command(...read)).replace(/\b[0-9a-f]{16}\{/g, '{');
+  }
+  return out;
+}
+
+/** Retries `write` while the client is still reconnecting (each failure answered at once, nothing written). */
+async function untilWritten(write: () => Promise<ChunkedWrite>): Promise<ChunkedWrite> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const r = await write();
+    if (r.error === null || Date.now() > deadline) return r;
+    expect(r.consumed).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
+  it('a batch sent as scripts of a few rows leaves every key as one script does, P&L kept with its trade across a part boundary', async () => {
+    const server = await redis();
+    const batch = rows(60);
+    const whole = await history(server.url, 'one');
+    const parts = await history(server.url, 'many');
+    expect(await whole.write(batch, 0, batch.length)).toBe(66);
+    // 7 rows a part: parts end after a sell's P&L event, never between them.
+    expect(await parts.writeChunks(batch, 0, batch.length, 7)).toEqual({ consumed: batch.length, written: 66, error: null });
+    const one = await dump(server, 'one');
+    const many = await dump(server, 'many');
+    expect(Object.keys(many)).toEqual(Object.keys(one));
+    for (const key of Object.keys(one))
+      if (!key.endsWith(':last_batch')) expect({ key, value: many[key] }).toEqual({ key, value: one[key] });
+    // Every sell got its P&L in the record.
+    expect(one[':{alpha}:trades']!.match(/"pnl_source":"ledger"/g)?.length).toBe(30);
+  }, 30_000);
+
+  it('the answers to every part lost after Redis applied them: the next write finds them applied and writes nothing twice', async () => {
+    const server = await redis();
+    const p = await proxy(server);
+    const h = await history(p.url);
+    const first = rows(20);
+    expect((await h.writeChunks(first, 0, first.length, 5)).error).toBeNull();
+    const batch = rows(40, 20);
+    let parts = 0;
+    for (let at = 0; at < batch.length; parts++) at = chunkEnd(batch, at, batch.length, 10);
+    expect(parts).toBeGreaterThan(3);
+    p.set('lose-answers', parts);
+    const lost = await h.writeChunks(batch, 0, batch.length, 10);
+    expect(lost.consumed).toBe(0);
+    expect(lost.error?.message).toMatch(/batch of \d+ rows not written/);
+    // Applied all the same, as the proxy only lost the answers.
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':60\r\n');
+    const again = await untilWritten(() => h.writeChunks(batch, 0, batch.length, 10));
+    expect(again).toEqual({ consumed: batch.length, written: 44, error: null });
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':60\r\n');
+    expect(await server.command('GET', 'poseidon:{alpha}:seq')).toContain('\r\n66\r\n');
+    const next = rows(5, 60);
+    expect(await untilWritten(() => h.writeChunks(next, 0, next.length, 10))).toEqual({ consumed: next.length, written: 5, error: null });
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':65\r\n');
+  }, 30_000);
+
+  it('the parts lost on the way, before Redis saw them: the next write sends them again, once', async () => {
+    const server = await redis();
+    const p = await proxy(server);
+    const h = await history(p.url);
+    const first = rows(20);
+    expect((await h.writeChunks(first, 0, first.length, 5)).error).toBeNull();
+    const batch = rows(40, 20);
+    p.set('lose-commands');
+    const lost = await h.writeChunks(batch, 0, batch.length, 10);
+    expect(lost.consumed).toBe(0);
+    expect(lost.error).not.toBeNull();
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':20\r\n');
+    const again = await untilWritten(() => h.writeChunks(batch, 0, batch.length, 10));
+    expect(again).toEqual({ consumed: batch.length, written: 44, error: null });
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':60\r\n');
+  }, 30_000);
+
+  it('other rows at the front after a lost answer (the applied ones are not those): they are written, not taken for the applied ones', async () => {
+    const server = await redis();
+    const p = await proxy(server);
+    const h = await history(p.url);
+    // The sequence number, positions and balance read first, so that the script's is the only answer lost.
+    const first = rows(6, 200);
+    expect((await h.writeChunks(first, 0, first.length)).error).toBeNull();
+    const batch = rows(10);
+    p.set('lose-answers', 1);
+    expect((await h.writeChunks(batch, 0, batch.length)).consumed).toBe(0);
+    const other = rows(10, 100);
+    const r = await untilWritten(() => h.writeChunks(other, 0, other.length));
+    expect(r).toEqual({ consumed: other.length, written: 11, error: null });
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':26\r\n');
+  }, 30_000);
+
+  it('a script whose predecessor did not apply is refused (-3) and changes nothing, even one that stores no row', async () => {
+    const server = await redis();
+    const h = await history(server.url);
+    const batch = rows(4);
+    expect((await h.writeChunks(batch, 0, batch.length)).error).toBeNull();
+    const k = redisKeys('poseidon', 'alpha');
+    const keys = [k.seq, k.lastBatch, k.hours, k.carry, ...TABLES.map(k.table), k.balance, k.hourIndex];
+    // Stores no row (the sequence number stays), only a balance: without the check it would apply.
+    const script = (previous: string) => [
+      'EVAL',
+      WRITE_SCRIPT,
+      String(keys.length),
+      ...keys,
+      `t-${previous}`,
+      previous,
+      '4',
+      '4',
+      ...TABLES.map(() => '0'),
+      '0',
+      '0',
+      '0',
+      '0',
+      JSON.stringify({ balance: 1, at: T0, openingBalance: 1 }),
+    ];
+    const before = await dump(server, 'poseidon');
+    expect(await server.command(...script('a-script-never-applied'))).toBe(':-3\r\n');
+    expect(await dump(server, 'poseidon')).toEqual(before);
+    const last = (await server.command('GET', k.lastBatch)).split('\r\n')[1]!;
+    expect(await server.command(...script(last))).toBe(':0\r\n');
+    expect(await server.command('GET', k.balance)).toContain('"balance":1,');
+  }, 30_000);
+});
