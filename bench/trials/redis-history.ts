@@ -2,6 +2,7 @@
 // Run: node --import tsx bench/trials/redis-history.ts [--n=1000000] [--days=30] [--calls=20] (needs redis-server on PATH)
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'redis';
@@ -66,6 +67,17 @@ try {
     return usec;
   };
   await redisUsec();
+  /** CPU time of the redis-server process since the last call, µs: its own threads, and its reaped children (forked AOF rewrites). */
+  let cpuBefore = { own: 0, rewrites: 0 };
+  const redisCpuUsec = (): { own: number; rewrites: number } => {
+    const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const tick = (i: number) => (Number(f[i]) / 100) * 1e6;
+    const now = { own: tick(11) + tick(12), rewrites: tick(13) + tick(14) };
+    const spent = { own: now.own - cpuBefore.own, rewrites: now.rewrites - cpuBefore.rewrites };
+    cpuBefore = now;
+    return spent;
+  };
+  redisCpuUsec();
 
   // Ours: `n` trades on the real clock (the writer thread), every one read back.
   const live = monitor('live', undefined, 1000);
@@ -82,6 +94,7 @@ try {
   await live.stop();
   if (stored !== n) fail(`stored ${stored} trades of ${n}`);
   const oursRedisUsec = await redisUsec();
+  const oursCpu = redisCpuUsec();
 
   // Raw: node-redis alone doing by hand what one batch of ours writes, in one MULTI per 10,000 trades: the JSON records
   // (ZADD), each hour and symbol's sums (HINCRBYFLOAT) and its hour index entry, each hour's execution-time counts
@@ -129,6 +142,7 @@ try {
   const rawStored = await raw.zCard('raw:{bench}:trades');
   if (rawStored !== n) fail(`raw stored ${rawStored} of ${n}`);
   const rawRedisUsec = await redisUsec();
+  const rawCpu = redisCpuUsec();
 
   // The month for the dashboard, logged on a manual clock so the trades spread over `days` days.
   const end = Date.now();
@@ -159,6 +173,10 @@ try {
     rawTradesPerSec: Math.round(n / (rawMs / 1000)),
     redisUsecPerTrade: Math.round((oursRedisUsec / n) * 100) / 100,
     rawRedisUsecPerTrade: Math.round((rawRedisUsec / n) * 100) / 100,
+    redisCpuUsecPerTrade: Math.round((oursCpu.own / n) * 100) / 100,
+    rawRedisCpuUsecPerTrade: Math.round((rawCpu.own / n) * 100) / 100,
+    aofRewriteCpuSec: Math.round(oursCpu.rewrites / 1e4) / 100,
+    rawAofRewriteCpuSec: Math.round(rawCpu.rewrites / 1e4) / 100,
     stored,
     tradingMs: times[times.length >> 1],
     tradingMaxMs: times[times.length - 1],

@@ -139,10 +139,10 @@ export class RedisHistory {
     return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
   }
 
-  private async cmd(args: string[], ms = this.commandTimeoutMs): Promise<unknown> {
+  private async cmd(args: (string | Buffer)[], ms = this.commandTimeoutMs): Promise<unknown> {
     const client = this.client ?? (await this.connect());
     try {
-      return await this.timed(client.sendCommand(args), args[0]!, ms);
+      return await this.timed(client.sendCommand(args), String(args[0]), ms);
     } catch (error) {
       if (/no answer within/.test((error as Error).message)) this.drop();
       throw error;

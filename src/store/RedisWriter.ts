@@ -26,13 +26,13 @@ export interface ChunkedWrite {
 }
 
 /** A command to Redis with its deadline; throws when it fails or does not answer. */
-export type RedisCommand = (args: string[], ms?: number) => Promise<unknown>;
+export type RedisCommand = (args: (string | Buffer)[], ms?: number) => Promise<unknown>;
 
 /** A script prepared for rows `start..end`, and what the bot's keys hold once it is applied. */
 interface Prepared {
   readonly end: number;
   readonly stored: number;
-  readonly command: string[];
+  readonly command: (string | Buffer)[];
   readonly token: string;
   readonly seqAfter: number;
 }
@@ -228,9 +228,10 @@ export class RedisWriter {
       }
     }
     let seq = before;
-    const member = (record: string) => `${(++seq).toString(16).padStart(SEQ_WIDTH, '0')}${record}`;
+    const slab = new MemberSlab();
+    const member = (record: string) => slab.member((++seq).toString(16).padStart(SEQ_WIDTH, '0'), record);
     const token = `${this.tokenBase}:${++this.tokens}`;
-    const args: string[] = [token, previous, String(before), String(before + count)];
+    const args: (string | Buffer)[] = [token, previous, String(before), String(before + count)];
     const trades: TradeMetric[] = [];
     for (const t of TABLES) {
       const list = perTable.get(t)!;
@@ -250,7 +251,7 @@ export class RedisWriter {
     const hours: string[] = [];
     sums.drain((_bot, hourStart, symbol, f) => hours.push(`${hourStart}|${symbol}`, Array.from(f, String).join(',')));
     args.push(String(hours.length / 2), ...hours);
-    const timeKeys = times.drain(this.keys.times, args);
+    const timeKeys = times.drain(this.keys.times, args as string[]);
     args.push(String(fills.length));
     for (const f of fills) args.push(f.score, f.old, f.now);
     const carried = trades.length > 0 ? await this.carried(trades) : [];
@@ -352,3 +353,23 @@ function unsureOf(rows: RowBatch, from: number, lost: readonly { prepared: Prepa
     prints: digests(rows, from, lengths),
   };
 }
+
+/** Members written as UTF-8 into large buffers, handed to the client as views: no per-member strings for it to measure and join. */
+class MemberSlab {
+  private buf = Buffer.allocUnsafe(SLAB_BYTES);
+  private at = 0;
+
+  member(seqHex: string, record: string): Buffer {
+    const most = seqHex.length + record.length * 3;
+    if (this.at + most > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(SLAB_BYTES, most));
+      this.at = 0;
+    }
+    const start = this.at;
+    this.at += this.buf.write(seqHex, this.at, 'latin1');
+    this.at += this.buf.write(record, this.at, 'utf8');
+    return this.buf.subarray(start, this.at);
+  }
+}
+
+const SLAB_BYTES = 1 << 20;

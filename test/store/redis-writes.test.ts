@@ -206,4 +206,22 @@ describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
     expect(await server.command(...script(last))).toBe(':0\r\n');
     expect(await server.command('GET', k.balance)).toContain('"balance":1,');
   }, 30_000);
+
+  it('text beyond ASCII in a record is stored as UTF-8, whole', async () => {
+    const server = await redis();
+    const h = await history(server.url);
+    const batch = new RowBatch(undefined, 2);
+    batch.push(
+      buildTrade({ symbol: 'ÆTH/€', side: 'buy', quantity: 1, price: 1, executionId: 'é1', additionalData: { note: '✓ 😀' } }, T0),
+    );
+    batch.push(buildTrade({ symbol: 'BTC', side: 'buy', quantity: 1, price: 1, executionId: 'plain' }, T0 + 1));
+    expect(await h.writeChunks(batch, 0, batch.length)).toEqual({ consumed: 2, written: 2, error: null });
+    const members = await server.command('ZRANGE', 'poseidon:{alpha}:trades', '0', '-1');
+    const lines = members.split('\r\n').filter((l) => l.includes('{'));
+    expect(lines.map((l) => JSON.parse(l.slice(16)).symbol)).toEqual(['ÆTH/€', 'BTC']);
+    expect(JSON.parse(lines[0]!.slice(16)).additional_data).toEqual({ note: '✓ 😀' });
+    // The bulk lengths Redis gives are the members' UTF-8 byte lengths.
+    const lengths = [...members.matchAll(/\$(\d+)\r\n/g)].map((m) => Number(m[1]));
+    expect(lengths).toEqual(lines.map((l) => Buffer.byteLength(l)));
+  }, 30_000);
 });
