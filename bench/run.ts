@@ -10,6 +10,7 @@ import { fileSuite } from './file.js';
 import { isQuick, machineFacts, runMode, runSuite, type Suite, type SuiteResult } from './harness.js';
 import { logTradeSuite } from './logtrade.js';
 import { memorySuite } from './memory.js';
+import { redisSuite } from './redis.js';
 import { toMarkdown } from './report.js';
 import { scrapeSuite } from './scrape.js';
 import { startupSuite } from './startup.js';
@@ -28,6 +29,7 @@ const ALL: Record<string, (quick: boolean) => Suite> = {
   startup: startupSuite,
   system: systemSuite,
   file: fileSuite,
+  redis: redisSuite,
 };
 
 // `--only=logtrade,scrape` runs a subset; `--out=file.md` also writes the markdown report there.

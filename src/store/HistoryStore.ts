@@ -156,7 +156,12 @@ export class HistoryStore implements EventSink, HistoryReader {
   start(): void {
     if (this.running) return;
     this.backend.open();
-    this.writer = this.startWriter();
+    try {
+      this.writer = this.startWriter();
+    } catch (error) {
+      this.backend.close();
+      throw error;
+    }
     this.running = true;
     this.stopping = null;
     this.armFlush(this.flushIntervalMs);

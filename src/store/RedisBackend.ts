@@ -214,9 +214,14 @@ export class RedisBackend implements StoreBackend {
     return this.size;
   }
 
-  startThreadWriter(queue: RowQueue, report: WriteReport): BatchWriter | null {
+  /** Throws rather than return null: writing from the caller's thread would make the bot wait on Redis. */
+  startThreadWriter(queue: RowQueue, report: WriteReport): BatchWriter {
     const spec: Omit<RedisThreadData, 'port' | 'signal'> = { role: 'writer', options: this.options };
-    return ThreadWriter.startEntry('redisThread', spec, queue, report, REDIS_WRITER_YOUNG_MB);
+    const writer = ThreadWriter.startEntry('redisThread', spec, queue, report, REDIS_WRITER_YOUNG_MB);
+    if (writer === null) {
+      throw new Error("history store: the Redis writer thread could not start, and writes are not made on the bot's thread, where they would wait on Redis");
+    }
+    return writer;
   }
 
   afterFlush(): void {}

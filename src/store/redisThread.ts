@@ -102,9 +102,11 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
       });
     });
   } else {
+    // Redis down at this moment is an outage like any other: each write tries to connect, failing as a write (rows kept,
+    // counted, retried), so the store never falls back to writing on the bot's thread.
     chain = history.open().then(
       () => post({ kind: 'open', error: null } satisfies WriterResult),
-      (error: unknown) => post({ kind: 'open', error: fault(error) } satisfies WriterResult),
+      () => post({ kind: 'open', error: null } satisfies WriterResult),
     );
     parentPort.on('message', (request: WriterRequest) => {
       chain = chain.then(async () => {
@@ -117,6 +119,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         const started = performance.now();
         let result: Omit<Extract<WriterResult, { kind: 'write' }>, 'buffers'>;
         try {
+          await history.open();
           const rows = RowBatch.decode(request.batch);
           // What is not consumed (a failure part way) the main thread keeps and sends again.
           const r = await history.writeChunks(rows, 0, rows.length);

@@ -2,7 +2,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './prometheus.js';
@@ -127,62 +127,94 @@ export type ProxyMode =
   /** Forwards commands; the server's answers are dropped, and the client's connection is closed once `answers` have come (the commands ran, the client never knows). */
   | 'lose-answers'
   /** The client's next data is dropped and its connection closed (the commands never reach the server). */
-  | 'lose-commands';
+  | 'lose-commands'
+  /** New connections after the next `count` are closed at once, as by a server that is down; open ones go on. */
+  | 'refuse-connections';
 
 /** A TCP proxy in front of a real redis-server, to lose a command or its answer on the way, as a broken network does. */
 export interface RedisProxy {
   readonly url: string;
-  set(mode: ProxyMode, answers?: number): void;
+  /** `count`: the answers to lose, or the connections still let through. Resolves once the proxy has it. */
+  set(mode: ProxyMode, count?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Starts a {@link RedisProxy} on a free loopback port forwarding to `port`. */
-export async function startRedisProxy(port: number): Promise<RedisProxy> {
-  let mode: ProxyMode = 'pass';
-  let answersLeft = 0;
-  const sockets = new Set<import('node:net').Socket>();
-  const server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port });
-    sockets.add(client).add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.on('data', (d) => {
-      if (mode === 'lose-commands') {
-        mode = 'pass';
-        end();
-        return;
-      }
-      upstream.write(d);
-    });
-    upstream.on('data', (d) => {
-      if (mode !== 'lose-answers') {
-        client.write(d);
-        return;
-      }
-      // Every answer the proxy loses is an integer (a script's): count them.
-      answersLeft -= d.toString('latin1').match(/:-?\d+\r\n/g)?.length ?? 0;
-      if (answersLeft <= 0) {
-        mode = 'pass';
-        end();
-      }
-    });
+// The proxy runs in a process of its own: a monitor's synchronous calls block the test's thread while they wait for Redis.
+const PROXY_SOURCE = `
+const net = require('node:net');
+const port = Number(process.argv[1]);
+let mode = 'pass';
+let left = 0;
+const server = net.createServer((client) => {
+  if (mode === 'refuse-connections' && left-- <= 0) return client.destroy();
+  const upstream = net.createConnection({ host: '127.0.0.1', port });
+  const end = () => { client.destroy(); upstream.destroy(); };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
+  client.on('data', (d) => {
+    if (mode === 'lose-commands') { mode = 'pass'; return end(); }
+    upstream.write(d);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxyPort = (server.address() as { port: number }).port;
+  upstream.on('data', (d) => {
+    if (mode !== 'lose-answers') return client.write(d);
+    // Every answer the proxy loses is an integer (a script's): count them.
+    left -= (d.toString('latin1').match(/:-?\\d+\\r\\n/g) || []).length;
+    if (left <= 0) { mode = 'pass'; end(); }
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+let input = '';
+process.stdin.on('data', (d) => {
+  input += d;
+  let at;
+  while ((at = input.indexOf('\\n')) >= 0) {
+    const [m, c] = input.slice(0, at).split(' ');
+    input = input.slice(at + 1);
+    mode = m;
+    left = Number(c);
+    process.stdout.write('ok\\n');
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+`;
+
+/** Starts a {@link RedisProxy} on a free loopback port forwarding to `port`, in a child process stopped by its PID. */
+export async function startRedisProxy(port: number): Promise<RedisProxy> {
+  const child = spawn(process.execPath, ['-e', PROXY_SOURCE, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines: string[] = [];
+  let waiting: (() => void) | null = null;
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    text += d.toString();
+    let at: number;
+    while ((at = text.indexOf('\n')) >= 0) {
+      lines.push(text.slice(0, at));
+      text = text.slice(at + 1);
+    }
+    waiting?.();
+  });
+  const nextLine = async (): Promise<string> => {
+    const deadline = Date.now() + 10_000;
+    while (lines.length === 0) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error('redis proxy did not answer');
+      await new Promise<void>((resolve) => {
+        waiting = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+    return lines.shift()!;
+  };
+  const proxyPort = Number(await nextLine());
   return {
     url: `redis://127.0.0.1:${proxyPort}/0`,
-    set(next, answers = 1) {
-      mode = next;
-      answersLeft = answers;
+    async set(next, count = next === 'refuse-connections' ? 0 : 1) {
+      child.stdin!.write(`${next} ${count}\n`);
+      if ((await nextLine()) !== 'ok') throw new Error('redis proxy refused the mode');
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    async close() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
   };
 }

@@ -127,7 +127,7 @@ describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
     let parts = 0;
     for (let at = 0; at < batch.length; parts++) at = chunkEnd(batch, at, batch.length, 10);
     expect(parts).toBeGreaterThan(3);
-    p.set('lose-answers', parts);
+    await p.set('lose-answers', parts);
     const lost = await h.writeChunks(batch, 0, batch.length, 10);
     expect(lost.consumed).toBe(0);
     expect(lost.error?.message).toMatch(/batch of \d+ rows not written/);
@@ -149,7 +149,7 @@ describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
     const first = rows(20);
     expect((await h.writeChunks(first, 0, first.length, 5)).error).toBeNull();
     const batch = rows(40, 20);
-    p.set('lose-commands');
+    await p.set('lose-commands');
     const lost = await h.writeChunks(batch, 0, batch.length, 10);
     expect(lost.consumed).toBe(0);
     expect(lost.error).not.toBeNull();
@@ -167,7 +167,7 @@ describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
     const first = rows(6, 200);
     expect((await h.writeChunks(first, 0, first.length)).error).toBeNull();
     const batch = rows(10);
-    p.set('lose-answers', 1);
+    await p.set('lose-answers', 1);
     expect((await h.writeChunks(batch, 0, batch.length)).consumed).toBe(0);
     const other = rows(10, 100);
     const r = await untilWritten(() => h.writeChunks(other, 0, other.length));

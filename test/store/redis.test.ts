@@ -6,8 +6,9 @@ import { ManualClock, systemClock } from '../../src/clock.js';
 import type { MonitoringConfigOptions } from '../../src/config/MonitoringConfig.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { RedisBackend } from '../../src/store/RedisBackend.js';
+import { ThreadWriter } from '../../src/store/ThreadWriter.js';
 import { freePort } from '../helpers/prometheus.js';
-import { findRedisServer, type RedisServer, startRedis } from '../helpers/redis.js';
+import { findRedisServer, type RedisServer, startRedis, startRedisProxy } from '../helpers/redis.js';
 import { T0 } from './helpers.js';
 
 const REDIS_SERVER = findRedisServer();
@@ -279,5 +280,41 @@ describe.skipIf(REDIS_SERVER === null)('redis backend', () => {
     const newest = await server.command('ZRANGE', 'poseidon:{alpha}:trades', '0', '-1');
     expect(newest).toContain('00000000000003e9{');
     expect(await server.command('GET', 'poseidon:{alpha}:seq')).toContain('1001');
+  }, 60_000);
+
+  it("Redis unreachable for the writer thread at start: its writes fail and are counted until it connects; never written from the bot's thread", async () => {
+    const server = await redis();
+    const proxy = await startRedisProxy(server.port);
+    closers.push(() => void proxy.close());
+    // The bridge (start's own connection) gets through; the writer thread's first connection is refused.
+    await proxy.set('refuse-connections', 1);
+    const m = monitor(proxy.url);
+    const failures: string[] = [];
+    m.diagnostics.onFailure((where, error) => failures.push(`${where}: ${String(error)}`));
+    await m.start();
+    for (let i = 0; i < 10; i++) trade(m, i);
+    await expect(m.flush()).rejects.toThrow();
+    expect(failures.some((f) => /redis/i.test(f))).toBe(true);
+    await proxy.set('pass');
+    await flushOnceBack(m);
+    expect(storedIds(m)).toEqual(range(0, 10));
+    expect(failures.filter((f) => /main thread/.test(f))).toEqual([]);
+  }, 60_000);
+
+  it("a writer thread that cannot be created: start() refuses, rather than write from the bot's thread", async () => {
+    const server = await redis();
+    const spy = vi.spyOn(ThreadWriter, 'startEntry').mockReturnValue(null);
+    try {
+      const m = monitor(server.url);
+      await expect(m.start()).rejects.toThrow(/Redis writer thread could not start/);
+    } finally {
+      spy.mockRestore();
+    }
+    // Nothing left open: a monitor started afterwards writes as usual.
+    const m = monitor(server.url);
+    await m.start();
+    trade(m, 0);
+    await m.flush();
+    expect(storedIds(m)).toEqual([0]);
   }, 60_000);
 });
