@@ -163,7 +163,8 @@ export class RedisHistory {
 
   /** Writes rows `start..end` in one script; returns the rows stored. Throws {@link RedisUnavailableError}, the rows then not written. */
   async write(rows: RowBatch, start: number, end: number): Promise<number> {
-    const r = await this.writeChunks(rows, start, end, Number.POSITIVE_INFINITY);
+    if (!this.opened) throw new Error('history store is not open');
+    const r = await this.writer.write(rows, start, end, Number.POSITIVE_INFINITY, true);
     if (r.error !== null) throw r.error;
     return r.written;
   }

@@ -72,19 +72,28 @@ export class RedisWriter {
   /**
    * Writes rows `start..end` as scripts of at most `chunkRows` rows, each sent without waiting for the one
    * before. Each applies only after the one before it (it checks the batch token that one leaves), so what is
-   * stored is always a prefix of the rows, and a failure leaves the rest to be sent again.
+   * stored is always a prefix of the rows, and a failure leaves the rest to be sent again. With `whole`, a
+   * failure reports nothing consumed (the caller sends all the rows again): a prefix already stored is then
+   * remembered, and recognised when they come.
    */
-  async write(rows: RowBatch, start: number, end: number, chunkRows = CHUNK_ROWS): Promise<ChunkedWrite> {
+  async write(rows: RowBatch, start: number, end: number, chunkRows = CHUNK_ROWS, whole = false): Promise<ChunkedWrite> {
     let consumed = 0;
     let written = 0;
+    let lastToken = '';
     try {
       const known = await this.settleUnsure(rows, start, end);
-      if (known !== null) return { consumed: known.rows, written: known.stored, error: null };
+      if (known !== null) {
+        if (!whole) return { consumed: known.rows, written: known.stored, error: null };
+        consumed = known.rows;
+        written = known.stored;
+        lastToken = known.token;
+      }
       for (let attempt = 0; consumed < end - start; attempt++) {
         const r = await this.pipeline(rows, start + consumed, end, chunkRows);
         consumed += r.consumed;
         written += r.written;
-        if (r.error !== null) return { consumed, written, error: r.error };
+        if (r.lastToken !== '') lastToken = r.lastToken;
+        if (r.error !== null) return this.failedAfter(rows, start, { consumed, written, error: r.error }, lastToken, whole);
         // A script found the sequence number moved by another writer: numbered again from it, once.
         if (r.moved && attempt > 0)
           throw new RedisUnavailableError(`redis ${this.where()}: another writer keeps moving this bot's sequence number`);
@@ -92,16 +101,34 @@ export class RedisWriter {
       return { consumed, written, error: null };
     } catch (error) {
       this.forget();
-      return { consumed, written, error: error instanceof RedisUnavailableError ? error : this.failed(error, end - start - consumed) };
+      const e = error instanceof RedisUnavailableError ? error : this.failed(error, end - start - consumed);
+      return this.failedAfter(rows, start, { consumed, written, error: e }, lastToken, whole);
     }
+  }
+
+  /** A failed write's report; with `whole`, its stored prefix (ending with the script `token`) remembered before any scripts whose answers were lost. */
+  private failedAfter(rows: RowBatch, start: number, r: ChunkedWrite, token: string, whole: boolean): ChunkedWrite {
+    if (!whole || r.consumed === 0) return r;
+    const lost = this.unsure;
+    const lengths = [r.consumed, ...(lost?.rows ?? []).map((n) => r.consumed + n)];
+    this.unsure = {
+      tokens: [token, ...(lost?.tokens ?? [])],
+      rows: lengths,
+      stored: [r.written, ...(lost?.stored ?? []).map((n) => r.written + n)],
+      prints: digests(rows, start, lengths),
+    };
+    return { consumed: 0, written: 0, error: r.error };
   }
 
   private failed(error: unknown, rows: number): RedisUnavailableError {
     return clean(error, `redis ${this.where()}: batch of ${rows} rows not written`);
   }
 
-  /** After scripts whose answer was lost: the rows they hold, when the last applied one is known and the same rows came again. */
-  private async settleUnsure(rows: RowBatch, start: number, end: number): Promise<{ rows: number; stored: number } | null> {
+  /**
+   * After scripts whose answer was lost: the rows they hold, when the last applied one is known and the same
+   * rows came again. The scripts after it did not apply (each checks the one before it left its token).
+   */
+  private async settleUnsure(rows: RowBatch, start: number, end: number): Promise<{ rows: number; stored: number; token: string } | null> {
     const u = this.unsure;
     if (u === null) return null;
     const last = (await this.cmd(['GET', this.keys.lastBatch])) as string | null;
@@ -109,7 +136,7 @@ export class RedisWriter {
     const i = last === null ? -1 : u.tokens.indexOf(last);
     if (i < 0 || u.rows[i]! > end - start) return null;
     const prints = digests(rows, start, [u.rows[i]!]);
-    return prints[0] === u.prints[i] ? { rows: u.rows[i]!, stored: u.stored[i]! } : null;
+    return prints[0] === u.prints[i] ? { rows: u.rows[i]!, stored: u.stored[i]!, token: u.tokens[i]! } : null;
   }
 
   /** Sends the scripts for `start..end` and reads their answers in order. */
@@ -118,7 +145,7 @@ export class RedisWriter {
     start: number,
     end: number,
     chunkRows: number,
-  ): Promise<{ consumed: number; written: number; error: RedisUnavailableError | null; moved: boolean }> {
+  ): Promise<{ consumed: number; written: number; error: RedisUnavailableError | null; moved: boolean; lastToken: string }> {
     const sent: { prepared: Prepared; answer: Promise<Answer> }[] = [];
     let seq = this.seq ?? Number((await this.cmd(['GET', this.keys.seq])) ?? 0);
     let previous = '';
@@ -143,6 +170,7 @@ export class RedisWriter {
     }
     let consumed = 0;
     let written = 0;
+    let lastToken = '';
     for (let k = 0; k < sent.length; k++) {
       const { prepared, answer } = sent[k]!;
       const a = await answer;
@@ -151,28 +179,30 @@ export class RedisWriter {
         consumed = prepared.end - start;
         written += prepared.stored;
         this.seq = prepared.seqAfter;
+        lastToken = prepared.token;
         continue;
       }
       this.forget();
       if (a.ok) {
         // -2: the sequence number is not the one the rows were numbered from; the scripts after it did not apply either.
-        if (a.value === -2) return { consumed, written, error: null, moved: true };
+        if (a.value === -2) return { consumed, written, error: null, moved: true, lastToken };
         return {
           consumed,
           written,
           error: this.failed(new Error(`unexpected answer ${String(a.value)}`), end - start - consumed),
           moved: false,
+          lastToken,
         };
       }
       // A reply from Redis (OOM, READONLY, …) means the script did not run; anything else may have applied it and the ones after.
       if (!isReply(a.error)) this.unsure = unsureOf(rows, start + consumed, sent.slice(k));
-      return { consumed, written, error: this.failed(a.error, end - start - consumed), moved: false };
+      return { consumed, written, error: this.failed(a.error, end - start - consumed), moved: false, lastToken };
     }
     if (prepareError !== null) {
       this.forget();
-      return { consumed, written, error: this.failed(prepareError, end - start - consumed), moved: false };
+      return { consumed, written, error: this.failed(prepareError, end - start - consumed), moved: false, lastToken };
     }
-    return { consumed, written, error: null, moved: false };
+    return { consumed, written, error: null, moved: false, lastToken };
   }
 
   /** Forgets what it knew of the stored state: read again before the next script. */

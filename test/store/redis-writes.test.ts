@@ -224,4 +224,43 @@ describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
     const lengths = [...members.matchAll(/\$(\d+)\r\n/g)].map((m) => Number(m[1]));
     expect(lengths).toEqual(lines.map((l) => Buffer.byteLength(l)));
   }, 30_000);
+
+  it("all or none (writes from the caller's thread): a stored prefix found after lost answers, then a refused rest, is not written twice on the next try", async () => {
+    const server = await redis();
+    const p = await proxy(server);
+    const h = await history(p.url);
+    const warm = rows(6, 200);
+    expect(await h.write(warm, 0, warm.length)).toBe(6);
+    // Rows 0..9 applied, their answer lost; then 10 more rows queued behind them.
+    const batch = rows(20);
+    const first = rowsBefore(batch, 10);
+    await p.set('lose-answers', 1);
+    await expect(h.write(batch, 0, first)).rejects.toThrow(/not written/);
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':16\r\n');
+    // The next try finds them stored, and Redis refuses the rest (full): nothing reported written.
+    await server.command('CONFIG', 'SET', 'maxmemory', '1');
+    const refused = async () => {
+      for (const deadline = Date.now() + 10_000; ; ) {
+        try {
+          return await h.write(batch, 0, batch.length);
+        } catch (error) {
+          if (/OOM/.test(String(error)) || Date.now() > deadline) throw error;
+        }
+      }
+    };
+    await expect(refused()).rejects.toThrow(/OOM/);
+    await server.command('CONFIG', 'SET', 'maxmemory', '0');
+    // All of them again: the stored ones are recognised, the rest written once.
+    expect(await h.write(batch, 0, batch.length)).toBe(22);
+    expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':26\r\n');
+  }, 30_000);
 });
+
+/** The number of rows of `batch` that hold its first `trades` trades (with their P&L and other events). */
+function rowsBefore(batch: RowBatch, trades: number): number {
+  let seen = 0;
+  for (let i = 0; i < batch.length; i++) {
+    if (batch.at(i).eventType === 'trade_execution' && seen++ === trades) return i;
+  }
+  return batch.length;
+}
