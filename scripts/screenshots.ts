@@ -18,10 +18,19 @@ const SHOTS = [
 
 buildConsole();
 mkdirSync(OUT, { recursive: true });
-const monitor = await startConsoleMonitor({ botName: 'demo-bot' });
+// System metrics on, so the Performance view shows the host's figures (this machine's).
+const monitor = await startConsoleMonitor({ botName: 'demo-bot', enableSystemMetrics: true });
 const browser = await launchChromium();
 try {
   await recordHistory(monitor, { hours: 24, tradesPerHour: 12, markup: false });
+  // The sample reads the host asynchronously: wait for the first one.
+  for (let i = 0; i < 100; i++) {
+    const r = (await (await fetch(`${monitor.baseUrl}/api/performance`)).json()) as {
+      resourceUtilization: { systemSampledAt: string | null };
+    };
+    if (r.resourceUtilization.systemSampledAt !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   for (const shot of SHOTS) {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: shot.width, height: shot.height });

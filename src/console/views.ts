@@ -326,6 +326,11 @@ const loopColumns: Column<LoopPerformance>[] = [
   { header: 'Last success (UTC)', cell: (l) => time(utc(l.lastSuccessAt)) },
 ];
 
+/** A 0–100 figure as a ratio for {@link percent}. */
+const ratioOf = (pct: number | null): number | null => (pct === null ? null : pct / 100);
+
+const sampledNote = (at: string | null): string => (at === null ? 'system metrics off' : `sampled ${utc(at).text}`);
+
 export const performanceView: View<PerformanceData> = {
   title: 'Performance',
   async load(hours) {
@@ -349,6 +354,18 @@ export const performanceView: View<PerformanceData> = {
         card('Heap used', bytes(r.heapUsedBytes), { id: 'heap' }),
         card('Event-loop lag p99', millis(r.eventLoopLagP99Ms), { id: 'lag' }),
         card('Database size', bytes(r.dbSizeBytes), { id: 'dbSize' }),
+      ),
+      // The host's last system metrics sample: dashes with system metrics off.
+      figureRow(
+        card('Host CPU', percent(ratioOf(r.systemCpuPercent)), { id: 'hostCpu', note: sampledNote(r.systemSampledAt) }),
+        card('Host memory', bytes(r.systemMemoryUsedBytes), {
+          id: 'hostMemory',
+          note: `${percent(ratioOf(r.systemMemoryPercent))} in use`,
+        }),
+        card('Network in', bytes(r.networkReceivedBytes), { id: 'networkIn', note: 'last interval' }),
+        card('Network out', bytes(r.networkSentBytes), { id: 'networkOut', note: 'last interval' }),
+        card('Host processes', count(r.activeProcesses), { id: 'processes' }),
+        card('Open handles', count(r.activeHandles), { id: 'handles', note: 'this process' }),
       ),
       figureRow(
         card('Events recorded', count(health.eventsRecorded), { id: 'eventsRecorded' }),

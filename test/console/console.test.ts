@@ -2,8 +2,8 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DashboardSummary } from '../../src/analytics/dashboardTypes.js';
-import { count, duration, money, percent, signedMoney } from '../../src/console/format.js';
+import type { DashboardSummary, PerformanceDashboard } from '../../src/analytics/dashboardTypes.js';
+import { bytes, count, duration, money, NONE, percent, signedMoney } from '../../src/console/format.js';
 import type { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { type Browser, findChromium, launchChromium } from '../helpers/chromium.js';
 import { buildConsole, recordHistory, startConsoleMonitor, XSS_MESSAGE, XSS_SYMBOL } from '../helpers/consoleFixture.js';
@@ -15,6 +15,8 @@ let browser: Browser;
 let monitor: MonitoringSystem;
 let locked: MonitoringSystem;
 let empty: MonitoringSystem;
+/** A monitor with system metrics on (the others have them off, as an injected clock defaults to). */
+let host: MonitoringSystem;
 /** Script errors and dialogs of every page, which must stay empty. */
 const pageErrors: string[] = [];
 const dialogs: string[] = [];
@@ -63,17 +65,18 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
   beforeAll(async () => {
     // The page is served from the build; build it from the sources under test.
     buildConsole();
-    [browser, monitor, locked, empty] = await Promise.all([
+    [browser, monitor, locked, empty, host] = await Promise.all([
       launchChromium(),
       startConsoleMonitor(),
       startConsoleMonitor({ apiToken: TOKEN }),
       startConsoleMonitor(),
+      startConsoleMonitor({ enableSystemMetrics: true }),
     ]);
-    await Promise.all([recordHistory(monitor), recordHistory(locked, { hours: 2 })]);
+    await Promise.all([recordHistory(monitor), recordHistory(locked, { hours: 2 }), recordHistory(host, { hours: 2 })]);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([browser?.close(), monitor?.stop(), locked?.stop(), empty?.stop()]);
+    await Promise.all([browser?.close(), monitor?.stop(), locked?.stop(), empty?.stop(), host?.stop()]);
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
   });
@@ -127,6 +130,41 @@ describe.skipIf(chromiumPath === null)('console in Chromium', { timeout: 90_000 
     expect(await stamp.textContent()).toBe('2026-01-02 00:01:00 UTC');
     expect(await stamp.getAttribute('title')).toMatch(/^local time: /);
     await page.close();
+  });
+
+  it("shows the host's last system sample of /api/performance, and dashes with system metrics off", async () => {
+    const resources = async (target: MonitoringSystem) =>
+      ((await (await fetch(`${target.baseUrl}/api/performance`)).json()) as PerformanceDashboard).resourceUtilization;
+    // The sample reads the host asynchronously: wait for the first one.
+    for (const deadline = Date.now() + 10_000; (await resources(host)).systemSampledAt === null; ) {
+      if (Date.now() > deadline) throw new Error('no system sample');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const ratio = (pct: number | null) => (pct === null ? null : pct / 100);
+    for (const target of [host, monitor]) {
+      const page = await open(target, 'performance');
+      await ready(page, 'performance');
+      const r = await resources(target);
+      const expected: Record<string, string> = {
+        hostCpu: percent(ratio(r.systemCpuPercent)),
+        hostMemory: bytes(r.systemMemoryUsedBytes),
+        networkIn: bytes(r.networkReceivedBytes),
+        networkOut: bytes(r.networkSentBytes),
+        processes: count(r.activeProcesses),
+        handles: count(r.activeHandles),
+      };
+      const shown: Record<string, string> = {};
+      for (const id of Object.keys(expected)) shown[id] = await figure(page, id);
+      expect(shown).toEqual(expected);
+      if (target === host) {
+        expect(shown.hostCpu).toMatch(/%$/);
+        expect(shown.hostMemory).toMatch(/iB$/);
+        expect(Number(shown.processes!.replace(/\D/g, ''))).toBeGreaterThan(0);
+      } else {
+        expect(Object.values(shown)).toEqual(Object.values(expected).map(() => NONE));
+      }
+      await page.close();
+    }
   });
 
   it('draws the charts of every view', async () => {
