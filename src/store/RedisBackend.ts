@@ -219,7 +219,9 @@ export class RedisBackend implements StoreBackend {
     const spec: Omit<RedisThreadData, 'port' | 'signal'> = { role: 'writer', options: this.options };
     const writer = ThreadWriter.startEntry('redisThread', spec, queue, report, REDIS_WRITER_YOUNG_MB);
     if (writer === null) {
-      throw new Error("history store: the Redis writer thread could not start, and writes are not made on the bot's thread, where they would wait on Redis");
+      throw new Error(
+        "history store: the Redis writer thread could not start, and writes are not made on the bot's thread, where they would wait on Redis",
+      );
     }
     return writer;
   }

@@ -1,6 +1,7 @@
 // RedisWriter: the redis history's writes: rows prepared as batch scripts, sent one after another so Redis runs one while the next is prepared.
 
 import { createHash, randomUUID } from 'node:crypto';
+import { ErrorReply } from 'redis';
 import type { Position } from '../analytics/PnlLedger.js';
 import { carryPositions } from '../analytics/positionCarry.js';
 import { EventType, type TradeMetric } from '../events/types.js';
@@ -9,8 +10,8 @@ import type { RowBatch } from './batchCodec.js';
 import { type RecordOwner, toRecord, tradeLine } from './fileRecords.js';
 import { TABLE_OF } from './MemoryBackend.js';
 import { clean, RedisUnavailableError } from './redisErrors.js';
-import { BATCH_TIMEOUT_MS, type RedisKeys, SEQ_WIDTH, WRITE_SCRIPT } from './redisLayout.js';
-import { type BatchTrade, HourTimes, isReply, newestOpen, withPnl } from './redisRows.js';
+import { BATCH_TIMEOUT_MS, FENCE_SCRIPT, type RedisKeys, SEQ_WIDTH, WRITE_SCRIPT } from './redisLayout.js';
+import { type BatchTrade, HourTimes, newestOpen, withPnl } from './redisRows.js';
 import { TABLES, type TableName } from './schema.js';
 import type { Row } from './sqliteRows.js';
 import { HourSums } from './tradeHours.js';
@@ -40,26 +41,47 @@ interface Prepared {
 /** A sent script's answer, or its failure: settled as it comes, read in the order sent. */
 type Answer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** Scripts whose answer was lost: any prefix of them may be applied, and the bot's last batch token says which. */
-interface Unsure {
-  readonly tokens: string[];
-  /** Rows of the batch, from its start, up to and including each script. */
-  readonly rows: number[];
-  readonly stored: number[];
-  /** Digests of those rows, to know the same rows when they come again. */
-  readonly prints: string[];
+/** Whether a script's answer says it is applied (-1: its token was, before). */
+const applied = (a: Answer): boolean => a.ok && (a.value === 0 || a.value === -1);
+
+/**
+ * A script whose answer was lost: applied, or not, or still on its way to Redis (its bytes may yet arrive). Each
+ * is chained on the one before it, so what may apply is a prefix of them.
+ */
+interface LostScript {
+  readonly token: string;
+  readonly rows: number;
+  readonly stored: number;
+  /** A digest of its rows, to know them when they come again. */
+  readonly print: string;
 }
+
+/** What a part of a write did; `retry`: a script found the sequence number or the last batch moved, and the rest is to be sent again. */
+interface Sent {
+  readonly consumed: number;
+  readonly written: number;
+  readonly error: RedisUnavailableError | null;
+  readonly retry: boolean;
+  readonly lastToken: string;
+}
+
+/** Times a write reads the stored state again after finding it moved before it gives up (another writer keeps moving it). */
+const MOVED_RETRIES = 3;
 
 export class RedisWriter {
   private readonly tokenBase = randomUUID();
   private tokens = 0;
-  private unsure: Unsure | null = null;
+  private lost: LostScript[] = [];
+  /** The bot's last batch token as this writer last left or read it; null when it must be read again. */
+  private lastToken: string | null = null;
   /** The stored sequence number as this writer last left it; null when it must be read again (a failure, another writer). */
   private seq: number | null = null;
   /** Positions per symbol after the scripts sent so far; forgotten with `seq`. */
   private carry = new Map<string, Position>();
   /** The balance state after the scripts sent so far; undefined when it must be read. */
   private balance: BalanceState | null | undefined;
+  /** Answers of the scripts sent and not yet read back: a read waits for them. */
+  private inflight: Promise<Answer>[] = [];
 
   constructor(
     private readonly cmd: RedisCommand,
@@ -71,31 +93,31 @@ export class RedisWriter {
 
   /**
    * Writes rows `start..end` as scripts of at most `chunkRows` rows, each sent without waiting for the one
-   * before. Each applies only after the one before it (it checks the batch token that one leaves), so what is
-   * stored is always a prefix of the rows, and a failure leaves the rest to be sent again. With `whole`, a
-   * failure reports nothing consumed (the caller sends all the rows again): a prefix already stored is then
-   * remembered, and recognised when they come.
+   * before. Each applies only after the one before it (it checks the batch token that one leaves; the first,
+   * the last token this writer knows), so what is stored is always a prefix of the rows, and a failure leaves
+   * the rest to be sent again. With `whole`, a failure reports nothing consumed (the caller sends all the rows
+   * again): a prefix already stored is then remembered, and recognised when they come.
    */
   async write(rows: RowBatch, start: number, end: number, chunkRows = CHUNK_ROWS, whole = false): Promise<ChunkedWrite> {
     let consumed = 0;
     let written = 0;
     let lastToken = '';
     try {
-      const known = await this.settleUnsure(rows, start, end);
-      if (known !== null) {
-        if (!whole) return { consumed: known.rows, written: known.stored, error: null };
-        consumed = known.rows;
-        written = known.stored;
-        lastToken = known.token;
-      }
-      for (let attempt = 0; consumed < end - start; attempt++) {
+      for (let moved = 0; consumed < end - start; ) {
+        if (this.lost.length > 0) {
+          const known = await this.settleLost(rows, start + consumed, end);
+          consumed += known.rows;
+          written += known.stored;
+          if (known.token !== '') lastToken = known.token;
+          if (known.rows > 0 && !whole) return { consumed, written, error: null };
+          continue;
+        }
         const r = await this.pipeline(rows, start + consumed, end, chunkRows);
         consumed += r.consumed;
         written += r.written;
         if (r.lastToken !== '') lastToken = r.lastToken;
         if (r.error !== null) return this.failedAfter(rows, start, { consumed, written, error: r.error }, lastToken, whole);
-        // A script found the sequence number moved by another writer: numbered again from it, once.
-        if (r.moved && attempt > 0)
+        if (r.retry && ++moved > MOVED_RETRIES)
           throw new RedisUnavailableError(`redis ${this.where()}: another writer keeps moving this bot's sequence number`);
       }
       return { consumed, written, error: null };
@@ -106,17 +128,10 @@ export class RedisWriter {
     }
   }
 
-  /** A failed write's report; with `whole`, its stored prefix (ending with the script `token`) remembered before any scripts whose answers were lost. */
+  /** A failed write's report; with `whole`, its stored prefix (ending with the script `token`) remembered before the scripts whose answers were lost. */
   private failedAfter(rows: RowBatch, start: number, r: ChunkedWrite, token: string, whole: boolean): ChunkedWrite {
     if (!whole || r.consumed === 0) return r;
-    const lost = this.unsure;
-    const lengths = [r.consumed, ...(lost?.rows ?? []).map((n) => r.consumed + n)];
-    this.unsure = {
-      tokens: [token, ...(lost?.tokens ?? [])],
-      rows: lengths,
-      stored: [r.written, ...(lost?.stored ?? []).map((n) => r.written + n)],
-      prints: digests(rows, start, lengths),
-    };
+    this.lost = [{ token, rows: r.consumed, stored: r.written, print: digest(rows, start, r.consumed) }, ...this.lost];
     return { consumed: 0, written: 0, error: r.error };
   }
 
@@ -125,89 +140,128 @@ export class RedisWriter {
   }
 
   /**
-   * After scripts whose answer was lost: the rows they hold, when the last applied one is known and the same
-   * rows came again. The scripts after it did not apply (each checks the one before it left its token).
+   * After scripts whose answers were lost: which of them are applied (the bot's last batch token names the last),
+   * and then a fence, so that none of the others can apply later. Returns the rows they hold when the same rows
+   * came again (0 otherwise).
    */
-  private async settleUnsure(rows: RowBatch, start: number, end: number): Promise<{ rows: number; stored: number; token: string } | null> {
-    const u = this.unsure;
-    if (u === null) return null;
-    const last = (await this.cmd(['GET', this.keys.lastBatch])) as string | null;
-    this.unsure = null;
-    const i = last === null ? -1 : u.tokens.indexOf(last);
-    if (i < 0 || u.rows[i]! > end - start) return null;
-    const prints = digests(rows, start, [u.rows[i]!]);
-    return prints[0] === u.prints[i] ? { rows: u.rows[i]!, stored: u.stored[i]!, token: u.tokens[i]! } : null;
+  private async settleLost(rows: RowBatch, from: number, end: number): Promise<{ rows: number; stored: number; token: string }> {
+    const done: LostScript[] = [];
+    for (;;) {
+      const last = (await this.cmd(['GET', this.keys.lastBatch])) as string | null;
+      const j = last === null ? -1 : this.lost.findIndex((l) => l.token === last);
+      done.push(...this.lost.splice(0, j + 1));
+      if (this.lost.length === 0) {
+        this.lastToken = last;
+        break;
+      }
+      // The others are chained on `last`: moving it on stops them for good, unless one applies first.
+      const fence = this.nextToken();
+      if ((await this.cmd(['EVAL', FENCE_SCRIPT, '1', this.keys.lastBatch, last ?? '', fence])) === 1) {
+        this.lost = [];
+        this.lastToken = fence;
+        break;
+      }
+    }
+    let n = 0;
+    let stored = 0;
+    for (const l of done) {
+      // Other rows at the front than those: not taken for them.
+      if (from + n + l.rows > end || digest(rows, from + n, l.rows) !== l.print) return { rows: 0, stored: 0, token: '' };
+      n += l.rows;
+      stored += l.stored;
+    }
+    return { rows: n, stored, token: done.length > 0 ? done[done.length - 1]!.token : '' };
+  }
+
+  private nextToken(): string {
+    return `${this.tokenBase}:${++this.tokens}`;
   }
 
   /** Sends the scripts for `start..end` and reads their answers in order. */
-  private async pipeline(
+  private async pipeline(rows: RowBatch, start: number, end: number, chunkRows: number): Promise<Sent> {
+    const sent: { prepared: Prepared; answer: Promise<Answer> }[] = [];
+    let seq = this.seq ?? Number((await this.cmd(['GET', this.keys.seq])) ?? 0);
+    let previous = this.lastToken ?? ((await this.cmd(['GET', this.keys.lastBatch])) as string | null) ?? '';
+    let prepareError: unknown = null;
+    try {
+      for (let at = start; at < end; ) {
+        let prepared: Prepared;
+        try {
+          prepared = await this.prepare(rows, at, chunkEnd(rows, at, end, chunkRows), seq, previous);
+        } catch (error) {
+          // A read the rows needed failed, or a script sent before did not apply: what was sent still settles.
+          prepareError = error;
+          break;
+        }
+        const answer = this.cmd(prepared.command, BATCH_TIMEOUT_MS).then(
+          (value): Answer => ({ ok: true, value }),
+          (error: unknown): Answer => ({ ok: false, error }),
+        );
+        sent.push({ prepared, answer });
+        this.inflight.push(answer);
+        seq = prepared.seqAfter;
+        previous = prepared.token;
+        at = prepared.end;
+      }
+      return await this.readAnswers(rows, start, end, sent, prepareError);
+    } finally {
+      this.inflight = [];
+    }
+  }
+
+  /** The answers of `sent`, in order: what applied, and why the rest did not. */
+  private async readAnswers(
     rows: RowBatch,
     start: number,
     end: number,
-    chunkRows: number,
-  ): Promise<{ consumed: number; written: number; error: RedisUnavailableError | null; moved: boolean; lastToken: string }> {
-    const sent: { prepared: Prepared; answer: Promise<Answer> }[] = [];
-    let seq = this.seq ?? Number((await this.cmd(['GET', this.keys.seq])) ?? 0);
-    let previous = '';
-    let prepareError: unknown = null;
-    for (let at = start; at < end; ) {
-      let prepared: Prepared;
-      try {
-        prepared = await this.prepare(rows, at, chunkEnd(rows, at, end, chunkRows), seq, previous);
-      } catch (error) {
-        // A read the rows needed failed: what was sent still settles.
-        prepareError = error;
-        break;
-      }
-      const answer = this.cmd(prepared.command, BATCH_TIMEOUT_MS).then(
-        (value): Answer => ({ ok: true, value }),
-        (error: unknown): Answer => ({ ok: false, error }),
-      );
-      sent.push({ prepared, answer });
-      seq = prepared.seqAfter;
-      previous = prepared.token;
-      at = prepared.end;
-    }
+    sent: readonly { prepared: Prepared; answer: Promise<Answer> }[],
+    prepareError: unknown,
+  ): Promise<Sent> {
     let consumed = 0;
     let written = 0;
     let lastToken = '';
     for (let k = 0; k < sent.length; k++) {
       const { prepared, answer } = sent[k]!;
       const a = await answer;
-      if (a.ok && (a.value === 0 || a.value === -1)) {
-        // -1: this token was applied already.
+      if (applied(a)) {
         consumed = prepared.end - start;
         written += prepared.stored;
         this.seq = prepared.seqAfter;
-        lastToken = prepared.token;
+        this.lastToken = lastToken = prepared.token;
         continue;
       }
       this.forget();
       if (a.ok) {
-        // -2: the sequence number is not the one the rows were numbered from; the scripts after it did not apply either.
-        if (a.value === -2) return { consumed, written, error: null, moved: true, lastToken };
-        return {
-          consumed,
-          written,
-          error: this.failed(new Error(`unexpected answer ${String(a.value)}`), end - start - consumed),
-          moved: false,
-          lastToken,
-        };
+        // -2 (the sequence number moved) or -3 (the last batch moved): another writer, or a lost script of ours applied
+        // late. The scripts after it are chained on it and did not apply either.
+        if (a.value === -2 || a.value === -3) return { consumed, written, error: null, retry: true, lastToken };
+        const error = this.failed(new Error(`unexpected answer ${String(a.value)}`), end - start - consumed);
+        return { consumed, written, error, retry: false, lastToken };
       }
-      // A reply from Redis (OOM, READONLY, …) means the script did not run; anything else may have applied it and the ones after.
-      if (!isReply(a.error)) this.unsure = unsureOf(rows, start + consumed, sent.slice(k));
-      return { consumed, written, error: this.failed(a.error, end - start - consumed), moved: false, lastToken };
+      // A reply from Redis (OOM, READONLY, …) means the script did not run, so none after it can; anything else may
+      // have applied it and some after it, or may still.
+      if (!(a.error instanceof ErrorReply)) this.lost = lostScripts(rows, start + consumed, sent.slice(k));
+      return { consumed, written, error: this.failed(a.error, end - start - consumed), retry: false, lastToken };
     }
     if (prepareError !== null) {
       this.forget();
-      return { consumed, written, error: this.failed(prepareError, end - start - consumed), moved: false, lastToken };
+      return { consumed, written, error: this.failed(prepareError, end - start - consumed), retry: false, lastToken };
     }
-    return { consumed, written, error: null, moved: false, lastToken };
+    return { consumed, written, error: null, retry: false, lastToken };
+  }
+
+  /** A read that sees every script sent before it applied: it waits for their answers (throws when one did not apply). */
+  private async read(args: string[]): Promise<unknown> {
+    for (const answer of this.inflight) {
+      if (!applied(await answer)) throw new Error('a script sent before it was not applied');
+    }
+    return this.cmd(args);
   }
 
   /** Forgets what it knew of the stored state: read again before the next script. */
   private forget(): void {
     this.seq = null;
+    this.lastToken = null;
     this.carry = new Map();
     this.balance = undefined;
   }
@@ -260,7 +314,7 @@ export class RedisWriter {
     let seq = before;
     const slab = new MemberSlab();
     const member = (record: string) => slab.member((++seq).toString(16).padStart(SEQ_WIDTH, '0'), record);
-    const token = `${this.tokenBase}:${++this.tokens}`;
+    const token = this.nextToken();
     const args: (string | Buffer)[] = [token, previous, String(before), String(before + count)];
     const trades: TradeMetric[] = [];
     for (const t of TABLES) {
@@ -308,7 +362,7 @@ export class RedisWriter {
   }
 
   private async lastBalance(): Promise<BalanceState | null> {
-    const stored = (await this.cmd(['GET', this.keys.balance])) as string | null;
+    const stored = (await this.read(['GET', this.keys.balance])) as string | null;
     return stored === null ? null : (JSON.parse(stored) as BalanceState);
   }
 
@@ -320,7 +374,7 @@ export class RedisWriter {
     fills: readonly { old: string }[],
   ): Promise<{ score: string; old: string } | null> {
     const score = String(timestamp);
-    const members = (await this.cmd(['ZRANGE', this.keys.table('trades'), score, score, 'BYSCORE', 'REV'])) as string[];
+    const members = (await this.read(['ZRANGE', this.keys.table('trades'), score, score, 'BYSCORE', 'REV'])) as string[];
     for (const m of members) {
       if (fills.some((f) => f.old === m)) continue;
       const r = JSON.parse(m.slice(SEQ_WIDTH)) as Row;
@@ -336,7 +390,7 @@ export class RedisWriter {
     const symbols = [...new Set(trades.map((t) => t.symbol))];
     const unknown = symbols.filter((s) => !this.carry.has(s));
     if (unknown.length > 0) {
-      const stored = (await this.cmd(['HMGET', this.keys.carry, ...unknown])) as (string | null)[];
+      const stored = (await this.read(['HMGET', this.keys.carry, ...unknown])) as (string | null)[];
       for (const s of stored) {
         if (s === null) continue;
         const p = JSON.parse(s) as Position;
@@ -361,38 +415,33 @@ export function chunkEnd(rows: RowBatch, start: number, end: number, chunkRows: 
   return stop;
 }
 
-/** Digests of rows `start..start+n` for each n of `lengths` (ascending), in one pass. */
-function digests(rows: RowBatch, start: number, lengths: readonly number[]): string[] {
+/** A digest of rows `start..start+n`. */
+function digest(rows: RowBatch, start: number, n: number): string {
   const h = createHash('sha1');
-  const out: string[] = [];
-  let i = 0;
-  for (const n of lengths) {
-    for (; i < n; i++) h.update(JSON.stringify(rows.at(start + i)));
-    out.push(h.copy().digest('hex'));
-  }
-  return out;
+  for (let i = start; i < start + n; i++) h.update(JSON.stringify(rows.at(i)));
+  return h.digest('hex');
 }
 
-function unsureOf(rows: RowBatch, from: number, lost: readonly { prepared: Prepared }[]): Unsure {
-  const lengths = lost.map((s) => s.prepared.end - from);
-  let stored = 0;
-  return {
-    tokens: lost.map((s) => s.prepared.token),
-    rows: lengths,
-    stored: lost.map((s) => (stored += s.prepared.stored)),
-    prints: digests(rows, from, lengths),
-  };
+/** The scripts of `sent`, the first holding the rows from `from`, as lost. */
+function lostScripts(rows: RowBatch, from: number, sent: readonly { prepared: Prepared }[]): LostScript[] {
+  let at = from;
+  return sent.map(({ prepared }) => {
+    const l = { token: prepared.token, rows: prepared.end - at, stored: prepared.stored, print: digest(rows, at, prepared.end - at) };
+    at = prepared.end;
+    return l;
+  });
 }
 
 /** Members written as UTF-8 into large buffers, handed to the client as views: no per-member strings for it to measure and join. */
 class MemberSlab {
-  private buf = Buffer.allocUnsafe(SLAB_BYTES);
+  private buf = Buffer.alloc(0);
   private at = 0;
 
   member(seqHex: string, record: string): Buffer {
     const most = seqHex.length + record.length * 3;
     if (this.at + most > this.buf.length) {
-      this.buf = Buffer.allocUnsafe(Math.max(SLAB_BYTES, most));
+      // From 64 KiB, doubling to 1 MiB: a script of a few rows takes little.
+      this.buf = Buffer.allocUnsafe(Math.max(most, Math.min(SLAB_BYTES, Math.max(64 << 10, this.buf.length * 2))));
       this.at = 0;
     }
     const start = this.at;

@@ -128,3 +128,10 @@ while i <= #ARGV do
 end
 return n
 `;
+
+/** Moves the last batch token KEYS[1] from ARGV[1] ('' for none) to ARGV[2]: 1, or 0 when it is not ARGV[1]. Scripts chained on ARGV[1] can then not apply. */
+export const FENCE_SCRIPT = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`;

@@ -107,8 +107,3 @@ export function withPnl(member: string, realized: number): string {
   const at = member.indexOf(NO_PNL, SEQ_WIDTH);
   return `${member.slice(0, at)}"realized_pnl":${jsonNumber(realized)},"pnl_source":"ledger"${member.slice(at + NO_PNL.length)}`;
 }
-
-/** True for an error Redis answered with (the command was refused, so it did nothing). */
-export function isReply(error: unknown): boolean {
-  return error instanceof Error && error.constructor.name === 'ErrorReply';
-}

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from './prometheus.js';
 import { findBinary } from './promtool.js';
 
@@ -124,71 +125,41 @@ export async function startRedis(binary: string, extra: readonly string[] = []):
 export type ProxyMode =
   /** Forwards both ways. */
   | 'pass'
-  /** Forwards commands; the server's answers are dropped, and the client's connection is closed once `answers` have come (the commands ran, the client never knows). */
+  /** Forwards commands; the server's next `count` answers are dropped, then the client's connection is closed (the commands ran, the client never knows). */
   | 'lose-answers'
   /** The client's next data is dropped and its connection closed (the commands never reach the server). */
   | 'lose-commands'
   /** New connections after the next `count` are closed at once, as by a server that is down; open ones go on. */
-  | 'refuse-connections';
+  | 'refuse-connections'
+  /**
+   * Of the next `total` commands, the first `count` go through and the others are held back; once all have come
+   * and the first are answered, the client gets those answers and loses its connection. The held commands reach
+   * the server later, late: right after the next `GET` of a bot's last batch token, on the client's new connection
+   * (their answers dropped).
+   */
+  | 'delay-after';
 
-/** A TCP proxy in front of a real redis-server, to lose a command or its answer on the way, as a broken network does. */
+/** A TCP proxy in front of a real redis-server, to lose, hold back or deliver late what passes, as a broken network does. */
 export interface RedisProxy {
   readonly url: string;
-  /** `count`: the answers to lose, or the connections still let through. Resolves once the proxy has it. */
-  set(mode: ProxyMode, count?: number): Promise<void>;
+  /** `count`: the answers to lose, the connections still let through, or the commands let through. Resolves once the proxy has it. */
+  set(mode: ProxyMode, count?: number, total?: number): Promise<void>;
+  /** Held commands delivered late so far, and how many of them the server applied (answered 0). */
+  late(): Promise<{ injected: number; applied: number }>;
   close(): Promise<void>;
 }
 
-// The proxy runs in a process of its own: a monitor's synchronous calls block the test's thread while they wait for Redis.
-const PROXY_SOURCE = `
-const net = require('node:net');
-const port = Number(process.argv[1]);
-let mode = 'pass';
-let left = 0;
-const server = net.createServer((client) => {
-  if (mode === 'refuse-connections' && left-- <= 0) return client.destroy();
-  const upstream = net.createConnection({ host: '127.0.0.1', port });
-  const end = () => { client.destroy(); upstream.destroy(); };
-  client.on('error', end).on('close', end);
-  upstream.on('error', end).on('close', end);
-  client.on('data', (d) => {
-    if (mode === 'lose-commands') { mode = 'pass'; return end(); }
-    upstream.write(d);
-  });
-  upstream.on('data', (d) => {
-    if (mode !== 'lose-answers') return client.write(d);
-    // Every answer the proxy loses is an integer (a script's): count them.
-    left -= (d.toString('latin1').match(/:-?\\d+\\r\\n/g) || []).length;
-    if (left <= 0) { mode = 'pass'; end(); }
-  });
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-let input = '';
-process.stdin.on('data', (d) => {
-  input += d;
-  let at;
-  while ((at = input.indexOf('\\n')) >= 0) {
-    const [m, c] = input.slice(0, at).split(' ');
-    input = input.slice(at + 1);
-    mode = m;
-    left = Number(c);
-    process.stdout.write('ok\\n');
-  }
-});
-process.stdin.on('end', () => process.exit(0));
-`;
-
-/** Starts a {@link RedisProxy} on a free loopback port forwarding to `port`, in a child process stopped by its PID. */
+/** Starts a {@link RedisProxy} on a free loopback port forwarding to `port`, in a process of its own (a monitor's synchronous calls block the test's thread), stopped by its PID. */
 export async function startRedisProxy(port: number): Promise<RedisProxy> {
-  const child = spawn(process.execPath, ['-e', PROXY_SOURCE, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const script = fileURLToPath(new URL('./redis-proxy.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines: string[] = [];
   let waiting: (() => void) | null = null;
   let text = '';
   child.stdout!.on('data', (d: Buffer) => {
     text += d.toString();
-    let at: number;
-    while ((at = text.indexOf('\n')) >= 0) {
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n')) {
       lines.push(text.slice(0, at));
       text = text.slice(at + 1);
     }
@@ -205,13 +176,19 @@ export async function startRedisProxy(port: number): Promise<RedisProxy> {
     }
     return lines.shift()!;
   };
+  const ask = async (line: string): Promise<{ injected: number; applied: number }> => {
+    child.stdin!.write(`${line}\n`);
+    const [ok, injected, applied] = (await nextLine()).split(' ');
+    if (ok !== 'ok') throw new Error('redis proxy refused the mode');
+    return { injected: Number(injected), applied: Number(applied) };
+  };
   const proxyPort = Number(await nextLine());
   return {
     url: `redis://127.0.0.1:${proxyPort}/0`,
-    async set(next, count = next === 'refuse-connections' ? 0 : 1) {
-      child.stdin!.write(`${next} ${count}\n`);
-      if ((await nextLine()) !== 'ok') throw new Error('redis proxy refused the mode');
+    async set(next, count = next === 'refuse-connections' ? 0 : 1, total = count) {
+      await ask(`${next} ${count} ${total}`);
     },
+    late: () => ask('report'),
     async close() {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
