@@ -251,6 +251,37 @@ describe.skipIf(REDIS_SERVER === null)('redis history writes in parts', () => {
     expect(await server.command('ZCARD', 'poseidon:{alpha}:trades')).toBe(':51\r\n');
   }, 30_000);
 
+  it('a P&L event parts away from its trade: filled into the trade an earlier part stored, as one script does', async () => {
+    const server = await redis();
+    const events: MonitorEvent[] = [];
+    // A sell at row 0 whose P&L comes 14 rows later, after trades of another symbol.
+    events.push(buildTrade({ symbol: 'BTC', side: 'sell', quantity: 1, price: 100, executionId: 'late' }, T0));
+    for (let i = 1; i < 15; i++)
+      events.push(buildTrade({ symbol: 'ETH', side: 'buy', quantity: 1, price: 10, executionId: `e${i}` }, T0 + i));
+    events.push(
+      buildProfitLoss({
+        timestamp: T0,
+        symbol: 'BTC',
+        executionId: 'late',
+        realizedPnl: 7.5,
+        positionQuantity: 0,
+        averageCost: 92.5,
+        cumulativeRealizedPnl: 7.5,
+      }),
+    );
+    const batch = new RowBatch(undefined, events.length);
+    for (const e of events) batch.push(e);
+    const whole = await history(server.url, 'one');
+    const parts = await history(server.url, 'many');
+    expect(await whole.write(batch, 0, batch.length)).toBe(15);
+    // Parts of 4 rows: the P&L's part is the fourth; its trade is in the first.
+    expect(await parts.writeChunks(batch, 0, batch.length, 4)).toEqual({ consumed: batch.length, written: 15, error: null });
+    const one = await dump(server, 'one');
+    const many = await dump(server, 'many');
+    expect(many).toEqual({ ...one, ':{alpha}:last_batch': many[':{alpha}:last_batch'] });
+    expect(one[':{alpha}:trades']).toContain('"realized_pnl":7.5,"pnl_source":"ledger"');
+  }, 30_000);
+
   it("all or none (writes from the caller's thread): a stored prefix found after lost answers, then a refused rest, is not written twice on the next try", async () => {
     const server = await redis();
     const p = await proxy(server);
