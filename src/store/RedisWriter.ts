@@ -11,7 +11,7 @@ import { type RecordOwner, toRecord, tradeLine } from './fileRecords.js';
 import { TABLE_OF } from './MemoryBackend.js';
 import { clean, RedisUnavailableError } from './redisErrors.js';
 import { BATCH_TIMEOUT_MS, FENCE_SCRIPT, type RedisKeys, SEQ_WIDTH, WRITE_SCRIPT } from './redisLayout.js';
-import { type BatchTrade, HourTimes, newestOpen, withPnl } from './redisRows.js';
+import { type BatchTrade, HourTimes, MemberSlab, newestOpen, withPnl } from './redisRows.js';
 import { TABLES, type TableName } from './schema.js';
 import type { Row } from './sqliteRows.js';
 import { HourSums } from './tradeHours.js';
@@ -431,24 +431,3 @@ function lostScripts(rows: RowBatch, from: number, sent: readonly { prepared: Pr
     return l;
   });
 }
-
-/** Members written as UTF-8 into large buffers, handed to the client as views: no per-member strings for it to measure and join. */
-class MemberSlab {
-  private buf = Buffer.alloc(0);
-  private at = 0;
-
-  member(seqHex: string, record: string): Buffer {
-    const most = seqHex.length + record.length * 3;
-    if (this.at + most > this.buf.length) {
-      // From 64 KiB, doubling to 1 MiB: a script of a few rows takes little.
-      this.buf = Buffer.allocUnsafe(Math.max(most, Math.min(SLAB_BYTES, Math.max(64 << 10, this.buf.length * 2))));
-      this.at = 0;
-    }
-    const start = this.at;
-    this.at += this.buf.write(seqHex, this.at, 'latin1');
-    this.at += this.buf.write(record, this.at, 'utf8');
-    return this.buf.subarray(start, this.at);
-  }
-}
-
-const SLAB_BYTES = 1 << 20;

@@ -1,4 +1,4 @@
-// redisRows: helpers on the redis history's rows and members: decoding, P&L fills, hour time counts, percentiles.
+// redisRows: helpers on the redis history's rows and members: decoding, P&L fills, hour time counts, percentiles, member buffers.
 
 import { hourStartOf } from '../analytics/GrowthTracker.js';
 import type { MonitorEvent, TradeMetric } from '../events/types.js';
@@ -107,3 +107,24 @@ export function withPnl(member: string, realized: number): string {
   const at = member.indexOf(NO_PNL, SEQ_WIDTH);
   return `${member.slice(0, at)}"realized_pnl":${jsonNumber(realized)},"pnl_source":"ledger"${member.slice(at + NO_PNL.length)}`;
 }
+
+/** Members written as UTF-8 into large buffers, handed to the client as views: no per-member strings for it to measure and join. */
+export class MemberSlab {
+  private buf = Buffer.alloc(0);
+  private at = 0;
+
+  member(seqHex: string, record: string): Buffer {
+    const most = seqHex.length + record.length * 3;
+    if (this.at + most > this.buf.length) {
+      // From 64 KiB, doubling to 1 MiB: a script of a few rows takes little.
+      this.buf = Buffer.allocUnsafe(Math.max(most, Math.min(SLAB_BYTES, Math.max(64 << 10, this.buf.length * 2))));
+      this.at = 0;
+    }
+    const start = this.at;
+    this.at += this.buf.write(seqHex, this.at, 'latin1');
+    this.at += this.buf.write(record, this.at, 'utf8');
+    return this.buf.subarray(start, this.at);
+  }
+}
+
+const SLAB_BYTES = 1 << 20;
