@@ -23,7 +23,7 @@ export function threadEntry(from: string, name: string): string {
  * `workerData.port` and bumps `workerData.signal[0]`, so a caller waiting on the signal is told
  * instead of timing out.
  */
-export function threadBootstrap(from: string, name: string, failure: (message: string) => string): string {
+function threadBootstrap(from: string, name: string, failure: (message: string) => string): string {
   return `const { workerData: d } = require('node:worker_threads');
 ${threadEntry(from, name)}.catch((e) => {
   d.port.postMessage(${failure('String((e && e.message) || e)')});
@@ -52,4 +52,16 @@ export function startThread(
     stderr: false,
     ...(resourceLimits === undefined ? {} : { resourceLimits }),
   });
+}
+
+/**
+ * Posts on `port`, then bumps `signal[0]` and wakes a thread waiting on it: once the waiter sees the
+ * count move, the message is on the port (it reads it with `receiveMessageOnPort`).
+ */
+export function signalledPoster(port: MessagePort, signal: Int32Array): (message: unknown, transfer?: ArrayBuffer[]) => void {
+  return (message, transfer = []) => {
+    port.postMessage(message, transfer);
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  };
 }

@@ -173,7 +173,7 @@ function lowerBound(times: Float64Array, n: number, t: number): number {
 }
 
 /** The value at index `k` of `a` sorted ascending (Hoare's selection: `a` is reordered, not sorted). */
-export function selectKth(a: Float64Array, k: number): number {
+function selectKth(a: Float64Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (lo < hi) {

@@ -33,7 +33,7 @@ function parse(line: Buffer): Row | null {
 }
 
 /** A record of a row, not a P&L filled in late or a balance update. */
-export function isRow(r: Row): boolean {
+function isRow(r: Row): boolean {
   return r.event_type !== 'profit_loss' && r.event_type !== 'balance_updated';
 }
 

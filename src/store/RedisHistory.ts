@@ -17,9 +17,6 @@ import { HourTimes } from './redisRows.js';
 import type { TableName } from './schema.js';
 import { HourSums } from './tradeHours.js';
 
-export { RedisUnavailableError, safeUrl } from './redisErrors.js';
-export { redisKeys } from './redisLayout.js';
-
 /** Where and as whom a bot's history is kept. */
 export interface RedisHistoryOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://…`. */

@@ -8,10 +8,10 @@ import type { BalanceState } from './balanceState.js';
 import type { TableCounts } from './HistoryReader.js';
 import { MemoryAnalytics } from './MemoryAnalytics.js';
 import { KIND_TABLE } from './MemoryBackend.js';
-import { EVENT_TYPE_OF, matches, type NormalizedQuery, type StoredEventByKind, type StoredKind } from './queries.js';
+import { EVENT_TYPE_OF, matches, type NormalizedQuery, newestGrowthBefore, type StoredEventByKind, type StoredKind } from './queries.js';
 import { type RedisKeys, redisKeys } from './redisLayout.js';
 import { decodeMember, EXECUTION_FIELD, flatPairs, kbnAdd, rankedPercentiles } from './redisRows.js';
-import { wholeHours } from './SqliteAnalytics.js';
+import { bySymbolBytes, wholeHours } from './SqliteAnalytics.js';
 import { TABLES, type TableName } from './schema.js';
 
 /** One bot's reads: each a few commands through `cmd`, which the owner's connection answers. */
@@ -162,7 +162,7 @@ export class RedisReads {
       if (s === undefined) merged.set(p.symbol, { ...p });
       else for (const k of AGGREGATE_KEYS) s[k] += p[k];
     }
-    return [...merged.values()].sort((a, b) => Buffer.compare(Buffer.from(a.symbol), Buffer.from(b.symbol)));
+    return [...merged.values()].sort(bySymbolBytes);
   }
 
   /**
@@ -237,11 +237,7 @@ export class RedisReads {
   }
 
   async lastGrowthBefore(hourStart: number): Promise<GrowthMetric | null> {
-    let best: GrowthMetric | null = null;
-    for (const e of (await this.rowsIn('growth_metrics', null)) as GrowthMetric[]) {
-      if (e.hourStart < hourStart && (best === null || e.hourStart >= best.hourStart)) best = e;
-    }
-    return best;
+    return newestGrowthBefore(await this.rowsIn('growth_metrics', null), hourStart);
   }
 
   async positions(): Promise<Position[]> {

@@ -41,8 +41,8 @@ interface Prepared {
 /** A sent script's answer, or its failure: settled as it comes, read in the order sent. */
 type Answer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** Whether a script's answer says it is applied (-1: its token was, before). */
-const applied = (a: Answer): boolean => a.ok && (a.value === 0 || a.value === -1);
+/** Whether a script's answer says it is applied. */
+const applied = (a: Answer): boolean => a.ok && a.value === 0;
 
 /**
  * A script whose answer was lost: applied, or not, or still on its way to Redis (its bytes may yet arrive). Each

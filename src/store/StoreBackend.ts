@@ -44,7 +44,8 @@ export interface StoreBackend extends HistoryReader {
   locationChanged?(): string | null;
   /**
    * A writer on a thread of the backend's own, taking batches from `queue`; null when it cannot
-   * start one (the store then writes on the caller's thread). Absent where there is no such thread.
+   * start one (the store then writes on the caller's thread), or a throw when writing on the
+   * caller's thread is not acceptable (`start()` then fails). Absent where there is no such thread.
    */
   startThreadWriter?(queue: RowQueue, report: WriteReport): BatchWriter | null;
 }

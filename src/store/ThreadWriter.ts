@@ -12,6 +12,9 @@ const THREAD_WAIT_MS = 30_000;
 
 type WriteResult = Extract<WriterResult, { kind: 'write' }>;
 
+/** Starts the thread, handing it where to send its results and its exit; null when it cannot. */
+type StartThread = (onResult: (r: WriterResult) => void, onExit: (t: SqliteWriterThread) => void) => SqliteWriterThread | null;
+
 /**
  * Commits happen on the thread, so the bot's event loop never waits for SQLite except when asked
  * to (`drain`, `settle`, back-pressure). The queue's oldest batch is handed over whole; its answer
@@ -23,7 +26,7 @@ export class ThreadWriter implements BatchWriter {
   private ended = false;
 
   private constructor(
-    thread: (onResult: (r: WriterResult) => void, onExit: (t: SqliteWriterThread) => void) => SqliteWriterThread | null,
+    thread: StartThread,
     private readonly queue: RowQueue,
     private readonly report: WriteReport,
   ) {
@@ -34,21 +37,21 @@ export class ThreadWriter implements BatchWriter {
 
   /** A writer on a thread of its own writing to the backend `spec` names; null when the thread cannot start. */
   static start(spec: BackendSpec, queue: RowQueue, report: WriteReport): ThreadWriter | null {
-    try {
-      return new ThreadWriter((onResult, onExit) => SqliteWriterThread.start(spec, onResult, onExit), queue, report);
-    } catch {
-      return null;
-    }
+    return ThreadWriter.on((onResult, onExit) => SqliteWriterThread.start(spec, onResult, onExit), queue, report);
   }
 
   /** A writer on a thread running the writer module `entry` (see {@link SqliteWriterThread.startEntry}); null when it cannot start. */
   static startEntry(entry: string, spec: object, queue: RowQueue, report: WriteReport, youngGenerationMb?: number): ThreadWriter | null {
+    return ThreadWriter.on(
+      (onResult, onExit) => SqliteWriterThread.startEntry(entry, spec, onResult, onExit, youngGenerationMb),
+      queue,
+      report,
+    );
+  }
+
+  private static on(thread: StartThread, queue: RowQueue, report: WriteReport): ThreadWriter | null {
     try {
-      return new ThreadWriter(
-        (onResult, onExit) => SqliteWriterThread.startEntry(entry, spec, onResult, onExit, youngGenerationMb),
-        queue,
-        report,
-      );
+      return new ThreadWriter(thread, queue, report);
     } catch {
       return null;
     }

@@ -7,7 +7,7 @@ import type { MonitoringConfig } from '../config/MonitoringConfig.js';
 import { FileBackend } from './FileBackend.js';
 import type { HistoryReader } from './HistoryReader.js';
 import { RedisBackend } from './RedisBackend.js';
-import { safeUrl } from './RedisHistory.js';
+import { safeUrl } from './redisErrors.js';
 import { SqliteReader } from './SqliteReader.js';
 
 /** A reader of one bot's stored history that never writes to the store. */

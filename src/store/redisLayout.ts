@@ -20,7 +20,7 @@ export function redisKeys(prefix: string, bot: string) {
     carry: `${base}:position_carry`,
     /** The last balance given and its hour's opening one (BalanceState, as JSON). */
     balance: `${base}:balance`,
-    /** Token of the last batch applied, so a batch retried after a lost answer is not applied twice. */
+    /** Token of the last script applied: each script checks it is its predecessor's, and a writer that lost answers reads it, then fences it. */
     lastBatch: `${base}:last_batch`,
     /** Every bot with history under this prefix (its own slot: written apart from the bot's keys). */
     bots: `${prefix}:bots`,
@@ -79,8 +79,8 @@ end
 `;
 
 /**
- * Applies one batch atomically (a script runs whole), unless its token is the last one applied (-1), the script
- * sent before it did not apply (-3: its token is not the last one), or the sequence number is not the one the members
+ * Applies one batch atomically (a script runs whole), unless the script sent before it did not apply (-3: its
+ * token is not the last one; a token is never sent twice), or the sequence number is not the one the members
  * were numbered from (-2: another writer moved it; renumbered and sent again). KEYS: seq, lastBatch, hours, carry, the
  * six tables in TABLES order, balance, the hour index, the execution-time hours. ARGV: token, the token of the script
  * sent before ('' when none), the sequence number before and after the batch, then per table a count and (score, member)
@@ -89,9 +89,7 @@ end
  * symbol, JSON), then the balance state ('' for unchanged).
  */
 export const WRITE_SCRIPT = `${ADD_HOURS}
-local applied = redis.call('GET', KEYS[2])
-if applied == ARGV[1] then return -1 end
-if ARGV[2] ~= '' and applied ~= ARGV[2] then return -3 end
+if ARGV[2] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[2] then return -3 end
 if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[3]) then return -2 end
 local i = 5
 for t = 1, 6 do

@@ -2,9 +2,11 @@
 
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { signalledPoster } from '../internal/threadEntry.js';
 import { type EncodedBatch, RowBatch } from './batchCodec.js';
 import { RedisHistory, type RedisHistoryOptions } from './RedisHistory.js';
-import type { WriterFault, WriterRequest, WriterResult } from './writerThread.js';
+import { faultOf } from './writeFaults.js';
+import type { WriterRequest, WriterResult } from './writerThread.js';
 
 /** What the main thread hands the thread at start. */
 export interface RedisThreadData {
@@ -43,10 +45,6 @@ export type BridgeReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly message: string };
 
-function fault(error: unknown): WriterFault {
-  return { message: error instanceof Error ? error.message : String(error), code: null };
-}
-
 async function answer(history: RedisHistory, op: BridgeOp, args: readonly unknown[]): Promise<unknown> {
   switch (op) {
     case 'open':
@@ -81,12 +79,7 @@ async function answer(history: RedisHistory, op: BridgeOp, args: readonly unknow
 if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
   const data = workerData as RedisThreadData;
   const { port, signal } = data;
-  const post = (message: unknown, transfer: ArrayBuffer[] = []): void => {
-    port.postMessage(message, transfer);
-    // After the post: once the main thread sees the count move, the message is on the port.
-    Atomics.add(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  };
+  const post = signalledPoster(port, signal);
   const history = new RedisHistory(data.options);
   // One request at a time, in the order posted.
   let chain: Promise<void> = Promise.resolve();
@@ -97,7 +90,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         try {
           post({ id: request.id, ok: true, value: await answer(history, request.op, request.args) } satisfies BridgeReply);
         } catch (error) {
-          post({ id: request.id, ok: false, message: fault(error).message } satisfies BridgeReply);
+          post({ id: request.id, ok: false, message: faultOf(error).message } satisfies BridgeReply);
         }
       });
     });
@@ -123,10 +116,10 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
           const rows = RowBatch.decode(request.batch);
           // What is not consumed (a failure part way) the main thread keeps and sends again.
           const r = await history.writeChunks(rows, 0, rows.length);
-          const error = r.error === null ? null : fault(r.error);
+          const error = r.error === null ? null : faultOf(r.error);
           result = { kind: 'write', consumed: r.consumed, written: r.written, refused: [], error, durationMs: performance.now() - started };
         } catch (error) {
-          result = { kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 };
+          result = { kind: 'write', consumed: 0, written: 0, refused: [], error: faultOf(error), durationMs: 0 };
         }
         const buffers = { nums: new Float64Array(nums.buffer), bytes: new Uint8Array(bytes.buffer) };
         post({ ...result, buffers } satisfies WriterResult, [nums.buffer as ArrayBuffer, bytes.buffer as ArrayBuffer]);

@@ -10,3 +10,9 @@ export function isPermanent(error: unknown): boolean {
   // Binding errors (a value SQLite cannot take) come as TypeError/RangeError without a code.
   return (error instanceof TypeError || error instanceof RangeError) && !/not open/i.test(error.message);
 }
+
+/** A failure as a writer thread reports it to the main thread: its message and its code, when it has a text one. */
+export function faultOf(error: unknown): { message: string; code: string | null } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : null };
+}

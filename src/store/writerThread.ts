@@ -2,11 +2,12 @@
 
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { signalledPoster } from '../internal/threadEntry.js';
 import { type BatchBuffers, type EncodedBatch, RowBatch } from './batchCodec.js';
 import { FileBackend, type FileBackendOptions } from './FileBackend.js';
 import { SqliteBackend, type SqliteBackendOptions } from './SqliteBackend.js';
 import type { StoreBackend } from './StoreBackend.js';
-import { isPermanent } from './writeFaults.js';
+import { faultOf, isPermanent } from './writeFaults.js';
 
 /** The backend the thread opens: the owner's twin (same file or folder, same options, the owner's lease). */
 export type BackendSpec =
@@ -61,27 +62,17 @@ export type WriterResult =
 /** A write's answer before the request's arrays are added to it. */
 type WriteOutcome = Omit<Extract<WriterResult, { kind: 'write' }>, 'buffers'>;
 
-function fault(error: unknown): WriterFault {
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : null };
-}
-
 if (parentPort !== null && workerData !== null && typeof workerData === 'object') {
   const data = workerData as WriterThreadData;
   const { port, signal } = data;
-  const reply = (result: WriterResult, transfer: ArrayBuffer[] = []): void => {
-    port.postMessage(result, transfer);
-    // After the post: once the main thread sees the count move, the message is on the port.
-    Atomics.add(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  };
+  const reply: (result: WriterResult, transfer?: ArrayBuffer[]) => void = signalledPoster(port, signal);
   const backend = openable(data.backend);
   try {
     backend.open();
     reply({ kind: 'open', error: null });
     Atomics.store(signal, 1, 1);
   } catch (error) {
-    reply({ kind: 'open', error: fault(error) });
+    reply({ kind: 'open', error: faultOf(error) });
     Atomics.store(signal, 1, 2);
   }
   Atomics.notify(signal, 1);
@@ -100,7 +91,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         durationMs: performance.now() - started,
       };
     } catch (error) {
-      if (!isPermanent(error)) return { kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 };
+      if (!isPermanent(error)) return { kind: 'write', consumed: 0, written: 0, refused: [], error: faultOf(error), durationMs: 0 };
     }
     // A batch refused for its content: row by row, so only the bad rows are dropped.
     const refused: { eventType: string; message: string }[] = [];
@@ -111,7 +102,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
       } catch (error) {
         if (!isPermanent(error)) {
           // Rows before i are committed; the main thread keeps and retries the rest.
-          return { kind: 'write', consumed: i, written, refused, error: fault(error), durationMs: performance.now() - started };
+          return { kind: 'write', consumed: i, written, refused, error: faultOf(error), durationMs: performance.now() - started };
         }
         refused.push({ eventType: events.at(i).eventType, message: String(error) });
       }
@@ -128,7 +119,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         outcome = write(RowBatch.decode(request.batch));
       } catch (error) {
         // Cannot happen with RowBatch.encode's output; answered as a failure so the rows are kept, not lost.
-        outcome = { kind: 'write', consumed: 0, written: 0, refused: [], error: fault(error), durationMs: 0 };
+        outcome = { kind: 'write', consumed: 0, written: 0, refused: [], error: faultOf(error), durationMs: 0 };
       }
       // The decoded rows are not used past here: their arrays go back whole.
       const buffers = { nums: new Float64Array(nums.buffer), bytes: new Uint8Array(bytes.buffer) };

@@ -34,7 +34,8 @@ export function createDashboardReader(options: DashboardReaderOptions): Dashboar
   if (backend instanceof RedisBackend) {
     return new ThreadReader({
       path: '',
-      redis: backend.options,
+      // Reads only: no role check, and the bot's name is not written again.
+      redis: { ...backend.options, readOnly: true },
       bot: options.bot,
       live,
       onError: options.onError,

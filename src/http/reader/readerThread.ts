@@ -81,7 +81,6 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
 
   const queries = (): AnalyticsQueries => {
     if (analytics === null) {
-      // Read-only: this connection can never write, lock the writer out, or change the file (WAL readers run beside the writer).
       if (data.redis !== undefined) {
         const backend = new RedisBackend(data.redis);
         backend.open();
@@ -89,6 +88,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
         db = backend;
         return analytics;
       }
+      // Read-only: this connection can never write, lock the writer out, or change the file (WAL readers run beside the writer).
       const opened = new Database(data.path, { readonly: true, fileMustExist: true });
       try {
         opened.pragma(`busy_timeout = ${Math.trunc(data.busyTimeoutMs)}`);
