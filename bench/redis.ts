@@ -16,7 +16,7 @@ export function redisSuite(quick: boolean): Suite {
     notes: [
       'Each trial starts its own redis-server (7.x from the system, loopback, `--appendonly yes --appendfsync everysec`, no RDB snapshots: as docs/history-backends.md advises), so both write into an empty Redis and pay the same automatic AOF rewrites.',
       'ours: `monitor.logTrade()` with `storage: redis` (history only: no /metrics server, no log file), on the real clock, a turn of the event loop every 1,000 calls, timed from the first call to the end of flush(); every trade counted back (`ZCARD`), then a month of the same number of trades logged on a manual clock, read back by a new monitor, counted by the dashboard, and `getTradingDashboard({hours: 24})` timed.',
-      "raw: node-redis alone doing by hand what a batch of ours writes, one `MULTI` per 10,000 trades: the numbered JSON records (`ZADD`), each hour and symbol's sums (`HINCRBYFLOAT`) and hour index entry, each hour's execution-time counts (`HINCRBY`), the carried positions, the sequence number and a batch token; the records counted back.",
+      "raw: node-redis alone doing by hand what a batch of ours writes, one `MULTI` per 10,000 trades: the numbered JSON records (`ZADD`), each hour and symbol's sums (`HINCRBYFLOAT` of each figure into a hash of its own per hour and symbol; ours keeps one hash of comma-joined figures, updated in Lua) and hour index entry, each hour's execution-time counts (`HINCRBY`), the carried positions, the sequence number and a batch token; the records counted back.",
       "Redis CPU: the redis-server process's own CPU time (its threads, from /proc) per trade; AOF rewrite CPU: its forked rewrites' CPU, counted once they end.",
     ],
     metrics: [

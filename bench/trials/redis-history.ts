@@ -132,7 +132,7 @@ async function ours(): Promise<Record<string, unknown>> {
 
 /**
  * Raw: node-redis alone doing by hand what one batch of ours writes, in one MULTI per 10,000 trades: the JSON records
- * (ZADD), each hour and symbol's sums (HINCRBYFLOAT) and its hour index entry, each hour's execution-time counts
+ * (ZADD), each hour and symbol's sums (HINCRBYFLOAT per figure, a hash per hour and symbol) and its hour index entry, each hour's execution-time counts
  * (HINCRBY), each symbol's carried position, the sequence number and the batch token.
  */
 async function raw(): Promise<Record<string, unknown>> {

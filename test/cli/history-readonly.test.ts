@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
 import { type FixtureRun, runFixture } from '../helpers/childProcess.js';
+import { QUIET_OPTIONS } from '../helpers/monitor.js';
 import { CliProcess, type CliResult, cleanEnv, ROOT, runCli } from './cliProcess.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/store/writer-child.ts', import.meta.url));
@@ -166,12 +167,10 @@ describe('over a file store (JSON Lines) whose last line is being written', () =
     async () => {
       const store = join(dir, 'files');
       const m = new MonitoringSystem({
+        ...QUIET_OPTIONS,
         storage: 'file',
         storagePath: store,
         botName: 'alpha',
-        enableMetricsServer: false,
-        logFile: null,
-        logConsole: false,
         clock: new ManualClock(Date.now() - 60_000),
       });
       await m.start();

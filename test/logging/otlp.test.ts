@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import { MonitoringConfig } from '../../src/config/MonitoringConfig.js';
 import { LogSink } from '../../src/logging/LogSink.js';
 import { MonitoringSystem } from '../../src/MonitoringSystem.js';
+import { QUIET_OPTIONS } from '../helpers/monitor.js';
 import { T0 } from './helpers.js';
 
 interface Received {
@@ -80,7 +81,7 @@ function records(): { record: OtlpLogRecord; attributes: Record<string, unknown>
 async function startLogsMonitor(): Promise<MonitoringSystem> {
   const config = MonitoringConfig.fromEnv(
     { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${base}/v1/logs` },
-    { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
+    { ...QUIET_OPTIONS, clock: new ManualClock(T0) },
   );
   const monitor = new MonitoringSystem(config);
   await monitor.start();
@@ -167,10 +168,7 @@ describe('OTLP log export', () => {
   });
 
   it('uses OTEL_EXPORTER_OTLP_ENDPOINT with /v1/logs', async () => {
-    const config = MonitoringConfig.fromEnv(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: base },
-      { logFile: null, logConsole: false, storage: 'memory', enableMetricsServer: false, clock: new ManualClock(T0) },
-    );
+    const config = MonitoringConfig.fromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base }, { ...QUIET_OPTIONS, clock: new ManualClock(T0) });
     const monitor = new MonitoringSystem(config);
     await monitor.start();
     await monitor.stop();

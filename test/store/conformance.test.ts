@@ -175,7 +175,8 @@ beforeAll(async () => {
 });
 
 describe.each(BACKENDS.filter((b) => b.name !== 'redis' || REDIS_SERVER !== null))('history backend conformance: $name', (b) => {
-  it('answers every history query and dashboard exactly as sqlite does', async () => {
+  // sqlite is the reference: the case would compare it with itself.
+  it.skipIf(b.name === 'sqlite')('answers every history query and dashboard exactly as sqlite does', async () => {
     const got = await recordedAnswers(b);
     for (const key of Object.keys(reference) as (keyof typeof reference)[]) {
       if (key === 'positions' && !b.persistent) continue;
@@ -434,7 +435,9 @@ describe('file backend: what only files can get wrong', () => {
     running.splice(running.indexOf(first), 1);
     // Every trade line blanked (same size): a start that read them would report them and lose the positions.
     const botDir = join(dir, 'history', 'bot=alpha');
-    for (const name of readdirSync(botDir).filter((n) => n.startsWith('trades-') && n.endsWith('.jsonl'))) {
+    const tradeFiles = readdirSync(botDir).filter((n) => n.startsWith('trades-') && n.endsWith('.jsonl'));
+    expect(tradeFiles.length).toBeGreaterThan(0);
+    for (const name of tradeFiles) {
       const text = readFileSync(join(botDir, name), 'utf8');
       writeFileSync(join(botDir, name), text.replace(/[^\n]/g, ' '));
     }
